@@ -1,0 +1,27 @@
+"""`compute`: how training and GPU jobs are launched (same entry point everywhere)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from rluf_core.config.base import Section
+
+
+class K8sConfig(Section):
+    namespace: str = "rluf"
+    image: str = "rluf:latest"
+    gpus: int = Field(1, ge=0)
+    cpu: str = "4"
+    memory: str = "32Gi"
+    service_account: str | None = None
+
+
+class ComputeConfig(Section):
+    launcher: Literal["subprocess", "k8s"] = "subprocess"
+    accelerate: bool = Field(False, description="wrap jobs in `accelerate launch` (several GPUs)")
+    num_processes: int = Field(1, ge=1)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    torch_threads: int | None = Field(None, ge=1)
+    k8s: K8sConfig = K8sConfig()

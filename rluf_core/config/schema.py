@@ -1,0 +1,47 @@
+"""The root schema of dagster_project.yaml: one typed section per concern (see DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, PrivateAttr
+
+from rluf_core.config.adversarial import AdversarialConfig
+from rluf_core.config.base import Section
+from rluf_core.config.compute import ComputeConfig
+from rluf_core.config.data import LabelsConfig, PrivacyConfig, QualityConfig
+from rluf_core.config.evaluation import EvaluationConfig
+from rluf_core.config.policy import PolicyConfig
+from rluf_core.config.promotion import PromotionConfig
+from rluf_core.config.reward import RewardModelConfig
+from rluf_core.config.schedules import SchedulesConfig
+from rluf_core.config.source import SourceConfig
+from rluf_core.config.storage import StorageConfig
+
+
+class RlufConfig(Section):
+    seed: int = Field(0, description="global seed; every component derives its own from it")
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    source: SourceConfig = SourceConfig()
+    labels: LabelsConfig = LabelsConfig()
+    quality: QualityConfig = QualityConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    adversarial: AdversarialConfig = AdversarialConfig()
+    reward_model: RewardModelConfig = RewardModelConfig()
+    policy: PolicyConfig = PolicyConfig()
+    evaluation: EvaluationConfig = EvaluationConfig()
+    promotion: PromotionConfig = PromotionConfig()
+    compute: ComputeConfig = ComputeConfig()
+    schedules: SchedulesConfig = SchedulesConfig()
+
+    _source_file: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> str | None:
+        return self._source_file
+
+    def redacted(self) -> dict[str, Any]:
+        """The config as a dict with secrets masked: what runs record (MLflow params, reports)."""
+        data = self.model_dump(mode="json")
+        data["privacy"]["pseudonym_key"] = "***"
+        return data

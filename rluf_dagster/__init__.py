@@ -1,0 +1,1 @@
+"""rluf_dagster: thin orchestration over rluf_core (assets, checks, resources, jobs, schedules, sensors)."""

@@ -1,0 +1,15 @@
+"""The code location: every group's Definitions merged, with the shared resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from rluf_dagster.resources import MlflowResource, RlufResource
+
+# One module per asset group (rluf_dagster/defs/<group>.py), each exposing `defs`.
+GROUP_DEFS: list[dg.Definitions] = []
+
+defs = dg.Definitions.merge(
+    *GROUP_DEFS,
+    dg.Definitions(resources={"rluf": RlufResource(), "mlflow": MlflowResource()}),
+)

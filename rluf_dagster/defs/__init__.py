@@ -1,0 +1,1 @@
+"""One module per asset group; each exposes `defs = dg.Definitions(...)`."""

@@ -1,0 +1,18 @@
+"""Definition-time settings read once from the pipeline config (partitions start, cron, intervals).
+
+Run-time settings are read by the `rluf` resource when a run starts, so a test or a deployment
+can point one run at another file without re-importing the code location.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from rluf_core.config import load_config
+
+PROJECT_CONFIG = load_config()
+
+daily_partitions = dg.DailyPartitionsDefinition(
+    start_date=PROJECT_CONFIG.source.start_date.isoformat(),
+    timezone="UTC",
+)
