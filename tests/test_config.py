@@ -1,0 +1,81 @@
+"""The pipeline config: defaults, RLUF_CONFIG, ${VAR} substitution, and one-line errors naming key and file."""
+
+from __future__ import annotations
+
+import pytest
+
+from rluf_core.config import ConfigError, load_config, parse_config
+from tests.conftest import REPO
+
+
+def test_repo_default_config_loads_with_every_section(rluf_home):
+    cfg = load_config(REPO / "dagster_project.yaml")
+    for section in ("storage", "source", "labels", "quality", "adversarial", "reward_model", "policy",
+                    "evaluation", "promotion", "compute", "schedules"):
+        assert hasattr(cfg, section), section
+    assert cfg.storage.lake == str(rluf_home.resolve() / "lake")
+    assert cfg.storage.mlflow_uri == "sqlite:///" + str(rluf_home.resolve() / "mlflow" / "mlflow.db")
+    assert cfg.storage.dagster == str(rluf_home.resolve() / "dagster")
+    assert cfg.source_file.endswith("dagster_project.yaml")
+
+
+def test_rluf_config_env_points_at_another_file(tmp_path, monkeypatch, rluf_home):
+    other = tmp_path / "other.yaml"
+    other.write_text("seed: 42\nlabels:\n  positive_reaction: thumbs_up\n")
+    monkeypatch.setenv("RLUF_CONFIG", str(other))
+    cfg = load_config()
+    assert cfg.seed == 42 and cfg.labels.positive_reaction == "thumbs_up"
+
+
+def test_env_substitution_with_default_and_typing(tmp_path, monkeypatch, rluf_home):
+    f = tmp_path / "c.yaml"
+    f.write_text("seed: ${RLUF_TEST_SEED}\nstorage:\n  mlflow_tracking_uri: ${RLUF_TEST_URI:-http://mlflow:5000}\n")
+    monkeypatch.setenv("RLUF_TEST_SEED", "13")
+    cfg = load_config(f)
+    assert cfg.seed == 13
+    assert cfg.storage.mlflow_uri == "http://mlflow:5000"
+
+
+def test_secret_is_masked_in_the_recorded_config(rluf_home, monkeypatch):
+    monkeypatch.setenv("RLUF_PSEUDONYM_KEY", "s3cret")
+    cfg = parse_config({})
+    assert cfg.privacy.pseudonym_key == "s3cret"
+    assert "s3cret" not in str(cfg.redacted()) and "s3cret" not in repr(cfg)
+
+
+@pytest.mark.parametrize(
+    "text, key, words",
+    [
+        ("sead: 3\n", "sead", "unknown key"),
+        ("reward_model:\n  positive_share: 1.5\n", "reward_model.positive_share", "less than 1"),
+        ("labels:\n  window_hours: soon\n", "labels.window_hours", "valid number"),
+        ("source:\n  kind: kafka\n", "source.kind", "'simulator'"),
+        ("schedules:\n  retrain_cron: '0 3 *'\n", "schedules.retrain_cron", "5 fields"),
+        ("compute:\n  launcher: slurm\n", "compute.launcher", "'subprocess'"),
+        ("source:\n  start_date: yesterday\n", "source.start_date", "date"),
+        ("storage:\n  mlflow_tracking_uri: ${RLUF_TEST_UNSET_VAR}\n", "storage.mlflow_tracking_uri", "RLUF_TEST_UNSET_VAR"),
+        ("promotion:\n  safety_violation_cap: -0.1\n", "promotion.safety_violation_cap", "greater than or equal"),
+        ("adversarial:\n  action: ignore\n", "adversarial.action", "'drop'"),
+    ],
+)
+def test_bad_config_gets_one_line_error_naming_key_and_file(tmp_path, rluf_home, text, key, words):
+    f = tmp_path / "bad.yaml"
+    f.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(f)), msg
+    assert key in msg and words in msg, msg
+
+
+def test_invalid_yaml_and_missing_file_are_named(tmp_path, rluf_home):
+    f = tmp_path / "broken.yaml"
+    f.write_text("seed: [1,\n")
+    with pytest.raises(ConfigError, match="broken.yaml.*invalid YAML"):
+        load_config(f)
+    with pytest.raises(ConfigError, match="nope.yaml: configuration file not found"):
+        load_config(tmp_path / "nope.yaml")
+    f.write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(f)
