@@ -1,0 +1,94 @@
+"""The `rluf` command: demo, simulate, import-oasst, dev (Dagster UI), mlflow-ui, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from rluf_core.config import ConfigError, load_config
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from rluf_dagster.demo import run_demo
+
+    run_demo(load_config(args.config))
+    return 0
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    print(f"{cfg.source_file}: ok (lake {cfg.storage.lake}, mlflow {cfg.storage.mlflow_uri})")
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from rluf_core.simulation import simulate
+
+    cfg = load_config(args.config)
+    if args.days is not None:
+        cfg.source.simulator.days = args.days
+    summary = simulate(cfg)
+    print(summary)
+    return 0
+
+
+def _cmd_import_oasst(args: argparse.Namespace) -> int:
+    from rluf_core.lake import Lake
+    from rluf_core.sources.oasst import import_oasst
+
+    cfg = load_config(args.config)
+    summary = import_oasst(args.path or cfg.source.oasst.path, Lake(cfg.storage.lake))
+    print(summary)
+    return 0
+
+
+def _cmd_dev(args: argparse.Namespace) -> int:
+    from rluf_dagster.instance import prepare_dagster_home
+
+    cfg = load_config(args.config)
+    prepare_dagster_home(cfg)
+    cmd = ["dagster", "dev", "-m", "rluf_dagster.definitions", "-h", args.host, "-p", str(args.port)]
+    return subprocess.call([os.path.join(os.path.dirname(sys.executable), cmd[0]), *cmd[1:]])
+
+
+def _cmd_mlflow_ui(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    exe = os.path.join(os.path.dirname(sys.executable), "mlflow")
+    return subprocess.call([exe, "ui", "--backend-store-uri", cfg.storage.mlflow_uri,
+                            "--host", args.host, "--port", str(args.port)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rluf", description=__doc__)
+    p.add_argument("--config", default=None, help="pipeline config (default: $RLUF_CONFIG or dagster_project.yaml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="simulate traffic and materialise the whole DAG").set_defaults(fn=_cmd_demo)
+    sub.add_parser("check-config", help="validate the config and print where state lives").set_defaults(
+        fn=_cmd_check_config)
+    s = sub.add_parser("simulate", help="write simulated traffic into the landing zone")
+    s.add_argument("--days", type=int, default=None)
+    s.set_defaults(fn=_cmd_simulate)
+    o = sub.add_parser("import-oasst", help="turn the OASST replies parquet into landing-zone files")
+    o.add_argument("--path", default=None)
+    o.set_defaults(fn=_cmd_import_oasst)
+    for name, fn, port in (("dev", _cmd_dev, 3000), ("mlflow-ui", _cmd_mlflow_ui, 5000)):
+        d = sub.add_parser(name, help="Dagster UI" if name == "dev" else "MLflow UI")
+        d.add_argument("--host", default="127.0.0.1")
+        d.add_argument("--port", type=int, default=port)
+        d.set_defaults(fn=fn)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except ConfigError as err:
+        print(f"rluf: config error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
