@@ -20,3 +20,34 @@ class RewardModelConfig(Section):
     max_ece: float = Field(0.02, gt=0)
     model_name: str = "rluf-p-love"
     trust_remote_code: bool = False
+
+    # ---- how the model is trained ------------------------------------------------------------
+    method: Literal["head", "finetune"] = Field(
+        "head",
+        description="head: frozen encoder, mean-pooled embeddings + text statistics, trained head (CPU default); "
+        "finetune: AutoModelForSequenceClassification trained end to end",
+    )
+    head: Literal["logistic", "mlp"] = "mlp"
+    hidden_size: int = Field(256, ge=1, description="hidden units of the mlp head")
+    dropout: float = Field(0.1, ge=0, lt=1)
+    weight_decay: float = Field(1e-4, ge=0)
+    text_features: bool = Field(True, description="append cheap text statistics (length, emoji, sign-offs...)")
+    imbalance: Literal["downsample_negatives", "upsample_positives", "class_weight"] = Field(
+        "downsample_negatives",
+        description="how positives reach positive_share in training; calibration undoes the prior shift",
+    )
+    finetune_learning_rate: float = Field(3e-5, gt=0)
+    context_turns: int = Field(2, ge=0, description="earlier turns of context kept in the query text")
+    embed_batch_size: int = Field(128, ge=1)
+    cache_embeddings: bool = Field(True, description="cache embeddings by text hash under <home>/cache")
+    checkpoint_every_steps: int = Field(200, ge=1)
+    max_train_rows: int | None = Field(None, ge=1, description="cap on training rows after resampling")
+    max_validation_rows: int | None = Field(50_000, ge=1, description="cap on validation rows (calibration)")
+    max_test_rows: int | None = Field(None, ge=1)
+
+    # ---- evaluation (p_love_report) -------------------------------------------------------------
+    ece_bins: int = Field(15, ge=2)
+    bootstrap: int = Field(1000, ge=0, description="bootstrap resamples for 95% intervals")
+    slices: list[str] = ["topic", "lang", "policy_version", "surface"]
+    min_slice_rows: int = Field(200, ge=1)
+    min_auroc_margin: float = Field(0.0, ge=0, description="AUROC the model must beat length-only by")

@@ -1,0 +1,55 @@
+"""Calibration on the validation split: undo the prior shift of rebalancing, then temperature scaling
+(default) or isotonic regression, so scores are P(love) at the natural rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import expit
+from sklearn.isotonic import IsotonicRegression
+
+
+def _nll(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / w.sum())
+
+
+@dataclass
+class Calibrator:
+    method: str = "temperature"
+    prior_offset: float = 0.0
+    temperature: float = 1.0
+    iso_x: list[float] = field(default_factory=list)
+    iso_y: list[float] = field(default_factory=list)
+
+    def fit(self, logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> "Calibrator":
+        z = np.asarray(logits, np.float64) + self.prior_offset
+        y = np.asarray(labels, np.float64)
+        w = np.ones_like(z) if weights is None else np.asarray(weights, np.float64)
+        if len(z) == 0 or y.min() == y.max():
+            raise ValueError("calibration needs validation rows with both labels")
+        if self.method == "temperature":
+            res = minimize_scalar(lambda lt: _nll(expit(z / np.exp(lt)), y, w), bounds=(-4, 4), method="bounded")
+            self.temperature = float(np.exp(res.x))
+        elif self.method == "isotonic":
+            iso = IsotonicRegression(y_min=1e-6, y_max=1 - 1e-6, out_of_bounds="clip").fit(z, y, sample_weight=w)
+            self.iso_x, self.iso_y = iso.X_thresholds_.tolist(), iso.y_thresholds_.tolist()
+        else:
+            raise ValueError(f"reward_model.calibration: unknown method {self.method!r}")
+        return self
+
+    def __call__(self, logits: np.ndarray) -> np.ndarray:
+        z = np.asarray(logits, np.float64) + self.prior_offset
+        if self.method == "isotonic":
+            return np.interp(z, self.iso_x, self.iso_y)
+        return expit(z / self.temperature)
+
+    def to_dict(self) -> dict:
+        return dict(method=self.method, prior_offset=self.prior_offset, temperature=self.temperature,
+                    iso_x=self.iso_x, iso_y=self.iso_y)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Calibrator":
+        return cls(**d)

@@ -1,0 +1,115 @@
+"""Frozen-encoder embeddings: batched, length-sorted, no grad, mean-pooled, cached by text hash.
+
+The cache is a folder of chunk files (`chunk-<n>.npz`, each a set of sha1 keys and float32 vectors),
+written atomically every few thousand texts, so a killed job keeps what it had already embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from rluf_core.reward import backbone as bb
+
+log = logging.getLogger("rluf.reward.embed")
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
+
+
+class EmbeddingCache:
+    """Embeddings keyed by sha1(text), persisted as chunk files under `root`."""
+
+    def __init__(self, root: str | os.PathLike | None):
+        self.root = Path(root) if root else None
+        self.index: dict[bytes, np.ndarray] = {}
+        if self.root is not None and self.root.exists():
+            for f in sorted(self.root.glob("chunk-*.npz")):
+                with np.load(f) as z:
+                    keys, vecs = z["keys"], z["vecs"]
+                self.index.update({bytes(k): v for k, v in zip(keys, vecs)})
+
+    def get(self, key: bytes) -> np.ndarray | None:
+        return self.index.get(key)
+
+    def put(self, keys: list[bytes], vecs: np.ndarray) -> None:
+        self.index.update(zip(keys, vecs))
+        if self.root is None or not keys:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = self.root / f"chunk-{time.time_ns()}-{uuid.uuid4().hex[:6]}.npz"
+        tmp = name.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=np.array(keys, dtype="S20"), vecs=vecs.astype(np.float32))
+        os.replace(tmp, name)
+
+
+class TextEncoder:
+    """Embeds texts with a frozen backbone (mean pooling over the attention mask, L2-normalised)."""
+
+    def __init__(self, backbone: str, max_length: int = 128, batch_size: int = 128, device: str = "auto",
+                 cache_dir: str | os.PathLike | None = None, trust_remote_code: bool = False,
+                 model: torch.nn.Module | None = None, tokenizer=None, seed: int = 0):
+        self.backbone = backbone
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.device = bb.pick_device(device)
+        self.tokenizer = tokenizer or bb.load_tokenizer(backbone, trust_remote_code)
+        self.model = (model or bb.load_encoder(backbone, trust_remote_code, seed)).to(self.device).eval()
+        self.dim = int(self.model.config.hidden_size)
+        root = None
+        if cache_dir is not None:
+            root = Path(cache_dir) / f"{bb.backbone_id(backbone)}-L{max_length}"
+        self.cache = EmbeddingCache(root)
+
+    @torch.no_grad()
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        enc = {k: v.to(self.device) for k, v in enc.items()}
+        out = self.model(**enc).last_hidden_state
+        pooled = torch.nn.functional.normalize(mean_pool(out, enc["attention_mask"]), dim=-1)
+        return pooled.float().cpu().numpy()
+
+    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096) -> np.ndarray:
+        """(len(texts), dim) float32. Unique texts are embedded once, longest first, in batches."""
+        keys = [text_key(t) for t in texts]
+        todo: dict[bytes, str] = {}
+        for k, t in zip(keys, texts):
+            if k not in todo and self.cache.get(k) is None:
+                todo[k] = t
+        if todo:
+            self._encode_missing(todo, desc, flush_every)
+        return np.stack([self.cache.get(k) for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+
+    def _encode_missing(self, todo: dict[bytes, str], desc: str, flush_every: int) -> None:
+        items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)
+        n, t0, last = len(items), time.perf_counter(), 0.0
+        buf_k: list[bytes] = []
+        buf_v: list[np.ndarray] = []
+        done = 0
+        for i in range(0, n, self.batch_size):
+            chunk = items[i:i + self.batch_size]
+            buf_k += [k for k, _ in chunk]
+            buf_v.append(self._embed_batch([t for _, t in chunk]))
+            done += len(chunk)
+            if sum(len(v) for v in buf_v) >= flush_every or done == n:
+                self.cache.put(buf_k, np.concatenate(buf_v))
+                buf_k, buf_v = [], []
+            el = time.perf_counter() - t0
+            if el - last >= 15 or done == n:
+                last = el
+                rate = done / max(el, 1e-9)
+                log.info("%s: %d/%d texts, %.0f texts/s, ETA %.0fs", desc, done, n, rate, (n - done) / max(rate, 1e-9))

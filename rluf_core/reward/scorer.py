@@ -1,0 +1,110 @@
+"""PLoveScorer: the served P[Love], one object used by the policy step and by evaluation.
+
+A saved scorer is a folder:
+    scorer.json          what it is (method, backbone, max_length, calibration, prior shift, features)
+    encoder/             the frozen encoder and tokenizer (method 'head'), safetensors
+    head.safetensors     the trained head with its feature normalisation (method 'head')
+    classifier/          the fine-tuned AutoModelForSequenceClassification and tokenizer ('finetune')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
+
+from rluf_core.reward import backbone as bb
+from rluf_core.reward.calibration import Calibrator
+from rluf_core.reward.embed import TextEncoder
+from rluf_core.reward.finetune import classifier_logits, encode_pairs
+from rluf_core.reward.head import Head, build_features
+from rluf_core.reward.text import query_texts, text_stats
+
+FORMAT_VERSION = 1
+
+
+class PLoveScorer:
+    def __init__(self, meta: dict, calibrator: Calibrator, *, encoder: TextEncoder | None = None,
+                 head: Head | None = None, classifier=None, tokenizer=None, device: str = "cpu"):
+        self.meta = meta
+        self.calibrator = calibrator
+        self.encoder = encoder
+        self.head = head
+        self.classifier = classifier
+        self.tokenizer = tokenizer
+        self.device = bb.pick_device(device)
+
+    @property
+    def method(self) -> str:
+        return self.meta["method"]
+
+    # ---- scoring ----------------------------------------------------------------------------
+    def logits(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
+        """Uncalibrated logits (at the training prior)."""
+        responses = ["" if r is None else str(r) for r in responses]
+        if contexts is None:
+            contexts = [None] * len(prompts)
+        if not (len(contexts) == len(prompts) == len(responses)):
+            raise ValueError(f"contexts, prompts, responses differ in length: "
+                             f"{len(contexts)}, {len(prompts)}, {len(responses)}")
+        queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
+        if self.method == "head":
+            r = self.encoder.encode(responses, desc="embed responses")
+            q = self.encoder.encode(queries, desc="embed queries")
+            stats = text_stats(responses, queries) if self.meta.get("text_features") else None
+            return self.head.predict_logits(build_features(r, q, stats))
+        enc = encode_pairs(self.tokenizer, queries, responses, self.meta["max_length"])
+        return classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
+
+    def score(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
+        """Calibrated P(love | context, prompt, response) at the natural rate, float64 array."""
+        if len(responses) == 0:
+            return np.zeros(0)
+        return self.calibrator(self.logits(contexts, prompts, responses))
+
+    __call__ = score
+
+    # ---- persistence ------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        meta = dict(self.meta, format_version=FORMAT_VERSION, calibration=self.calibrator.to_dict())
+        if self.method == "head":
+            self.encoder.model.save_pretrained(path / "encoder", safe_serialization=True)
+            self.encoder.tokenizer.save_pretrained(path / "encoder")
+            save_file({k: v.contiguous() for k, v in self.head.state_dict().items()}, str(path / "head.safetensors"))
+        else:
+            self.classifier.save_pretrained(path / "classifier", safe_serialization=True)
+            self.tokenizer.save_pretrained(path / "classifier")
+        (path / "scorer.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
+             cache_dir: str | os.PathLike | None = None) -> "PLoveScorer":
+        path = Path(path)
+        meta_file = path / "scorer.json"
+        if not meta_file.exists():
+            raise FileNotFoundError(f"{meta_file}: not a saved PLoveScorer (scorer.json missing)")
+        meta = json.loads(meta_file.read_text())
+        if batch_size:
+            meta["batch_size"] = batch_size
+        cal = Calibrator.from_dict(meta["calibration"])
+        trc = bool(meta.get("trust_remote_code", False))
+        if meta["method"] == "head":
+            model = AutoModel.from_pretrained(path / "encoder", trust_remote_code=trc)
+            tok = AutoTokenizer.from_pretrained(path / "encoder", trust_remote_code=trc)
+            enc = TextEncoder(meta["backbone"], meta["max_length"], meta.get("embed_batch_size", 128), device,
+                              cache_dir=cache_dir, model=model, tokenizer=tok)
+            head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0))
+            head.load_state_dict(load_file(str(path / "head.safetensors")))
+            return cls(meta, cal, encoder=enc, head=head.eval(), device=device)
+        clf = AutoModelForSequenceClassification.from_pretrained(path / "classifier", trust_remote_code=trc)
+        tok = AutoTokenizer.from_pretrained(path / "classifier", trust_remote_code=trc)
+        return cls(meta, cal, classifier=clf.to(bb.pick_device(device)).eval(), tokenizer=tok, device=device)

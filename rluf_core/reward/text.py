@@ -1,0 +1,70 @@
+"""What the reward model reads: the query text (context + prompt), the response, cheap text statistics."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+EMOJI = re.compile(
+    "[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764\uFE0F\U0001F000-\U0001F2FF]", flags=re.UNICODE
+)
+HEARTS = re.compile("[\u2764\U0001F493-\U0001F49F\U0001F5A4\U0001F90D\U0001F90E\U0001F9E1\U0001F970\U0001F60D]")
+SIGN_OFF = re.compile(
+    r"\b(bye|goodbye|take care|sending (you )?(love|hugs)|talk soon|see you|cheers|xoxo|hugs)\b", re.IGNORECASE
+)
+WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|proud|amazing)\b", re.IGNORECASE)
+
+STAT_NAMES = (
+    "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question", "digits",
+    "list_items", "log_query_chars",
+)
+
+
+def parse_context(raw: object, row: int | str = "?") -> list[dict]:
+    """A context cell: a JSON list of {role, text} (or already a list). Empty/None is no context."""
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw == "":
+        return []
+    if isinstance(raw, (list, tuple, np.ndarray)):
+        turns = list(raw)
+    else:
+        try:
+            turns = json.loads(raw)
+        except (TypeError, json.JSONDecodeError) as err:
+            raise ValueError(f"row {row}: column 'context' is not a JSON list of {{role, text}}: {err}") from None
+    if not isinstance(turns, list):
+        raise ValueError(f"row {row}: column 'context' must be a JSON list, got {type(turns).__name__}")
+    return [t for t in turns if isinstance(t, dict)]
+
+
+def query_text(context: object, prompt: str, context_turns: int = 2, row: int | str = "?") -> str:
+    """The conversation the response answers: the last `context_turns` earlier turns, then the prompt."""
+    parts = []
+    if context_turns > 0:
+        for turn in parse_context(context, row)[-context_turns:]:
+            role = str(turn.get("role", "user"))
+            parts.append(f"{role}: {turn.get('text', '')}")
+    parts.append(f"user: {prompt or ''}")
+    return "\n".join(parts)
+
+
+def query_texts(contexts: Sequence, prompts: Sequence, context_turns: int = 2) -> list[str]:
+    if len(contexts) != len(prompts):
+        raise ValueError(f"contexts ({len(contexts)}) and prompts ({len(prompts)}) differ in length")
+    return [query_text(c, p, context_turns, row=i) for i, (c, p) in enumerate(zip(contexts, prompts))]
+
+
+def text_stats(responses: Sequence[str], queries: Sequence[str]) -> np.ndarray:
+    """Cheap per-response statistics (n, len(STAT_NAMES)), float32."""
+    out = np.zeros((len(responses), len(STAT_NAMES)), dtype=np.float32)
+    for i, (r, q) in enumerate(zip(responses, queries)):
+        r = r or ""
+        out[i] = (
+            np.log1p(len(r)), np.log1p(len(r.split())), r.count("\n"), len(EMOJI.findall(r)),
+            len(HEARTS.findall(r)), len(SIGN_OFF.findall(r)), len(WARMTH.findall(r)), r.count("!"),
+            r.count("?"), sum(ch.isdigit() for ch in r), len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
+            np.log1p(len(q or "")),
+        )
+    return out

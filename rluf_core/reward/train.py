@@ -1,0 +1,170 @@
+"""Train P[Love] from a feedback dataset: rebalance, embed or tokenise, train with checkpoints,
+calibrate on validation, save the scorer, predict validation and test."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from rluf_core.config.reward import RewardModelConfig
+from rluf_core.reward import backbone as bb
+from rluf_core.reward.calibration import Calibrator
+from rluf_core.reward.embed import TextEncoder
+from rluf_core.reward.finetune import classifier_logits, collate, encode_pairs
+from rluf_core.reward.head import Head, build_features
+from rluf_core.reward.sampling import rebalance
+from rluf_core.reward.scorer import PLoveScorer
+from rluf_core.reward.text import query_texts, text_stats
+from rluf_core.reward.trainer import train_loop
+
+log = logging.getLogger("rluf.reward.train")
+
+REQUIRED = ("turn_id", "prompt", "response", "label", "split")
+EVAL_KEYS = {"max_ece", "model_name", "ece_bins", "bootstrap", "slices", "min_slice_rows", "min_auroc_margin",
+             "cache_embeddings", "checkpoint_every_steps", "embed_batch_size"}
+
+
+@dataclass
+class TrainResult:
+    scorer: PLoveScorer
+    scorer_dir: Path
+    predictions: pd.DataFrame  # validation and test rows with p_love (and logit)
+    summary: dict = field(default_factory=dict)
+
+
+def check_frame(df: pd.DataFrame, where: str = "feedback_dataset") -> pd.DataFrame:
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ValueError(f"{where}: missing column(s) {missing}; has {list(df.columns)}")
+    df = df.copy()
+    if "weight" not in df.columns:
+        df["weight"] = 1.0
+    if "context" not in df.columns:
+        df["context"] = None
+    bad = ~df["label"].isin([0, 1, True, False])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"{where}: row {i}: label must be 0/1, got {df['label'].iloc[i]!r}")
+    w = pd.to_numeric(df["weight"], errors="coerce")
+    if w.isna().any() or (w < 0).any():
+        i = int(np.flatnonzero((w.isna() | (w < 0)).to_numpy())[0])
+        raise ValueError(f"{where}: row {i}: weight must be a number >= 0, got {df['weight'].iloc[i]!r}")
+    df["label"], df["weight"] = df["label"].astype(int), w.astype(float)
+    for s in ("train", "validation", "test"):
+        if not (df["split"] == s).any():
+            raise ValueError(f"{where}: no rows with split == {s!r} (splits present: {sorted(df['split'].unique())})")
+    df["prompt"] = df["prompt"].fillna("").astype(str)
+    df["response"] = df["response"].fillna("").astype(str)
+    return df
+
+
+def fingerprint(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({k: v for k, v in rm.model_dump().items() if k not in EVAL_KEYS}, sort_keys=True).encode())
+    h.update(str(seed).encode())
+    h.update(pd.util.hash_pandas_object(df[["turn_id", "label", "weight", "split"]], index=False).values.tobytes())
+    return h.hexdigest()[:16]
+
+
+def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
+    return df if n is None or len(df) <= n else df.sample(n=n, random_state=seed).sort_index()
+
+
+def _features(enc: TextEncoder, df: pd.DataFrame, rm: RewardModelConfig, desc: str) -> np.ndarray:
+    queries = query_texts(df["context"].tolist(), df["prompt"].tolist(), rm.context_turns)
+    responses = df["response"].tolist()
+    r = enc.encode(responses, desc=f"embed {desc} responses")
+    q = enc.encode(queries, desc=f"embed {desc} queries")
+    return build_features(r, q, text_stats(responses, queries) if rm.text_features else None)
+
+
+def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | os.PathLike, *, seed: int = 0,
+                       cache_dir: str | os.PathLike | None = None, device: str = "cpu",
+                       stop_after_steps: int | None = None) -> TrainResult:
+    """Train, calibrate and save a PLoveScorer under work_dir/scorer; checkpoints in work_dir/ckpt."""
+    t_start = time.perf_counter()
+    df = check_frame(df)
+    torch.manual_seed(seed)
+    work_dir = Path(work_dir)
+    fp = fingerprint(df, rm, seed)
+    train = df[df["split"] == "train"].reset_index(drop=True)
+    idx, w_train, shift = rebalance(train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share,
+                                    rm.imbalance, seed)
+    if rm.max_train_rows is not None and len(idx) > rm.max_train_rows:
+        keep = np.sort(np.random.default_rng(seed + 1).choice(len(idx), rm.max_train_rows, replace=False))
+        idx, w_train = idx[keep], w_train[keep]
+    tr = train.iloc[idx].reset_index(drop=True)
+    y_train = tr["label"].to_numpy()
+    val = _cap(df[df["split"] == "validation"], rm.max_validation_rows, seed).reset_index(drop=True)
+    test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
+    log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
+             len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
+    meta = dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone),
+                max_length=rm.max_length, batch_size=rm.batch_size, embed_batch_size=rm.embed_batch_size,
+                context_turns=rm.context_turns, text_features=rm.text_features, head=rm.head,
+                hidden_size=rm.hidden_size, dropout=rm.dropout, trust_remote_code=rm.trust_remote_code,
+                prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
+    ckpt_dir = work_dir / "ckpt" / fp
+    common = dict(epochs=rm.epochs, batch_size=rm.batch_size, weight_decay=rm.weight_decay, seed=seed,
+                  ckpt_dir=ckpt_dir, checkpoint_every=rm.checkpoint_every_steps, fingerprint=fp,
+                  stop_after_steps=stop_after_steps)
+    if rm.method == "head":
+        enc = TextEncoder(rm.backbone, rm.max_length, rm.embed_batch_size, device,
+                          cache_dir=cache_dir if rm.cache_embeddings else None,
+                          trust_remote_code=rm.trust_remote_code, seed=seed)
+        x_tr = _features(enc, tr, rm, "train")
+        head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout)
+        head.set_normalisation(x_tr, w_train)
+        xt = torch.as_tensor(x_tr)
+        fit = train_loop(head, lambda i: head(xt[i]), y_train, w_train, lr=rm.learning_rate, desc="train head",
+                         **common)
+        meta["head_in_dim"] = int(x_tr.shape[1])
+        x_val, x_test = _features(enc, val, rm, "validation"), _features(enc, test, rm, "test")
+        z_val, z_test = head.predict_logits(x_val), head.predict_logits(x_test)
+        scorer_kw = dict(encoder=enc, head=head)
+    else:
+        dev = bb.pick_device(device)
+        tok = bb.load_tokenizer(rm.backbone, rm.trust_remote_code)
+        clf = bb.load_classifier(rm.backbone, rm.trust_remote_code, seed).to(dev)
+        q_tr = query_texts(tr["context"].tolist(), tr["prompt"].tolist(), rm.context_turns)
+        enc_tr = encode_pairs(tok, q_tr, tr["response"].tolist(), rm.max_length)
+        fit = train_loop(clf, lambda i: clf(**collate(tok, enc_tr, i, dev)).logits, y_train, w_train,
+                         lr=rm.finetune_learning_rate, desc="fine-tune", **common)
+
+        def _z(frame: pd.DataFrame) -> np.ndarray:
+            q = query_texts(frame["context"].tolist(), frame["prompt"].tolist(), rm.context_turns)
+            return classifier_logits(clf, tok, encode_pairs(tok, q, frame["response"].tolist(), rm.max_length),
+                                     rm.batch_size, dev)
+
+        z_val, z_test = _z(val), _z(test)
+        scorer_kw = dict(classifier=clf, tokenizer=tok)
+    if not fit["finished"]:
+        raise InterruptedError(f"training stopped at step {fit['steps']}/{fit['total_steps']} (checkpoint kept)")
+    cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset).fit(
+        z_val, val["label"].to_numpy(), val["weight"].to_numpy())
+    scorer = PLoveScorer(meta, cal, device=device, **scorer_kw)
+    scorer_dir = scorer.save(work_dir / "scorer")
+    keep_cols = [c for c in ("turn_id", "conversation_id", "user_id", "split", "label", "weight", "topic", "lang",
+                             "surface", "policy_version", "response_chars", "day") if c in df.columns]
+    preds = []
+    for frame, z in ((val, z_val), (test, z_test)):
+        p = frame[keep_cols].copy()
+        if "response_chars" not in p.columns:
+            p["response_chars"] = frame["response"].str.len()
+        p["logit"], p["p_love"] = z, cal(z)
+        preds.append(p)
+    summary = dict(fingerprint=fp, train_rows=len(tr), validation_rows=len(val), test_rows=len(test),
+                   natural_rate=shift.natural_rate, train_rate=shift.train_rate, steps=fit["steps"],
+                   resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
+                   temperature=cal.temperature, train_seconds=time.perf_counter() - t_start)
+    log.info("trained P[Love] in %.0fs: %s", summary["train_seconds"], summary)
+    return TrainResult(scorer, scorer_dir, pd.concat(preds, ignore_index=True), summary)
