@@ -1,0 +1,153 @@
+"""The simulated user population: kinds, activity, habits and private tastes (seeded, day-independent).
+
+Adversary counts are shares of the reacting accounts: with honest reactor share r and adversary
+share s (bots + brigades + trolls), n_adv = s * r * n / (1 - s + s * r).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.config.source import SimulatorConfig
+from rluf_core.simulation import lexicon as lx
+from rluf_core.simulation.love import WEIGHT_COLUMNS, WEIGHT_MEAN, WEIGHT_SD, love_matrix
+from rluf_core.simulation.policy import compose_responses
+from rluf_core.simulation.rng import hex_ids, rng_for
+from rluf_core.simulation.textscore import text_features
+
+KINDS = ("honest", "bot", "brigade", "troll")
+TOPIC_MIX = np.array([0.1, 0.1, 0.16, 0.12, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08])
+LANG_MIX = np.array([0.7, 0.1, 0.07, 0.07, 0.06])
+SURFACE_MIX = np.array([0.35, 0.3, 0.3, 0.05])
+
+
+@dataclass
+class Population:
+    users: pd.DataFrame          # the ground-truth `users` table (one row per account)
+    topic_cdf: np.ndarray        # n x topics cumulative topic preference
+    panel: pd.DataFrame          # honest reactors sampled by activity: the text-level average
+    reactor_weight: float        # activity-weighted share of reactors among honest users
+    troll_shift: float           # trolls' intercept (calibrated to troll_love_rate)
+    raid_targets: list[str]      # per brigade group: "unsafe" or a topic
+
+    @property
+    def kind(self) -> np.ndarray:
+        return self.users["kind"].to_numpy()
+
+
+def adversary_counts(sim: SimulatorConfig) -> dict[str, int]:
+    s = sim.bot_share + sim.brigade_share + sim.troll_share
+    reacting = sim.reactor_share * sim.n_users / (1 - s + s * sim.reactor_share)
+    return {k: int(round(getattr(sim, f"{k}_share") * reacting)) for k in ("bot", "brigade", "troll")}
+
+
+def _calibration_texts(sim: SimulatorConfig, n: int = 6000) -> np.ndarray:
+    rng = rng_for(sim.seed, None, "calibration")
+    tix = rng.choice(len(lx.TOPICS), size=n, p=TOPIC_MIX)
+    lix = rng.choice(len(lx.LANGS), size=n, p=LANG_MIX)
+    resp = compose_responses(tix, lix, np.zeros(n, bool), sim, rng)
+    feats = text_features(resp, topics=[lx.TOPICS[i] for i in tix])
+    return love_matrix(feats, tix.astype(np.int16), rng.integers(0, 4, n))
+
+
+def _bisect(f, lo: float = -15.0, hi: float = 15.0, target: float = 0.0) -> float:
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < target else (lo, mid)
+    return (lo + hi) / 2
+
+
+def make_population(sim: SimulatorConfig) -> Population:
+    return _make_population(sim.model_dump_json())
+
+
+@lru_cache(maxsize=4)
+def _make_population(sim_json: str) -> Population:
+    sim = SimulatorConfig.model_validate_json(sim_json)
+    rng = rng_for(sim.seed, None, "population")
+    n = sim.n_users
+    counts = adversary_counts(sim)
+    n_adv = sum(counts.values())
+    if n_adv >= n:
+        raise ValueError(f"source.simulator: {n_adv} adversarial accounts leave no honest users (n_users={n})")
+    kind = np.array(["honest"] * (n - n_adv) + ["bot"] * counts["bot"] + ["brigade"] * counts["brigade"]
+                    + ["troll"] * counts["troll"], dtype=object)
+    kind = kind[rng.permutation(n)]
+    honest = kind == "honest"
+
+    activity = rng.lognormal(0.0, 0.8, n)
+    activity[kind == "bot"] = sim.bot_activity * rng.lognormal(0.0, 0.3, (kind == "bot").sum())
+    for k in ("brigade", "troll"):
+        activity[kind == k] = getattr(sim, f"{k}_activity") * rng.lognormal(0.0, 0.5, (kind == k).sum())
+    reactor = np.where(honest, rng.random(n) < sim.reactor_share, True)
+
+    group = np.full(n, -1, dtype=np.int64)
+    br = np.flatnonzero(kind == "brigade")
+    group[br] = np.arange(len(br)) % sim.brigade_groups
+    targets = [sim.brigade_targets[g % len(sim.brigade_targets)] for g in range(sim.brigade_groups)]
+
+    pref = rng.dirichlet(TOPIC_MIX * 6.0, size=n)
+    for g, t in enumerate(targets):  # topic brigades talk about their topic
+        if t != "unsafe":
+            pref[group == g] = np.eye(len(lx.TOPICS))[lx.TOPICS.index(t)]
+    topic_cdf = np.cumsum(pref, axis=1)
+    topic_cdf[:, -1] = 1.0
+
+    w = WEIGHT_MEAN + WEIGHT_SD * rng.standard_normal((n, len(WEIGHT_MEAN)))
+    intercept0 = rng.normal(0.0, 0.8, n)
+    peak = np.mod(rng.normal(20.0, 3.0, n), 24.0)
+    peak[kind == "bot"] = -1.0  # bots run around the clock
+    latency = rng.lognormal(np.log(25.0), 0.6, n)
+    latency[kind == "bot"] = sim.bot_latency_s
+    latency[kind == "brigade"] = rng.lognormal(np.log(8.0), 0.3, len(br))
+
+    users = pd.DataFrame({
+        "user_id": hex_ids(rng, n, "u"),
+        "kind": pd.Series(kind, dtype="string"),
+        "group_id": pd.array(np.where(group >= 0, group, 0), dtype="Int64"),
+        "brigade_target": pd.Series([targets[g] if g >= 0 else None for g in group], dtype="string"),
+        "reactor": reactor,
+        "activity": activity,
+        "lang": pd.Series(np.array(lx.LANGS)[rng.choice(len(lx.LANGS), n, p=LANG_MIX)], dtype="string"),
+        "surface": pd.Series(np.array(lx.SURFACES)[rng.choice(len(lx.SURFACES), n, p=SURFACE_MIX)], dtype="string"),
+        "peak_hour": peak,
+        "latency_median_s": latency,
+        "intercept": intercept0,
+    })
+    users.loc[group < 0, "group_id"] = pd.NA
+    for j, c in enumerate(WEIGHT_COLUMNS):
+        users[c] = w[:, j]
+    for j, t in enumerate(lx.TOPICS):
+        users[f"pref_{t}"] = pref[:, j]
+
+    # calibrate the honest intercept shift to the target love rate, and the trolls' rate
+    x = _calibration_texts(sim)
+    h_idx = np.flatnonzero(honest)
+    act = activity[h_idx] / activity[h_idx].sum()
+    m = 30000
+    pu = rng.choice(h_idx, size=m, p=act)
+    px = rng.integers(0, len(x), m)
+    zu = intercept0[pu] + np.einsum("ij,ij->i", x[px], w[pu])
+    target = sim.love_rate / ((1 - sim.toggle_rate * (1 - sim.readd_rate)) * (1 - 0.2 * sim.delayed_share))
+    shift = _bisect(lambda c: float(np.mean(reactor[pu] / (1 + np.exp(-(c + zu))))), target=target)
+    users.loc[honest, "intercept"] = intercept0[honest] + shift
+    tz = -6.0 * x[:, 0] + 1.5 * x[:, 3] + 0.2 * x[:, 2]
+    troll_shift = _bisect(lambda c: float(np.mean(1 / (1 + np.exp(-(c + tz))))), target=sim.troll_love_rate)
+
+    reactor_weight = float(activity[h_idx][reactor[h_idx]].sum() / activity[h_idx].sum())
+    r_idx = h_idx[reactor[h_idx]]
+    panel_rng = rng_for(sim.seed, None, "panel")
+    panel_idx = panel_rng.choice(r_idx, size=min(sim.panel_size, len(r_idx)),
+                                 p=activity[r_idx] / activity[r_idx].sum())
+    panel = users.iloc[panel_idx].reset_index(drop=True)
+    return Population(users=users, topic_cdf=topic_cdf, panel=panel, reactor_weight=reactor_weight,
+                      troll_shift=troll_shift, raid_targets=targets)
+
+
+@lru_cache(maxsize=1)
+def default_population() -> Population:
+    return make_population(SimulatorConfig())
