@@ -1,0 +1,53 @@
+"""The quarantine: rejected rows with a machine-readable reason, their file and row, and the record.
+
+Reason codes (``reason``):
+
+- reading: ``malformed_json``, ``invalid_utf8``, ``not_an_object``, ``corrupt_file``,
+  ``unsupported_format``, ``unreadable_file`` (file-level ones have ``row = -1``);
+- fields: ``missing_<column>`` (a required column null or empty), ``bad_timestamp`` (not a
+  timestamp), ``ts_too_old`` (before the partition day minus quality.late_tolerance_hours, e.g. 1970),
+  ``ts_in_future`` (after the day's end plus quality.future_tolerance_minutes), ``text_too_long``
+  (prompt, response or context over quality.max_text_chars), ``unknown_reaction``, ``unknown_action``;
+- keys: ``conflicting_duplicate`` (an id seen earlier with different content), ``unknown_turn`` (a
+  reaction to a turn_id absent from clean_turns of the lookback days), ``reaction_before_turn``.
+
+Exact repeats of an id (client retries) are not quarantined: they collapse into the first copy and are
+counted as ``duplicates_collapsed`` in the reconciliation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+QUARANTINE_COLUMNS = ["source", "file", "row", "reason", "detail", "record"]
+RECORD_LIMIT = 2000
+
+READ_REASONS = ("malformed_json", "invalid_utf8", "not_an_object", "corrupt_file", "unsupported_format",
+                "unreadable_file", "unreadable_column")
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({
+        "source": pd.Series(dtype="str"), "file": pd.Series(dtype="str"), "row": pd.Series(dtype="int64"),
+        "reason": pd.Series(dtype="str"), "detail": pd.Series(dtype="str"), "record": pd.Series(dtype="str"),
+    })
+
+
+def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return empty_quarantine()
+    out = pd.concat([f[QUARANTINE_COLUMNS] for f in frames], ignore_index=True)
+    out["row"] = out["row"].astype("int64")
+    return out
+
+
+def quarantine_sql(source: str, columns: tuple[str, ...], table: str = "q") -> str:
+    """SELECT producing QUARANTINE_COLUMNS from a table with raw columns, `reason` and `detail`."""
+    fields = ", ".join(f"{c} := {c}" for c in columns)
+    return f"""
+        SELECT '{source}' AS source, _file AS file, _row AS row, reason,
+               coalesce(detail, '') AS detail,
+               left(coalesce(_raw, to_json(struct_pack({fields}))::VARCHAR), {RECORD_LIMIT}) AS record
+        FROM {table}
+    """

@@ -1,0 +1,59 @@
+"""Raw turns of one day -> clean_turns (typed, deduplicated, pseudonymised) + quarantine."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from rluf_core.cleaning.classify import classify, outcome_counts, reason_counts
+from rluf_core.cleaning.engine import connect
+from rluf_core.cleaning.pseudonym import pseudonym_table
+from rluf_core.cleaning.quarantine import quarantine_sql
+from rluf_core.cleaning.reconcile import reconciliation
+from rluf_core.config.data import PrivacyConfig, QualityConfig
+from rluf_core.ingest.schema import LANDING_COLUMNS
+
+CLEAN_TURN_COLUMNS = [
+    "turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
+    "policy_version", "lang", "surface", "topic", "response_chars",
+]
+
+
+def register_pseudonyms(con: duckdb.DuckDBPyConnection, source_sql: str, key: str, name: str = "pseudo") -> None:
+    """Register table `name` (user_id, pseudonym) for the distinct user ids the query returns."""
+    ids = con.sql(source_sql).to_arrow_table().column(0).to_pandas()
+    con.register(name, pa.Table.from_pandas(pseudonym_table(ids, key), preserve_index=False))
+
+
+def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table, day: str,
+                   quality: QualityConfig, privacy: PrivacyConfig) -> tuple[pa.Table, pa.Table, dict]:
+    """Arrow outputs (clean, quarantine) and the reconciliation, using an open connection."""
+    classify(con, "turns", raw, day, quality)
+    register_pseudonyms(con, "SELECT DISTINCT user_id FROM cls WHERE outcome = 'clean'", privacy.pseudonym_key)
+    clean = con.sql("""
+        SELECT c.turn_id, c.conversation_id, p.pseudonym AS user_id, c.ts_t AS ts, c.prompt, c.response,
+               c.context, c.policy_version, c.lang, c.surface, c.topic,
+               length(c.response)::BIGINT AS response_chars
+        FROM cls c JOIN pseudo p USING (user_id)
+        WHERE c.outcome = 'clean'
+    """).to_arrow_table()
+    q = con.sql(quarantine_sql("turns", LANDING_COLUMNS["turns"], "(SELECT * FROM cls WHERE outcome = 'quarantine')")
+                    ).to_arrow_table()
+    recon = reconciliation("turns", con.execute("SELECT count(*) FROM cls").fetchone()[0],
+                           outcome_counts(con), reason_counts(con), clean.num_rows, q.num_rows)
+    con.unregister("pseudo")
+    return clean, q, recon
+
+
+def clean_turns(raw: pd.DataFrame, day: str, quality: QualityConfig | None = None,
+                privacy: PrivacyConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """clean_turns and quarantine rows for one day, and the reconciliation dict."""
+    con = connect()
+    try:
+        clean, q, recon = clean_turns_in(con, raw, day, quality or QualityConfig(), privacy or PrivacyConfig())
+    finally:
+        con.close()
+    return clean.to_pandas(), q.to_pandas(), recon
+
+

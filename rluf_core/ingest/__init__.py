@@ -1,0 +1,9 @@
+"""Robust reading of landing-zone files (Parquet and JSON Lines) into raw rows with provenance."""
+
+from rluf_core.ingest.reader import RawBatch, read_landing_day, read_landing_file
+from rluf_core.ingest.schema import LANDING_COLUMNS, META_COLUMNS, REQUIRED_COLUMNS, raw_columns
+
+__all__ = [
+    "LANDING_COLUMNS", "META_COLUMNS", "REQUIRED_COLUMNS", "RawBatch", "raw_columns",
+    "read_landing_day", "read_landing_file",
+]
