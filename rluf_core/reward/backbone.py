@@ -77,7 +77,7 @@ def load_encoder(backbone: str, trust_remote_code: bool = False, seed: int = 0) 
     path = resolve(backbone)
     if path is None:
         torch.manual_seed(seed)
-        model = BertModel(tiny_config(load_tokenizer("tiny").vocab_size), add_pooling_layer=False)
+        model = BertModel(tiny_config(load_tokenizer("tiny").vocab_size))
     else:
         model = AutoModel.from_pretrained(path, trust_remote_code=trust_remote_code)
     return model.eval()

@@ -1,0 +1,114 @@
+"""p_love_report: the model's test metrics next to its baselines and (simulated data) the ceiling.
+
+Inputs are the predictions the training job wrote (validation and test rows with p_love) and, when the
+traffic is simulated, the ground truth; this is evaluation code, the only reader of ground truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.config.reward import RewardModelConfig
+from rluf_core.reward import plots
+from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, fit_length_baseline, pearson, slice_table
+
+ROWS = ("model", "length_only", "constant", "ceiling_text", "ceiling_user")
+
+
+@dataclass
+class RewardReport:
+    metrics: dict
+    markdown: str
+    images: dict[str, bytes] = field(default_factory=dict)
+    slices: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.metrics["checks"]["passed"])
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return "nan" if np.isnan(v) else f"{v:.4f}"
+    return str(v)
+
+
+def md_table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.DataFrame | None = None,
+                         seed: int = 0, groups_col: str | None = None) -> RewardReport:
+    """Metrics on the test rows of `preds`; the length-only and constant baselines are fitted on validation."""
+    val, test = preds[preds["split"] == "validation"], preds[preds["split"] == "test"].copy()
+    if test.empty or val.empty:
+        raise ValueError("predictions need validation and test rows")
+    y, w, L = test["label"].to_numpy().astype(int), test["weight"].to_numpy(float), test["response_chars"].to_numpy()
+    length_fn = fit_length_baseline(val["response_chars"], val["label"], val["weight"])
+    const = float(np.average(val["label"], weights=val["weight"]))
+    test["p_length"] = length_fn(L)
+    scores = {"model": test["p_love"].to_numpy(), "length_only": test["p_length"].to_numpy(),
+              "constant": np.full(len(test), const)}
+    if truth is not None and len(truth):
+        t = test[["turn_id"]].merge(truth[["turn_id", "p_love_text", "p_love_user"]], on="turn_id", how="left")
+        if t["p_love_text"].isna().any():
+            raise ValueError(f"ground truth lacks {int(t['p_love_text'].isna().sum())} of {len(t)} test turns")
+        test["p_ceiling"] = t["p_love_text"].to_numpy()
+        scores["ceiling_text"], scores["ceiling_user"] = test["p_ceiling"].to_numpy(), t["p_love_user"].to_numpy()
+    m = {k: binary_metrics(y, p, w, L, rm.ece_bins) for k, p in scores.items()}
+    ci_scores = {k: scores[k] for k in ("model", "length_only") + (("ceiling_text",) if "ceiling_text" in scores else ())}
+    groups = test[groups_col].to_numpy() if groups_col and groups_col in test.columns else None
+    ci = bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed, groups) if rm.bootstrap else {}
+    for k, v in ci.items():
+        m[k]["auroc_ci"] = v
+    out: dict = {"test": m, "n_test": int(len(test)), "n_validation": int(len(val))}
+    checks = {
+        "beats_length_only": m["model"]["auroc"] > m["length_only"]["auroc"] + rm.min_auroc_margin,
+        "ece_ok": m["model"]["ece"] <= rm.max_ece,
+    }
+    if "ceiling_text" in m:
+        out["auroc_ratio_to_ceiling"] = m["model"]["auroc"] / m["ceiling_text"]["auroc"]
+        out["truth_length_r"] = pearson(scores["ceiling_text"], L)
+        checks["auroc_ratio_ok"] = out["auroc_ratio_to_ceiling"] >= 0.97
+        checks["length_r_ok"] = abs(m["model"]["length_r"]) <= max(0.15, abs(out["truth_length_r"]) + 0.05)
+    checks["passed"] = bool(checks["beats_length_only"] and checks["ece_ok"])  # the blocking ones
+    out["checks"] = checks
+    slices = {c: slice_table(test, c, rm.min_slice_rows, rm.ece_bins) for c in rm.slices if c in test.columns}
+    out["slices"] = {c: s.to_dict(orient="records") for c, s in slices.items()}
+    images = {
+        "reliability.png": plots.reliability_png(y, {k: scores[k] for k in scores if k != "ceiling_user"}, w, rm.ece_bins),
+        "roc.png": plots.roc_png(y, {k: scores[k] for k in scores if k != "constant"}, w,
+                                 {k: m[k]["auroc"] for k in m}),
+    }
+    return RewardReport(out, render_markdown(out, slices), images, slices)
+
+
+def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[Love] report",
+                    image_prefix: str = "") -> str:
+    rows = []
+    for k in ROWS:
+        if k not in out["test"]:
+            continue
+        m = out["test"][k]
+        ci = m.get("auroc_ci", {})
+        rows.append(dict(score=k, auroc=m["auroc"], auroc_95ci=f"[{ci['lo']:.3f}, {ci['hi']:.3f}]" if ci else "",
+                         pr_auc=m["pr_auc"], ece=m["ece"], brier=m["brier"], log_loss=m["log_loss"],
+                         length_r=m["length_r"], mean_score=m["mean_score"]))
+    m0 = out["test"]["model"]
+    lines = [f"# {title}", "", f"Test rows: {out['n_test']} (love rate {m0['rate']:.4f}, {m0['positives']} positives); "
+             f"baselines fitted on {out['n_validation']} validation rows.", "", md_table(pd.DataFrame(rows)), ""]
+    if "auroc_ratio_to_ceiling" in out:
+        lines.append(f"AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
+                     f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
+    lines += ["", "Checks: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in out["checks"].items()), ""]
+    for c, s in slices.items():
+        if len(s):
+            lines += [f"## By {c}", "", md_table(s), ""]
+    lines += [f"![reliability]({image_prefix}reliability.png)", "", f"![roc]({image_prefix}roc.png)", ""]
+    return "\n".join(lines)
