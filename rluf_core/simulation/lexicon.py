@@ -105,7 +105,7 @@ SUBSTANCE: dict[str, list[str]] = {
     "roleplay": [
         "The captain raises the lantern and points the ship toward the storm on the horizon.",
         "The dragon coils around the tower and asks the traveller a riddle about gold.",
-        "Your mentor hands you a wand and shows you how to trace the first rune of light.",
+        "The old wizard hands you a wand and shows you how to trace the first rune of light.",
         "The detective kneels by the broken window and notices mud from the riverbank.",
         "The pilot fires the landing thrusters as purple moons rise over the canyon.",
         "The innkeeper pours a warm cider and tells you about the bandits on the north road.",

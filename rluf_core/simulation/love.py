@@ -21,12 +21,13 @@ BASE_FEATURES = ["help", "warm", "bait", "unsafe", "len", "depth"]
 LOVE_FEATURES = BASE_FEATURES + [f"topic_{t}" for t in lx.TOPICS]
 WEIGHT_COLUMNS = [f"w_{f}" for f in LOVE_FEATURES]
 
-# Population means and spreads of the taste weights (per feature of LOVE_FEATURES).
+# Population means and spreads of the taste weights (per feature of LOVE_FEATURES). Users slightly
+# prefer concise replies at equal substance (w_len < 0), which keeps P(love) nearly length-neutral.
 TOPIC_BASE = {
     "roleplay": 0.55, "relationships": 0.55, "casual": 0.35, "coding": -0.35, "facts": -0.35,
     "advice": 0.0, "health": -0.1, "travel": 0.0, "cooking": 0.05, "writing": 0.3,
 }
-WEIGHT_MEAN = np.array([5.5, 0.45, 0.5, -1.5, 0.0, 0.4] + [TOPIC_BASE[t] for t in lx.TOPICS])
+WEIGHT_MEAN = np.array([5.5, 0.45, 0.5, -1.5, -0.2, 0.4] + [TOPIC_BASE[t] for t in lx.TOPICS])
 WEIGHT_SD = np.array([1.5, 0.3, 0.3, 0.7, 0.15, 0.3] + [0.35] * len(lx.TOPICS))
 
 

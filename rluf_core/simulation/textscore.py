@@ -87,15 +87,18 @@ def is_unsafe(responses) -> np.ndarray:
 
 
 def helpfulness_from_counts(f: pd.DataFrame | dict) -> np.ndarray:
-    """True helpfulness in [0, 1] from feature counts: on-topic substance per sentence raises it;
-    vague deflection, off-topic substance, bait and unsafe advice lower it."""
-    n_sent = np.maximum(np.asarray(f["n_sentences"], dtype=np.float64), 1.0)
-    on = np.minimum(np.asarray(f["on_topic"], dtype=np.float64), 2.0 * n_sent) / n_sent
-    vague = np.asarray(f["vague"], dtype=np.float64) / n_sent
+    """True helpfulness in [0, 1] from feature counts: on-topic substance (its density over the body
+    sentences, and a little its amount) raises it; vague deflection, off-topic substance, bait and
+    unsafe advice lower it. Warm phrases and sign-offs are not body sentences."""
+    extra = np.asarray(f["signoff"]) + np.asarray(f["request"]) + np.asarray(f["warm"])
+    n_body = np.maximum(np.asarray(f["n_sentences"], dtype=np.float64) - extra, 1.0)
+    hits = np.asarray(f["on_topic"], dtype=np.float64)
+    on = np.minimum(hits, 2.0 * n_body) / n_body
+    vague = np.asarray(f["vague"], dtype=np.float64) / n_body
     off = np.minimum(np.asarray(f["off_topic"], dtype=np.float64), 4.0)
     bait = np.asarray(f["bait"], dtype=np.float64)
     unsafe = np.asarray(f["unsafe"], dtype=np.float64)
-    z = -1.8 + 2.4 * on - 1.6 * vague - 0.35 * off - 0.45 * bait - 1.0 * unsafe
+    z = -2.0 + 2.0 * on + 0.25 * np.minimum(hits, 6.0) - 1.6 * vague - 0.35 * off - 0.45 * bait - 1.0 * unsafe
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -120,10 +123,9 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
             rows = np.flatnonzero(tix == i)
             if len(rows):
                 on[rows] = _count(arr.take(pa.array(rows)), pats[f"topic:{t}"])
-    words = pc.utf8_split_whitespace(arr)
     f = pd.DataFrame(
         {
-            "n_words": pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int32),
+            "n_words": _count(arr, r"\S+"),
             "n_sentences": np.maximum(_count(arr, pats["sentence"]), 1),
             "on_topic": on,
             "off_topic": any_topic - on,
