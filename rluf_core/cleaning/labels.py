@@ -1,7 +1,8 @@
 """Labelling (DESIGN.md "Labels"): a turn is loved when, at the end of the label window after its
 `ts`, the receiving user's net reaction state includes the positive reaction.
 
-Toggles resolve per (turn, user, reaction) to the last action by time within the window; repeated
+Toggles resolve per (turn, user, reaction) to the last action by time (ties: by event_id) within
+the window (ts <= turn ts + labels.window_hours); repeated
 events (the same event_id arriving in two partitions) do not change that state and are counted once.
 With labels.receiving_user_only false, any user's final positive state labels the turn.
 
@@ -48,7 +49,7 @@ def label_turns_in(con: duckdb.DuckDBPyConnection, turns: pd.DataFrame | pa.Tabl
             WHERE r.latency_s >= 0 AND r.latency_s <= {window_s}
         ),
         state AS (
-            SELECT turn_id, user_id, arg_max(action, ts) AS final_action,
+            SELECT turn_id, user_id, last(action ORDER BY ts, event_id) AS final_action,
                    bool_or(is_receiving_user) AS recv,
                    min(latency_s) FILTER (WHERE action = 'add') AS first_add
             FROM inwin WHERE reaction = {sql_str(labels.positive_reaction)}

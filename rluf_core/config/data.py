@@ -14,7 +14,7 @@ class LabelsConfig(Section):
     window_hours: float = Field(24.0, gt=0)
     receiving_user_only: bool = True
     late_arrival_days: int = Field(
-        0, ge=0, description="extra reaction partitions read past the label window (events landing late)"
+        1, ge=0, description="extra reaction partitions read past the label window (events landing late)"
     )
 
 

@@ -1,0 +1,1 @@
+"""Adapters that turn real data sets into the landing-zone format."""
