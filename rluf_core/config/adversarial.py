@@ -1,16 +1,96 @@
-"""`adversarial`: user reputation and the detectors of adversarial feedback."""
+"""`adversarial`: user reputation, the detectors of adversarial feedback, and the feedback split.
+
+Every threshold the detectors use lives here with a default that is a statistical convention
+(robust z-scores, one-sided tests) rather than a number tuned to one simulated scenario.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
+
+
+class QualitySignalConfig(Section):
+    """The content-quality signal built without ground truth: a text model of the population's reactions."""
+
+    max_rows: int = Field(20_000, ge=100, description="turns sampled per day to fit the text model")
+    reference_rows: int = Field(5_000, ge=100, description="turns sampled per day to standardise the signal")
+    user_weight_cap: float = Field(5.0, gt=0, description="most total weight one user has in the fit")
+    n_features: int = Field(2**18, ge=1024, description="hashing dimension of the text features")
+    alpha: float = Field(1e-4, gt=0, description="L2 strength of the SGD logistic model")
+
+
+class BotDetectorConfig(Section):
+    """Fast indiscriminate reactors: reacting to (almost) everything, faster than people read."""
+
+    z_threshold: float = Field(3.5, gt=0, description="z of reaction speed vs the population (robust scale)")
+    min_events: int = Field(2, ge=1, description="reaction events in the window before a user can be judged")
+    rate_prior_strength: float = Field(20.0, ge=0, description="pseudo-turns shrinking a user's reaction rate")
+    latency_prior_strength: float = Field(5.0, ge=0, description="pseudo-events shrinking a user's latency")
+
+
+class BrigadeDetectorConfig(Section):
+    """Coordinated groups: many accounts reacting to the same content kind in the same short window.
+
+    A window (cell) is a burst when it holds far more reacting accounts than its neighbourhood of the
+    same day (one-sided Poisson test against a rolling median); an account is coordinated when far
+    more of its reactions fall in bursts than its activity explains; coordinated accounts that share
+    burst windows form groups (connected components).
+    """
+
+    window_s: float = Field(900.0, gt=0, description="co-reaction window width (seconds)")
+    content_keys: list[Literal["all", "topic"]] = Field(
+        ["all", "topic"], min_length=1, description="content kinds a burst is looked for in"
+    )
+    baseline_hours: float = Field(2.0, gt=0, description="half-width of the rolling-median baseline")
+    burst_p_value: float = Field(1e-3, gt=0, lt=1, description="a window is a burst below this p-value")
+    user_p_value: float = Field(1e-4, gt=0, lt=1, description="an account is coordinated below this p-value")
+    min_burst_reactions: int = Field(3, ge=1, description="burst reactions before an account can be judged")
+    min_shared_windows: int = Field(1, ge=1, description="burst windows two coordinated accounts must share")
+    min_group_size: int = Field(3, ge=2, description="linked accounts needed to call it a group")
+    max_cell_users: int = Field(5000, ge=2, description="burst windows with more accounts are sampled (logged)")
+
+
+class TrollDetectorConfig(Section):
+    """Inverted raters: positive reactions on what the population rates low, negative on what it rates high."""
+
+    t_threshold: float = Field(2.0, gt=0, description="one-sided z of disagreement with the quality signal")
+    min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
+
+
+class SplitConfig(Section):
+    """Time-based split of feedback_dataset (test = the last days, as the paper holds out later data)."""
+
+    validation_days: int = Field(2, ge=0)
+    test_days: int = Field(2, ge=1)
+    by: Literal["conversation_start", "turn"] = Field(
+        "conversation_start", description="a conversation goes to the split of its first turn's day"
+    )
 
 
 class AdversarialConfig(Section):
     enabled: bool = True
     trailing_days: int = Field(14, ge=1)
+    recent_days: int = Field(3, ge=1, description="detectors also run on the last days alone (behaviour changes)")
     action: Literal["drop", "downweight"] = "drop"
+    downweight_factor: float = Field(0.1, ge=0, le=1, description="weight of a flagged user's labels (downweight)")
     max_labels_per_user_per_day: int = Field(50, ge=1)
+    cap_mode: Literal["weight", "sample"] = Field(
+        "weight", description="over the daily cap: shrink weights to the cap, or keep a seeded sample"
+    )
+    drop_incomplete_windows: bool = Field(True, description="leave out turns whose label window is not closed")
+    negative_reactions: list[str] = ["thumbs_down", "angry"]
+    quality: QualitySignalConfig = QualitySignalConfig()
+    bot: BotDetectorConfig = BotDetectorConfig()
+    brigade: BrigadeDetectorConfig = BrigadeDetectorConfig()
+    troll: TrollDetectorConfig = TrollDetectorConfig()
+    split: SplitConfig = SplitConfig()
+
+    @model_validator(mode="after")
+    def _recent_inside_window(self) -> "AdversarialConfig":
+        if self.recent_days > self.trailing_days:
+            raise ValueError(f"recent_days ({self.recent_days}) must be <= trailing_days ({self.trailing_days})")
+        return self

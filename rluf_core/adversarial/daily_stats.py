@@ -1,0 +1,205 @@
+"""Per-user, per-day aggregates: computed once per day, stored, and summed over the trailing window.
+
+Two datasets per day:
+- ``user_daily_stats``: one row per user active that day (received turns or reacted), additive
+  columns only (counts and sums), so that a window is the sum of its days;
+- ``user_coreaction_daily``: pairs of accounts that gave a positive reaction to the same content kind
+  inside the same short window, with the number of such windows that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy.stats import poisson
+
+from rluf_core.adversarial.quality import QualityModel, standardised_quality
+from rluf_core.config import RlufConfig
+
+log = logging.getLogger(__name__)
+
+STATS_DATASET = "user_daily_stats"
+PAIRS_DATASET = "user_coreaction_daily"
+
+SUM_COLUMNS = [
+    "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
+    "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "cells_n", "burst_n", "burst_exp",
+]
+STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
+PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
+
+TURN_COLUMNS = ["turn_id", "user_id", "ts", "response", "topic"]
+REACTION_COLUMNS = ["turn_id", "user_id", "ts", "reaction", "action", "is_receiving_user", "latency_s"]
+
+
+def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what}: missing columns {missing} (has {list(df.columns)})")
+
+
+def _seconds(ts: pd.Series) -> np.ndarray:
+    return pd.to_datetime(ts, utc=True).astype("datetime64[ns, UTC]").astype("int64").to_numpy() / 1e9
+
+
+def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig) -> pd.Series:
+    """Quality z per turn_id, for the turns the day's reactions touch."""
+    acfg = cfg.adversarial
+    key = "topic" if "topic" in turns.columns else None
+    today = turns[turns["_day"] == day]
+    if "label" in today.columns:
+        label = today["label"].fillna(0).astype(int)
+    else:
+        pos = reactions[(reactions["reaction"] == cfg.labels.positive_reaction) & (reactions["action"] == "add")
+                        & reactions["is_receiving_user"].astype(bool)]
+        label = today["turn_id"].isin(pos["turn_id"]).astype(int)
+    seed = cfg.seed + int(day.replace("-", ""))
+    model = QualityModel(acfg.quality, seed=seed).fit(today, label)
+    touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
+    ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
+    both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
+    logit = model.logit(both)
+    # standardise with the reference sample's distribution per content kind
+    z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
+    grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
+    med = z_ref.groupby(grp_ref).median()
+    mad = (z_ref - z_ref.groupby(grp_ref).transform("median")).abs().groupby(grp_ref).median() * 1.4826
+    gmed = float(z_ref.median()) if len(z_ref) else 0.0
+    gmad = float((z_ref - gmed).abs().median() * 1.4826) if len(z_ref) else 1.0
+    gmad = gmad if gmad > 1e-9 else 1.0
+    t = both[~both["_ref"]].reset_index(drop=True)
+    grp = t[key].fillna("").astype(str) if key else pd.Series("", index=t.index)
+    m = grp.map(med).fillna(gmed).to_numpy()
+    s = grp.map(mad).fillna(gmad).to_numpy()
+    s = np.where(s > 1e-9, s, gmad)
+    z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
+    return pd.Series(z, index=t["turn_id"].to_numpy()).groupby(level=0).first()
+
+
+def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFrame, float]:
+    """Burst cells of one content key: (key, cell) rows far above the rolling-median baseline.
+
+    Returns the burst cells and the share of the day's baseline activity they cover (what a user
+    reacting at random times would see of them).
+    """
+    bcfg = cfg.adversarial.brigade
+    half = max(1, int(round(bcfg.baseline_hours * 3600 / bcfg.window_s)))
+    counts = ev.groupby(["key", "cell"]).size()
+    out, covered = [], 0.0
+    for key, c in counts.groupby(level=0):
+        grid = np.zeros(n_cells)
+        cells = c.index.get_level_values(1).to_numpy()
+        grid[np.clip(cells, 0, n_cells - 1)] = c.to_numpy()
+        base = pd.Series(grid).rolling(2 * half + 1, center=True, min_periods=1).median().to_numpy()
+        floor = max(grid.sum() / n_cells, 1.0 / n_cells)
+        lam = np.maximum(base, floor)
+        p = poisson.sf(grid - 1, lam)
+        hit = np.flatnonzero((grid >= bcfg.min_group_size) & (p < bcfg.burst_p_value))
+        covered += lam[hit].sum()
+        out.append(pd.DataFrame({"key": key, "cell": hit, "burst_p": p[hit]}))
+    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["key", "cell", "burst_p"])), covered
+
+
+def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each user's reaction windows, burst windows and expected burst windows; pairs sharing bursts."""
+    bcfg = cfg.adversarial.brigade
+    w = bcfg.window_s
+    n_cells = int(np.ceil(86400.0 / w))
+    t = _seconds(pos["ts"])
+    day0 = pd.Timestamp(day, tz="UTC").timestamp()
+    base = pd.DataFrame({"user_id": pos["user_id"].to_numpy(), "cell": np.floor((t - day0) / w).astype("int64"),
+                         "topic": pos["topic"].fillna("").astype(str).to_numpy()})
+    base = base[(base["cell"] >= 0) & (base["cell"] < n_cells)]
+    frames, covered = [], 0.0
+    all_ev = base.drop_duplicates(["user_id", "cell"]).assign(key="*")
+    total = len(all_ev)
+    for k in bcfg.content_keys:
+        ev = all_ev if k == "all" else base.assign(key="topic:" + base["topic"]).drop_duplicates(["user_id", "key", "cell"])
+        b, cov = _bursts(ev, n_cells, cfg)
+        covered += cov
+        frames.append(ev.merge(b, on=["key", "cell"]))
+    hits = pd.concat(frames, ignore_index=True).drop_duplicates(["user_id", "cell"])
+    share = min(1.0, covered / max(total, 1))
+    per_user = all_ev.groupby("user_id").size().rename("cells_n").to_frame()
+    per_user["burst_n"] = hits.groupby("user_id").size()
+    per_user["burst_n"] = per_user["burst_n"].fillna(0).astype("int64")
+    per_user["burst_exp"] = per_user["cells_n"] * share
+    # pairs of accounts in the same burst window (bounded: bursts are rare, big ones sampled)
+    n_in = hits.groupby("cell")["user_id"].transform("size")
+    big = n_in > bcfg.max_cell_users
+    if big.any():
+        log.warning("co-reaction: %d burst events in windows over %d accounts on %s; sampling",
+                    int(big.sum()), bcfg.max_cell_users, day)
+        hits = pd.concat([hits[~big], hits[big].groupby("cell", group_keys=False)
+                          .sample(n=bcfg.max_cell_users, random_state=0)])
+    h = hits[["user_id", "cell"]]
+    m = h.merge(h, on="cell", suffixes=("_a", "_b"))
+    m = m[m["user_id_a"] < m["user_id_b"]]
+    pairs = m.groupby(["user_id_a", "user_id_b"], as_index=False).size()
+    pairs.columns = ["user_a", "user_b", "n_co"]
+    pairs.insert(0, "day", day)
+    return pairs[PAIR_COLUMNS], per_user
+
+
+def compute_user_daily_stats(
+    day: dt.date | str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Aggregates of one day's reactions (and the day's served turns) per user, and co-reaction pairs.
+
+    ``turns``: clean_turns of the day, plus earlier turns that the day's reactions refer to (their
+    text is needed for the quality signal); an optional ``label`` column (labeled_turns) fits the
+    quality model. ``reactions``: the day's clean_reactions (add/remove events, deduplicated).
+    """
+    day = day if isinstance(day, str) else day.isoformat()
+    _require(turns, TURN_COLUMNS, "turns")
+    _require(reactions, REACTION_COLUMNS, "reactions")
+    turns = turns.drop_duplicates("turn_id").copy()
+    turns["_day"] = pd.to_datetime(turns["ts"], utc=True).dt.strftime("%Y-%m-%d")
+    today = turns[turns["_day"] == day]
+    rx = reactions.copy()
+    adds = rx[rx["action"] == "add"]
+    positive = cfg.labels.positive_reaction
+    is_pos = adds["reaction"] == positive
+    is_neg = adds["reaction"].isin(cfg.adversarial.negative_reactions)
+    own = adds["is_receiving_user"].fillna(False).astype(bool)
+
+    z = _quality(day, turns, rx, cfg) if len(adds) else pd.Series(dtype=float)
+    qz = adds["turn_id"].map(z)
+    lat = adds["latency_s"].astype(float)
+    loglat = np.log10(lat.clip(lower=0.1))
+    has_lat = lat.notna() & (lat >= 0)
+    e = pd.DataFrame({
+        "user_id": adds["user_id"].to_numpy(),
+        "n_add": 1, "n_pos": is_pos.to_numpy().astype(int), "n_neg": is_neg.to_numpy().astype(int),
+        "n_own": own.to_numpy().astype(int),
+        "lat_n": has_lat.to_numpy().astype(int),
+        "lat_sum": np.where(has_lat, loglat, 0.0), "lat_sq": np.where(has_lat, loglat**2, 0.0),
+        "q_pos_n": (is_pos & qz.notna()).to_numpy().astype(int),
+        "q_pos_sum": np.where(is_pos & qz.notna(), qz.fillna(0), 0.0),
+        "q_neg_n": (is_neg & qz.notna()).to_numpy().astype(int),
+        "q_neg_sum": np.where(is_neg & qz.notna(), qz.fillna(0), 0.0),
+        "ts": pd.to_datetime(adds["ts"], utc=True).to_numpy(),
+    })
+    g = e.groupby("user_id")
+    stats = g[[c for c in e.columns if c not in ("user_id", "ts")]].sum()
+    stats["first_ts"] = g["ts"].min()
+    stats["last_ts"] = g["ts"].max()
+    stats["n_own_turns"] = adds[own].groupby("user_id")["turn_id"].nunique()
+    stats["n_remove"] = rx[rx["action"] == "remove"].groupby("user_id").size()
+    topic = adds["turn_id"].map(turns.set_index("turn_id")["topic"])
+    if "topic" in adds.columns:
+        topic = adds["topic"].where(adds["topic"].notna(), topic)
+    pairs, per_user = _coreaction(adds[is_pos].assign(topic=topic[is_pos]), day, cfg)
+    stats = stats.join(per_user, how="left")
+    served = today.groupby("user_id").size().rename("n_turns")
+    stats = stats.join(served, how="outer")
+    for c in SUM_COLUMNS:
+        stats[c] = stats[c].fillna(0) if c in stats else 0
+    stats = stats.reset_index().rename(columns={"index": "user_id"})
+    stats.insert(0, "day", day)
+    int_cols = [c for c in SUM_COLUMNS if not c.endswith(("_sum", "_exp")) and c != "lat_sq"]
+    stats[int_cols] = stats[int_cols].astype("int64")
+    return stats[STATS_COLUMNS].sort_values("user_id", ignore_index=True), pairs

@@ -1,0 +1,112 @@
+"""Detectors of adversarial users: each gives a score and a reason per user.
+
+- bots: fast indiscriminate reactors; their reactions are far faster than the population's AND far
+  more frequent (per served turn or per day), both measured as robust z-scores (median/MAD);
+- brigades: connected components of the co-reaction graph (accounts that repeatedly react to the same
+  content kind in the same short window, more than their own activity explains);
+- trolls: inverted raters; a one-sided test that their reactions disagree with the population's
+  quality signal (z of the summed per-turn quality z-scores, null: reactions ignore quality).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.stats import poisson
+from scipy.sparse.csgraph import connected_components
+
+from rluf_core.config.adversarial import AdversarialConfig
+
+KINDS = ("bot", "brigade", "troll")
+
+
+def detect_bots(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    c = cfg.bot
+    indiscriminate = np.maximum(f["z_rate"], f["z_volume"])
+    # fast AND at least as indiscriminate as the typical reacting user (rate or volume above median)
+    score = f["z_speed"].where((f["n_add"] >= c.min_events) & (indiscriminate >= 0), 0.0).fillna(0.0)
+    flag = score >= c.z_threshold
+    lat = 10 ** f["log_latency_raw"]
+    reason = np.where(
+        flag,
+        "bot: median-ish latency " + lat.round(2).astype(str) + "s (z_speed " + f["z_speed"].round(1).astype(str)
+        + "), reaction rate " + f["reaction_rate_raw"].round(2).astype(str) + " of served turns, "
+        + f["events_per_day"].round(1).astype(str) + " reactions/day (z " + indiscriminate.round(1).astype(str) + ")",
+        "",
+    )
+    return pd.DataFrame({"bot_score": score, "is_bot": flag, "bot_reason": reason}, index=f.index)
+
+
+def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    """Coordinated accounts (burst test) linked by shared burst windows; groups = connected components."""
+    c = cfg.brigade
+    users = f["user_id"].astype(str)
+    p_user = pd.Series(poisson.sf(f["burst_n"] - 1, f["burst_exp"].clip(lower=1e-9)), index=f.index)
+    cand = (f["burst_n"] >= c.min_burst_reactions) & (p_user < c.user_p_value)
+    out = pd.DataFrame({"group_id": pd.Series([None] * len(f), dtype=object, index=f.index), "group_size": 0,
+                        "brigade_score": -np.log10(p_user.clip(lower=1e-300)).where(cand, 0.0),
+                        "burst_p": p_user, "shared_windows": 0}, index=f.index)
+    if pairs.empty or not cand.any():
+        return out
+    cu = set(users[cand])
+    e = pairs[pairs["user_a"].isin(cu) & pairs["user_b"].isin(cu) & (pairs["n_co"] >= c.min_shared_windows)]
+    if e.empty:
+        return out
+    idx = pd.Index(pd.unique(np.concatenate([e["user_a"].to_numpy(), e["user_b"].to_numpy()])))
+    a, b = idx.get_indexer(e["user_a"]), idx.get_indexer(e["user_b"])
+    g = coo_matrix((np.ones(len(e)), (a, b)), shape=(len(idx), len(idx)))
+    _, comp = connected_components(g, directed=False)
+    comp_s = pd.Series(comp, index=idx)
+    size = comp_s.map(comp_s.value_counts())
+    shared = pd.concat([pd.Series(e["n_co"].to_numpy(), index=e["user_a"].to_numpy()),
+                        pd.Series(e["n_co"].to_numpy(), index=e["user_b"].to_numpy())]).groupby(level=0).sum()
+    first = pd.Series(idx, index=idx).groupby(comp_s).transform("min")  # stable id: smallest member
+    in_group = cand & (users.map(size).fillna(0) >= c.min_group_size)
+    out.loc[in_group, "group_id"] = "g-" + users[in_group].map(first).str.slice(0, 16)
+    out.loc[in_group, "group_size"] = users[in_group].map(size).astype(int)
+    out.loc[in_group, "shared_windows"] = users[in_group].map(shared).astype(int)
+    return out
+
+
+def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    g = coreaction_groups(f, pairs, cfg)
+    flag = g["group_size"] >= cfg.brigade.min_group_size
+    reason = np.where(
+        flag,
+        "brigade: " + f["burst_n"].astype(int).astype(str) + " of " + f["cells_n"].astype(int).astype(str)
+        + " reaction windows in bursts (expected " + f["burst_exp"].round(1).astype(str) + ", p "
+        + g["burst_p"].map(lambda x: f"{x:.1e}") + "), " + g["shared_windows"].astype(str)
+        + " shared with " + (g["group_size"] - 1).astype(str) + " accounts of group " + g["group_id"].astype(str),
+        "",
+    )
+    g["brigade_score"] = g["brigade_score"].where(flag, 0.0)
+    return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason)
+
+
+def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    c = cfg.troll
+    score = (-f["agreement_t"]).where(f["n_rated"] >= c.min_reactions, 0.0).fillna(0.0)
+    flag = score >= c.t_threshold
+    reason = np.where(
+        flag,
+        "troll: " + f["n_rated"].astype(int).astype(str) + " reactions against the population's quality signal "
+        + "(mean quality z " + f["agreement_mean"].round(2).astype(str) + ", t " + (-score).round(1).astype(str) + ")",
+        "",
+    )
+    return pd.DataFrame({"troll_score": score, "is_troll": flag, "troll_reason": reason}, index=f.index)
+
+
+def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    """All detectors on one feature frame; `kind` is the detector with the highest normalised score."""
+    out = pd.concat([detect_bots(f, cfg), detect_brigades(f, pairs, cfg), detect_trolls(f, cfg)], axis=1)
+    norm = pd.DataFrame({
+        "bot": out["bot_score"] / cfg.bot.z_threshold * out["is_bot"],
+        "brigade": out["brigade_score"] / -np.log10(cfg.brigade.user_p_value) * out["is_brigade"],
+        "troll": out["troll_score"] / cfg.troll.t_threshold * out["is_troll"],
+    })
+    out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
+    out["kind"] = np.where(out["flagged"], norm.idxmax(axis=1), "")
+    reasons = out[["bot_reason", "brigade_reason", "troll_reason"]]
+    out["reason"] = reasons.apply(lambda r: "; ".join(x for x in r if x), axis=1) if len(out) else ""
+    return out.drop(columns=["bot_reason", "brigade_reason", "troll_reason"])

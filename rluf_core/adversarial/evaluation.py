@@ -1,0 +1,84 @@
+"""Detection quality against the simulator's ground truth (evaluation only; never used to detect).
+
+User level: per adversary kind, precision (flagged as that kind and truly that kind / flagged as that
+kind) and recall (truly that kind and flagged at all / truly that kind), over reacting users.
+Label level: the same over positive labels; and the share of adversarial positive labels left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.adversarial.detectors import KINDS
+
+
+def _pseudonymiser() -> Callable:
+    from rluf_core.cleaning import pseudonymise
+
+    return pseudonymise
+
+
+def truth_by_pseudonym(truth_users: pd.DataFrame, key: str | None, pseudonymise: Callable | None = None) -> pd.Series:
+    """Ground-truth kind indexed by the lake's pseudonymous user id."""
+    ids = truth_users["user_id"].astype(str)
+    if key is not None:
+        ids = pd.Series(np.asarray((pseudonymise or _pseudonymiser())(ids, key)), index=truth_users.index)
+    return pd.Series(truth_users["kind"].astype(str).to_numpy(), index=ids.to_numpy())
+
+
+def _pr(pred_kind: pd.Series, flagged: pd.Series, true: pd.Series, weight: pd.Series | None = None) -> dict:
+    w = pd.Series(1.0, index=true.index) if weight is None else weight
+    out = {}
+    for k in KINDS:
+        t = true == k
+        p = pred_kind == k
+        n_t, n_p = float(w[t].sum()), float(w[p].sum())
+        out[k] = {"true": round(n_t, 3), "flagged_as": round(n_p, 3),
+                  "precision": round(float(w[t & p].sum()) / n_p, 4) if n_p else None,
+                  "recall": round(float(w[t & flagged].sum()) / n_t, 4) if n_t else None,
+                  "recall_same_kind": round(float(w[t & p].sum()) / n_t, 4) if n_t else None}
+    adv = true.isin(KINDS)
+    n_f = float(w[flagged].sum())
+    out["any"] = {"precision": round(float(w[adv & flagged].sum()) / n_f, 4) if n_f else None,
+                  "recall": round(float(w[adv & flagged].sum()) / float(w[adv].sum()), 4) if adv.any() else None}
+    hon = true == "honest"
+    out["honest_flagged_share"] = round(float(w[hon & flagged].sum()) / float(w[hon].sum()), 5) if hon.any() else None
+    out["honest_flagged"] = int((hon & flagged).sum())
+    return out
+
+
+def evaluate_users(reputation: pd.DataFrame, truth: pd.Series) -> dict:
+    """Per-kind precision/recall over users who reacted in the window."""
+    r = reputation[reputation["n_add"] > 0]
+    true = r["user_id"].map(truth).fillna("unknown")
+    res = _pr(r["kind"].fillna(""), r["flagged"].astype(bool), true)
+    res["reacting_users"] = {k: int((true == k).sum()) for k in ("honest", *KINDS)}
+    return res
+
+
+def evaluate_labels(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd.DataFrame, truth: pd.Series) -> dict:
+    """Label-level detection (positive labels) and the adversarial share of positives before/after."""
+    pos = labeled[labeled["label"].astype(int) == 1]
+    rep = reputation.set_index("user_id")
+    true = pos["user_id"].map(truth).fillna("unknown")
+    flagged = pos["user_id"].map(rep["flagged"]).fillna(False).astype(bool)
+    kind = pos["user_id"].map(rep["kind"]).fillna("")
+    res = _pr(kind, flagged, true)
+    after = dataset[dataset["label"] == 1]
+    t_after = after["user_id"].map(truth).fillna("unknown")
+    adv_after = t_after.isin(KINDS)
+    w = after["weight"]
+    res["adversarial_positive_share_before"] = round(float(true.isin(KINDS).mean()), 5) if len(pos) else None
+    res["adversarial_positive_share_after"] = round(float(adv_after.mean()), 5) if len(after) else None
+    res["adversarial_positive_weight_share_after"] = round(float(w[adv_after].sum() / w.sum()), 5) if len(after) else None
+    res["adversarial_positive_left_by_kind"] = {k: int((t_after == k).sum()) for k in KINDS}
+    return res
+
+
+def evaluate(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd.DataFrame, truth_users: pd.DataFrame,
+             key: str | None, pseudonymise: Callable | None = None) -> dict:
+    truth = truth_by_pseudonym(truth_users, key, pseudonymise)
+    return {"users": evaluate_users(reputation, truth), "labels": evaluate_labels(labeled, reputation, dataset, truth)}

@@ -1,0 +1,142 @@
+"""User reputation over a trailing window, updated incrementally from stored daily aggregates.
+
+Each day's aggregates (``user_daily_stats``, ``user_coreaction_daily``) are computed once from that
+day's clean data and stored; the reputation as of a day sums the stored days of the window and runs
+the detectors, so a new day costs one day of raw work plus a sum over small per-user tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.adversarial.daily_stats import (
+    PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_user_daily_stats,
+)
+from rluf_core.adversarial.detectors import detect
+from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
+from rluf_core.config import RlufConfig
+from rluf_core.lake import Lake, day_str
+
+log = logging.getLogger(__name__)
+
+REPUTATION_DATASET = "user_reputation"
+FLAG_COLUMNS = ["is_bot", "is_brigade", "is_troll"]
+
+
+def window_days(as_of: dt.date | str, n: int) -> list[str]:
+    end = dt.date.fromisoformat(day_str(as_of))
+    return [(end - dt.timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
+
+
+def _read_day_inputs(lake: Lake, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rx_cols = REACTION_COLUMNS + ["topic"]
+    reactions = lake.read_dataset("clean_reactions", [day])
+    if reactions.empty:
+        reactions = pd.DataFrame(columns=rx_cols)
+    has_labels = lake.has_dataset("labeled_turns", day)
+    turns = lake.read_dataset("labeled_turns" if has_labels else "clean_turns", [day])
+    if turns.empty:
+        turns = pd.DataFrame(columns=TURN_COLUMNS)
+    keep = [c for c in TURN_COLUMNS + ["label"] if c in turns.columns]
+    turns = turns[keep]
+    # earlier turns the day's reactions refer to (late reactions): only their text and topic
+    missing = set(reactions["turn_id"]) - set(turns["turn_id"])
+    if missing and "turn_day" in reactions.columns:
+        for d in sorted({day_str(x) for x in reactions.loc[reactions["turn_id"].isin(missing), "turn_day"].dropna()}):
+            if d != day and lake.has_dataset("clean_turns", d):
+                prev = lake.read_dataset("clean_turns", [d], columns=TURN_COLUMNS)
+                turns = pd.concat([turns, prev[prev["turn_id"].isin(missing)]], ignore_index=True)
+    return turns, reactions
+
+
+def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: bool = False) -> dict:
+    """Compute and store one day's aggregates (skipped when stored, unless force). Returns counts."""
+    day = day_str(day)
+    if not force and lake.has_dataset(STATS_DATASET, day) and lake.has_dataset(PAIRS_DATASET, day):
+        return {"day": day, "computed": False}
+    t0 = time.perf_counter()
+    turns, reactions = _read_day_inputs(lake, day)
+    stats, pairs = compute_user_daily_stats(day, turns, reactions, cfg)
+    lake.write_dataset(STATS_DATASET, stats, day)
+    lake.write_dataset(PAIRS_DATASET, pairs, day)
+    secs = time.perf_counter() - t0
+    log.info("user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
+             day, len(stats), len(reactions), len(pairs), secs)
+    return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions),
+            "pairs": len(pairs), "seconds": round(secs, 3)}
+
+
+def _detect_window(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: str) -> pd.DataFrame:
+    f = user_features(combine_days(stats), cfg.adversarial, as_of)
+    return pd.concat([f, detect(f, combine_pairs(pairs), cfg.adversarial)], axis=1)
+
+
+def compute_reputation(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: dt.date | str) -> pd.DataFrame:
+    """Reputation per user from the window's daily stats and pairs (pure function, no lake).
+
+    Detectors run on the whole window and on its last ``recent_days`` alone, so that an account that
+    turns adversarial late in the window is not diluted by its earlier honest days.
+    """
+    as_of = day_str(as_of)
+    acfg = cfg.adversarial
+    full = _detect_window(stats, pairs, cfg, as_of)
+    recent_days = set(window_days(as_of, acfg.recent_days))
+    if acfg.recent_days < acfg.trailing_days and not stats.empty:
+        rec = _detect_window(stats[stats["day"].isin(recent_days)], pairs[pairs["day"].isin(recent_days)], cfg, as_of)
+        rec = rec.set_index("user_id").reindex(full["user_id"]).reset_index(drop=True)
+        for k in FLAG_COLUMNS:
+            late = rec[k].fillna(False).astype(bool) & ~full[k]
+            name = k[3:]
+            full[k] = full[k] | late
+            full[f"{name}_score"] = np.maximum(full[f"{name}_score"], rec[f"{name}_score"].fillna(0.0))
+            full.loc[late, "reason"] = (full.loc[late, "reason"].where(full.loc[late, "reason"] == "",
+                                                                      full.loc[late, "reason"] + "; ")
+                                        + "last " + str(acfg.recent_days) + " days: " + rec.loc[late, "reason"])
+        late_group = full["group_id"].isna() & rec["group_id"].notna()
+        full.loc[late_group, "group_id"] = rec.loc[late_group, "group_id"]
+        full.loc[late_group, "group_size"] = rec.loc[late_group, "group_size"]
+        full["flagged"] = full[FLAG_COLUMNS].any(axis=1)
+        full["kind"] = np.where(full["kind"] == "", np.where(full["is_bot"], "bot", np.where(
+            full["is_brigade"], "brigade", np.where(full["is_troll"], "troll", ""))), full["kind"])
+    full["kind"] = np.where(full["flagged"], full["kind"], "")
+    factor = 0.0 if acfg.action == "drop" else acfg.downweight_factor
+    full["reputation"] = np.where(full["flagged"], factor, 1.0)
+    full.insert(0, "as_of", as_of)
+    return full
+
+
+def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, write: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Reputation as of a day: compute the window's missing daily stats, sum the stored days, detect."""
+    as_of = day_str(as_of)
+    days = window_days(as_of, cfg.adversarial.trailing_days)
+    available = set(lake.dataset_days("clean_reactions")) | set(lake.dataset_days("clean_turns"))
+    updates = [update_daily_stats(lake, cfg, d) for d in days if d in available]
+    t0 = time.perf_counter()
+    stats = lake.read_dataset(STATS_DATASET, days)
+    pairs = lake.read_dataset(PAIRS_DATASET, days)
+    rep = compute_reputation(stats, pairs, cfg, as_of)
+    if write:
+        lake.write_dataset(REPUTATION_DATASET, rep, as_of)
+    summary = summarise(rep)
+    summary.update(as_of=as_of, window_days=[d for d in days if d in set(stats.get("day", []))],
+                   days_computed=[u["day"] for u in updates if u["computed"]],
+                   combine_seconds=round(time.perf_counter() - t0, 3))
+    return rep, summary
+
+
+def summarise(rep: pd.DataFrame) -> dict:
+    reacting = rep["n_add"] > 0
+    return {
+        "users": int(len(rep)),
+        "reacting_users": int(reacting.sum()),
+        "flagged_users": int(rep["flagged"].sum()),
+        "flagged_by_kind": {k: int((rep["kind"] == k).sum()) for k in ("bot", "brigade", "troll")},
+        "detector_hits": {k[3:]: int(rep[k].sum()) for k in FLAG_COLUMNS},
+        "groups": int(rep.loc[rep["is_brigade"], "group_id"].nunique()),
+        "flagged_share_of_reacting": round(float(rep["flagged"].sum() / max(1, reacting.sum())), 5),
+    }

@@ -1,0 +1,96 @@
+"""feedback_dataset: labelled turns minus adversarial feedback, capped per user and day, weighted, time-split."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.config import RlufConfig
+
+log = logging.getLogger(__name__)
+
+DATASET = "feedback_dataset"
+COLUMNS = [
+    "turn_id", "conversation_id", "user_id", "ts", "day", "context", "prompt", "response", "topic", "lang",
+    "surface", "policy_version", "response_chars", "label", "weight", "split",
+    "user_flagged", "flag_kind", "flag_reason", "user_reputation", "capped",
+]
+REQUIRED = ["turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "label"]
+
+
+def time_split(days: pd.Series, validation_days: int, test_days: int) -> pd.Series:
+    """train / validation / test by day: the last test_days are test, the validation_days before validation."""
+    uniq = sorted(days.dropna().unique())
+    test = set(uniq[-test_days:]) if test_days else set()
+    rest = [d for d in uniq if d not in test]
+    val = set(rest[-validation_days:]) if validation_days else set()
+    return pd.Series(np.where(days.isin(test), "test", np.where(days.isin(val), "validation", "train")),
+                     index=days.index)
+
+
+def _cap(df: pd.DataFrame, cap: int, mode: str, seed: int) -> pd.DataFrame:
+    n = df.groupby(["user_id", "day"])["turn_id"].transform("size")
+    over = n > cap
+    df["capped"] = over
+    if mode == "weight":
+        df["weight"] = df["weight"] * np.where(over, cap / n, 1.0)
+        return df
+    rank = df.sample(frac=1.0, random_state=seed).groupby(["user_id", "day"]).cumcount()
+    return df[rank.reindex(df.index) < cap]
+
+
+def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg: RlufConfig) -> tuple[pd.DataFrame, dict]:
+    """The training set and a report of what was removed or down-weighted, why and how much."""
+    missing = [c for c in REQUIRED if c not in labeled.columns]
+    if missing:
+        raise ValueError(f"labeled_turns: missing columns {missing}")
+    acfg = cfg.adversarial
+    df = labeled.copy()
+    df["ts"] = pd.to_datetime(df["ts"], utc=True)
+    df["day"] = df["ts"].dt.strftime("%Y-%m-%d")
+    df["label"] = df["label"].fillna(0).astype(int)
+    report: dict = {"input_rows": int(len(df)), "input_positive": int(df["label"].sum()), "removed": {}}
+    if acfg.drop_incomplete_windows and "label_window_complete" in df.columns:
+        inc = ~df["label_window_complete"].fillna(False).astype(bool)
+        report["removed"]["incomplete_label_window"] = {"rows": int(inc.sum()), "positive": int(df.loc[inc, "label"].sum())}
+        df = df[~inc]
+    rep = reputation.set_index("user_id") if len(reputation) else pd.DataFrame(
+        columns=["flagged", "kind", "reason", "reputation"])
+    df["user_flagged"] = df["user_id"].map(rep["flagged"]).fillna(False).astype(bool) if acfg.enabled else False
+    df["flag_kind"] = df["user_id"].map(rep["kind"]).fillna("").where(df["user_flagged"], "")
+    df["flag_reason"] = df["user_id"].map(rep["reason"]).fillna("").where(df["user_flagged"], "")
+    df["user_reputation"] = df["user_id"].map(rep["reputation"]).fillna(1.0).where(df["user_flagged"], 1.0)
+    df["weight"] = 1.0
+    flagged_stats = {}
+    for kind, g in df[df["user_flagged"]].groupby("flag_kind"):
+        flagged_stats[kind] = {"rows": int(len(g)), "positive": int(g["label"].sum()), "users": int(g["user_id"].nunique())}
+    if acfg.enabled and acfg.action == "drop":
+        report["removed"]["adversarial_user"] = flagged_stats
+        df = df[~df["user_flagged"]]
+    else:
+        report["downweighted"] = {"factor": acfg.downweight_factor, "by_kind": flagged_stats}
+        df["weight"] = df["weight"] * df["user_reputation"]
+    before = len(df)
+    df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)
+    report["capped"] = {"cap": acfg.max_labels_per_user_per_day, "mode": acfg.cap_mode,
+                        "rows_over_cap": int(df["capped"].sum()) if acfg.cap_mode == "weight" else int(before - len(df)),
+                        "users_over_cap": int(df.loc[df["capped"], "user_id"].nunique())}
+    s = acfg.split
+    key_day = df.groupby("conversation_id")["day"].transform("min") if s.by == "conversation_start" else df["day"]
+    df["split"] = time_split(key_day, s.validation_days, s.test_days)
+    for c in COLUMNS:
+        if c not in df.columns:
+            df[c] = None
+    df = df[COLUMNS].sort_values(["ts", "turn_id"], ignore_index=True)
+    report.update(
+        output_rows=int(len(df)), output_positive=int(df["label"].sum()),
+        positive_rate=round(float(df["label"].mean()), 5) if len(df) else None,
+        weighted_positive=round(float((df["label"] * df["weight"]).sum()), 3),
+        splits={k: {"rows": int(len(g)), "positive": int(g["label"].sum()), "days": sorted(g["day"].unique().tolist())}
+                for k, g in df.groupby("split")},
+    )
+    log.info("feedback_dataset: %d -> %d rows (%d -> %d positive)", report["input_rows"], len(df),
+             report["input_positive"], report["output_positive"])
+    return df, report

@@ -1,0 +1,63 @@
+"""Build feedback_dataset from the lake, evaluate against ground truth when present, write the report."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pandas as pd
+
+from rluf_core.adversarial.evaluation import evaluate
+from rluf_core.adversarial.reputation import REPUTATION_DATASET, build_user_reputation
+from rluf_core.config import RlufConfig
+from rluf_core.feedback.builder import DATASET, build_feedback_dataset
+from rluf_core.lake import Lake
+
+log = logging.getLogger(__name__)
+
+
+def latest_reputation(lake: Lake, cfg: RlufConfig, as_of: str | None = None) -> pd.DataFrame:
+    """The reputation as of `as_of` (default: the last labelled day), computed if not stored yet."""
+    days = lake.dataset_days("labeled_turns")
+    if as_of is None:
+        if not days:
+            raise ValueError("feedback_dataset: no labeled_turns partitions in the lake")
+        as_of = days[-1]
+    if lake.has_dataset(REPUTATION_DATASET, as_of):
+        return lake.read_dataset(REPUTATION_DATASET, [as_of])
+    rep, _ = build_user_reputation(lake, cfg, as_of)
+    return rep
+
+
+def markdown(report: dict) -> str:
+    lines = ["# feedback_dataset", "", f"rows {report['input_rows']} -> {report['output_rows']}, positive "
+             f"{report['input_positive']} -> {report['output_positive']}", "", "## removed", "",
+             "```json", json.dumps(report.get("removed", {}), indent=1), "```"]
+    ev = report.get("evaluation")
+    if ev:
+        lines += ["", "## against ground truth (users)", "", "| kind | precision | recall | true | flagged |",
+                  "|---|---|---|---|---|"]
+        for k in ("bot", "brigade", "troll"):
+            r = ev["users"][k]
+            lines.append(f"| {k} | {r['precision']} | {r['recall']} | {r['true']} | {r['flagged_as']} |")
+        lab = ev["labels"]
+        lines += ["", f"adversarial share of positive labels: {lab['adversarial_positive_share_before']} before, "
+                  f"{lab['adversarial_positive_share_after']} after; honest reacting users flagged: "
+                  f"{ev['users']['honest_flagged_share']}"]
+    return "\n".join(lines)
+
+
+def run_feedback(lake: Lake, cfg: RlufConfig, ground_truth: Lake | None = None, as_of: str | None = None,
+                 write: bool = True) -> tuple[pd.DataFrame, dict]:
+    rep = latest_reputation(lake, cfg, as_of)
+    labeled = lake.read_dataset("labeled_turns")
+    df, report = build_feedback_dataset(labeled, rep, cfg)
+    report["reputation_as_of"] = str(rep["as_of"].iloc[0]) if len(rep) else None
+    report["flagged_users"] = {k: int((rep["kind"] == k).sum()) for k in ("bot", "brigade", "troll")}
+    if ground_truth is not None and ground_truth.has_dataset("users"):
+        truth = ground_truth.read_dataset("users")
+        report["evaluation"] = evaluate(labeled, rep, df, truth, cfg.privacy.pseudonym_key)
+    if write:
+        lake.write_dataset(DATASET, df)
+        lake.write_report(DATASET, report, markdown(report))
+    return df, report

@@ -1,0 +1,51 @@
+"""Group "feedback": user_reputation (daily, incremental) and feedback_dataset (the training set)."""
+
+
+import json
+
+import dagster as dg
+
+from rluf_core.adversarial.reputation import build_user_reputation
+from rluf_core.feedback.report import markdown, run_feedback
+from rluf_dagster.project import daily_partitions
+from rluf_dagster.resources import RlufResource
+
+
+@dg.asset(
+    group_name="feedback", partitions_def=daily_partitions, kinds={"pandas", "parquet"},
+    deps=["clean_turns", "clean_reactions", "labeled_turns"],
+    description="Per pseudonymous user: features over the trailing window (from stored per-day aggregates, "
+                "user_daily_stats) and bot / brigade / troll detector scores with reasons.",
+)
+def user_reputation(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
+    rep, summary = build_user_reputation(rluf.lake, rluf.config, context.partition_key)
+    flagged = rep[rep["flagged"]].sort_values("kind")
+    sample = flagged[["user_id", "kind", "reason"]].head(20)
+    return dg.MaterializeResult(metadata={
+        "users": len(rep), "flagged_users": summary["flagged_users"],
+        "flagged_by_kind": dg.MetadataValue.json(summary["flagged_by_kind"]),
+        "days_computed": dg.MetadataValue.json(summary["days_computed"]),
+        "combine_seconds": summary["combine_seconds"],
+        "flagged_sample": dg.MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
+    })
+
+
+@dg.asset(
+    group_name="feedback", kinds={"pandas", "parquet"}, deps=[user_reputation, "labeled_turns"],
+    description="Labelled turns minus flagged users' feedback (or down-weighted), capped per user and day, "
+                "weighted and split by time (train / validation / test = last days).",
+)
+def feedback_dataset(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
+    gt = rluf.ground_truth
+    df, report = run_feedback(rluf.lake, rluf.config, ground_truth=gt)
+    return dg.MaterializeResult(metadata={
+        "rows": len(df), "positive": report["output_positive"],
+        "removed": dg.MetadataValue.json(json.loads(json.dumps(report["removed"], default=str))),
+        "splits": dg.MetadataValue.json({k: v["rows"] for k, v in report["splits"].items()}),
+        "report": dg.MetadataValue.md(markdown(report)),
+        "sample": dg.MetadataValue.md(df.head(10)[["turn_id", "user_id", "day", "label", "weight", "split"]]
+                                      .to_markdown(index=False)),
+    })
+
+
+defs = dg.Definitions(assets=[user_reputation, feedback_dataset])
