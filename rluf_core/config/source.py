@@ -63,7 +63,7 @@ class SimulatorConfig(Section):
     brigade_window_minutes: float = Field(20.0, gt=0.0)
     brigade_raid_share: float = Field(0.85, ge=0.0, le=1.0, description="brigade conversations inside raids")
     troll_love_rate: float = Field(0.2, ge=0.0, le=1.0, description="mean love rate of trolls' turns")
-    panel_size: int = Field(512, ge=16, description="honest users averaged for the text-level P(love)")
+    panel_size: int = Field(256, ge=16, description="honest users averaged for the text-level P(love)")
 
     @model_validator(mode="after")
     def _check(self) -> "SimulatorConfig":

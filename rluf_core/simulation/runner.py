@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -44,6 +45,14 @@ def simulate_day(cfg: RlufConfig, day: dt.date) -> tuple[pd.DataFrame, pd.DataFr
     return turns, events
 
 
+def _write_day(lake: Lake, gt: Lake, day: dt.date, turns: pd.DataFrame, events: pd.DataFrame,
+               arriving: pd.DataFrame, window_ms: int) -> None:
+    write_parquet_stable(lake, f"{lake.landing_dir('turns', day)}/part-0.parquet", landing_turns(turns))
+    write_parquet_stable(lake, f"{lake.landing_dir('reactions', day)}/part-0.parquet", landing_reactions(arriving))
+    gt.write_dataset("turns", truth_turns(turns), day)
+    gt.write_dataset("reactions", truth_reactions(events, day, window_ms), day)
+
+
 def users_table(cfg: RlufConfig) -> pd.DataFrame:
     return make_population(cfg.source.simulator).users
 
@@ -64,6 +73,8 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
     summary: dict[str, Any] = {"days": [], "turns": 0, "events": 0, "landing_reaction_rows": 0, "loved": 0,
                                "loved_adversarial": 0}
     bar = tqdm(days, desc="simulate", unit="day", disable=not progress)
+    pool = ThreadPoolExecutor(max_workers=1)
+    writes: list[Future] = []
     for day in bar:
         for back in range(SPILL_DAYS, 0, -1):  # earlier days whose late events land today
             g = day - dt.timedelta(days=back)
@@ -71,30 +82,34 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
                 pending[g] = simulate_day(cfg, g)[1]
         turns, events = simulate_day(cfg, day)
         pending[day] = events
-        write_parquet_stable(lake, f"{lake.landing_dir('turns', day)}/part-0.parquet", landing_turns(turns))
         arriving = [e[e["arrival_offset"] == (day - g).days] for g, e in pending.items() if g <= day]
         arriving = pd.concat(arriving, ignore_index=True)
-        rt = landing_reactions(arriving)
-        write_parquet_stable(lake, f"{lake.landing_dir('reactions', day)}/part-0.parquet", rt)
-        gt.write_dataset("turns", truth_turns(turns), day)
-        gt.write_dataset("reactions", truth_reactions(events, day, window_ms), day)
+        n_rows = int(arriving["n_copies"].sum())
+        # write in the background while the next day is generated (pyarrow releases the GIL);
+        # at most two days in flight, and a failed write stops the run
+        if len(writes) >= 2:
+            writes[-2].result()
+        writes.append(pool.submit(_write_day, lake, gt, day, turns, events, arriving, window_ms))
         for g in [g for g in pending if g <= day - dt.timedelta(days=SPILL_DAYS)]:
             del pending[g]
         stats = {
             "date": day.isoformat(), "turns": len(turns), "events": len(events),
-            "landing_reaction_rows": rt.num_rows, "love_rate": float(turns["loved"].mean()),
+            "landing_reaction_rows": n_rows, "love_rate": float(turns["loved"].mean()),
             "loved_adversarial": int((turns["loved"] & (turns["user_kind"] != "honest")).sum()),
         }
         summary["days"].append(stats)
         summary["turns"] += len(turns)
         summary["events"] += len(events)
-        summary["landing_reaction_rows"] += rt.num_rows
+        summary["landing_reaction_rows"] += n_rows
         summary["loved"] += int(turns["loved"].sum())
         summary["loved_adversarial"] += stats["loved_adversarial"]
         elapsed = time.perf_counter() - t_start
         log.info("simulated %s: %d turns, %d events, love %.3f (%.0f turns/s)", day, len(turns), len(events),
                  stats["love_rate"], summary["turns"] / max(elapsed, 1e-9))
         bar.set_postfix(turns_per_s=f"{summary['turns'] / max(elapsed, 1e-9):,.0f}")
+    for w in writes:
+        w.result()
+    pool.shutdown()
     summary["seconds"] = time.perf_counter() - t_start
     summary["love_rate"] = summary["loved"] / max(summary["turns"], 1)
     summary["adversarial_share_of_loved"] = summary["loved_adversarial"] / max(summary["loved"], 1)

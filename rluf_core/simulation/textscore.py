@@ -7,7 +7,9 @@ on them. Vectorised with pyarrow's RE2 kernels, so a million texts score in seco
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -54,6 +56,12 @@ def _as_array(texts) -> pa.Array:
 
 def _count(arr: pa.Array, pattern: str) -> np.ndarray:
     return pc.count_substring_regex(arr, pattern).to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+def _n_words(arr: pa.Array) -> np.ndarray:
+    n = pc.list_value_length(pc.utf8_split_whitespace(arr)).to_numpy(zero_copy_only=False).astype(np.int32)
+    blank = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).to_numpy(zero_copy_only=False)
+    return np.where(blank, 0, n).astype(np.int32)
 
 
 def topic_index(topics) -> np.ndarray:
@@ -111,34 +119,49 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
     arr = _as_array(responses)
     n = len(arr)
     pats = _patterns()
-    any_topic = _count(arr, pats["any_topic"])
     if topics is None and prompts is not None:
         topics = infer_topics(list(prompts), None if contexts is None else list(contexts))
-    if topics is None:
-        on = any_topic.copy()
-    else:
+    # independent RE2 passes, run in threads (pyarrow releases the GIL)
+    tasks = {
+        "any_topic": lambda: _count(arr, pats["any_topic"]),
+        "n_words": lambda: _n_words(arr),
+        "n_sentences": lambda: np.maximum(_count(arr, pats["sentence"]), 1),
+        "vague": lambda: _count(arr, pats["vague"]),
+        "warm": lambda: _count(arr, pats["warm"]),
+        "signoff": lambda: _count(arr, lx.SIGNOFF_PATTERN),
+        "request": lambda: _count(arr, lx.REQUEST_PATTERN),
+        "hearts": lambda: _count(arr, pats["hearts"]),
+        "emoji": lambda: _count(arr, pats["emoji"]),
+        "unsafe": lambda: is_unsafe(arr),
+    }
+    topic_rows: dict[str, np.ndarray] = {}
+    if topics is not None:
         tix = topic_index(list(topics))
-        on = np.zeros(n, dtype=np.int32)
         for i, t in enumerate(lx.TOPICS):
             rows = np.flatnonzero(tix == i)
             if len(rows):
-                on[rows] = _count(arr.take(pa.array(rows)), pats[f"topic:{t}"])
-    f = pd.DataFrame(
-        {
-            "n_words": _count(arr, r"\S+"),
-            "n_sentences": np.maximum(_count(arr, pats["sentence"]), 1),
-            "on_topic": on,
-            "off_topic": any_topic - on,
-            "vague": _count(arr, pats["vague"]),
-            "warm": _count(arr, pats["warm"]),
-            "signoff": _count(arr, lx.SIGNOFF_PATTERN),
-            "request": _count(arr, lx.REQUEST_PATTERN),
-            "hearts": _count(arr, pats["hearts"]),
-            "emoji": _count(arr, pats["emoji"]),
-        }
-    )
+                topic_rows[t] = rows
+                tasks[f"topic:{t}"] = (lambda r=rows, t=t: _count(arr.take(pa.array(r)), pats[f"topic:{t}"]))
+    if n >= 20_000:
+        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+            futures = {k: pool.submit(fn) for k, fn in tasks.items()}
+            res = {k: fut.result() for k, fut in futures.items()}
+    else:
+        res = {k: fn() for k, fn in tasks.items()}
+    any_topic = res["any_topic"]
+    if topics is None:
+        on = any_topic.copy()
+    else:
+        on = np.zeros(n, dtype=np.int32)
+        for t, rows in topic_rows.items():
+            on[rows] = res[f"topic:{t}"]
+    f = pd.DataFrame({
+        "n_words": res["n_words"], "n_sentences": res["n_sentences"], "on_topic": on,
+        "off_topic": any_topic - on, "vague": res["vague"], "warm": res["warm"], "signoff": res["signoff"],
+        "request": res["request"], "hearts": res["hearts"], "emoji": res["emoji"],
+    })
     f["bait"] = f["signoff"] + f["request"] + f["hearts"]
-    f["unsafe"] = is_unsafe(arr)
+    f["unsafe"] = res["unsafe"]
     f["helpfulness"] = helpfulness_from_counts(f)
     return f[FEATURE_COLUMNS]
 

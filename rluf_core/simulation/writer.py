@@ -39,11 +39,11 @@ def to_ts(ms: np.ndarray) -> pd.Series:
 
 
 def write_parquet_stable(lake: Lake, path: str, table: pa.Table) -> str:
-    """Fixed writer settings (zstd level 3, one row-group size, no wall-clock metadata), atomic move."""
+    """Fixed writer settings (zstd level 1, one row-group size, no wall-clock metadata), atomic move."""
     lake.fs.makedirs(posixpath.dirname(path), exist_ok=True)
     tmp = f"{path}.{uuid.uuid4().hex}.tmp"
     with lake.fs.open(tmp, "wb") as f:
-        pq.write_table(table, f, compression="zstd", compression_level=3, row_group_size=256 * 1024,
+        pq.write_table(table, f, compression="zstd", compression_level=1, row_group_size=256 * 1024,
                        use_dictionary=True, write_statistics=True, data_page_version="1.0", version="2.6")
     lake.fs.mv(tmp, path)
     return path

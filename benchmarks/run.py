@@ -1,0 +1,79 @@
+"""Run benchmarks: `python -m benchmarks.run [name ...]` (default: every benchmarks/bench_*.py).
+
+Each benchmark module exposes `run(args) -> dict` with a "rows" list (the table) and anything else
+worth keeping; the runner prints the table and writes benchmarks/results/<name>.json with the
+machine, the code version and the time it took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def available() -> list[str]:
+    return sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+
+
+def machine() -> dict:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "load_avg_at_start": load}
+
+
+def print_table(rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    text = [[f"{r.get(c):,.2f}" if isinstance(r.get(c), float) else
+             (f"{r.get(c):,}" if isinstance(r.get(c), int) else str(r.get(c))) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(cols)]
+    print("  ".join(c.rjust(w) for c, w in zip(cols, widths)))
+    print("  ".join("-" * w for w in widths))
+    for t in text:
+        print("  ".join(v.rjust(w) for v, w in zip(t, widths)))
+
+
+def run_one(name: str, args: argparse.Namespace) -> dict:
+    mod = importlib.import_module(f"benchmarks.bench_{name}")
+    t0 = time.perf_counter()
+    result = mod.run(args)
+    from rluf_core.runinfo import code_version
+
+    out = {"benchmark": name, "seconds_total": time.perf_counter() - t0, "machine": machine(),
+           "code_version": code_version(), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           **result}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(out, indent=2, default=str))
+    print(f"\n== {name} ==")
+    print_table(result.get("rows", []))
+    print(f"-> {path.relative_to(HERE.parent)}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    p.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(available())})")
+    p.add_argument("--quick", action="store_true", help="a small size, to check the harness")
+    args = p.parse_args(argv)
+    names = args.names or available()
+    unknown = [n for n in names if n not in available()]
+    if unknown:
+        p.error(f"unknown benchmark(s) {unknown}; available: {available()}")
+    for n in names:
+        run_one(n, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
