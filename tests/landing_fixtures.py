@@ -63,6 +63,7 @@ def write_landing(lake: Lake, kind: str, day: str, df: pd.DataFrame, fmt: str = 
 
 
 def write_bytes(lake: Lake, path: str, data: bytes) -> str:
+    lake.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
     with lake.fs.open(path, "wb") as f:
         f.write(data)
     return path

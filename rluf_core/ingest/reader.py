@@ -160,7 +160,8 @@ def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         out["_error"].append(err)
         out["_error_detail"].append(detail)
         out["_raw"].append(raw[:RAW_TEXT_LIMIT] if raw is not None else None)
-    info["missing_columns"] = ",".join(c for c in names if c not in seen) if out["_row"] else ""
+    parsed = any(e is None for e in out["_error"])  # columns are judged on the rows that parsed
+    info["missing_columns"] = ",".join(c for c in names if c not in seen) if parsed else ""
     info["extra_columns"] = ",".join(sorted(extra))
     info["type_issues"] = ",".join(sorted(issues))
     return pa.table(out, schema=_schema(kind))

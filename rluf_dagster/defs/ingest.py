@@ -24,7 +24,11 @@ def md_table(df: pd.DataFrame, rows: int = 5, width: int = 60) -> dg.MetadataVal
     """A small markdown sample table (text cut to `width` characters)."""
     if df is None or not len(df):
         return dg.MetadataValue.md("_no rows_")
-    head = df.head(rows).astype(str).map(lambda s: s[:width].replace("|", "/").replace("\n", " "))
+    def cell(v) -> str:
+        text = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        return text[:width].replace("|", "/").replace("\n", " ")
+
+    head = df.head(rows).astype(object).map(cell)
     lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
     lines += ["| " + " | ".join(r) + " |" for r in head.itertuples(index=False, name=None)]
     return dg.MetadataValue.md("\n".join(lines))
