@@ -71,7 +71,7 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
         df = df[~df["user_flagged"]]
     else:
         report["downweighted"] = {"factor": acfg.downweight_factor, "by_kind": flagged_stats}
-        df["weight"] = df["weight"] * df["user_reputation"]
+        df["weight"] = df["weight"] * df["user_flagged"].map({True: acfg.downweight_factor, False: 1.0})
     before = len(df)
     df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)
     report["capped"] = {"cap": acfg.max_labels_per_user_per_day, "mode": acfg.cap_mode,
