@@ -81,10 +81,10 @@ def generate_reactions(turns: pd.DataFrame, pop: Population, sim: SimulatorConfi
     add_ts = t0 + np.round(np.maximum(lat, 0.3) * 1000).astype(np.int64)
     frames.append(_frame(rows[love], u[love], add_ts[love], "love", "add", "love"))
     tog = love & ~bot & ~br & (rng.random(n) < sim.toggle_rate)
-    rem_ts = add_ts + np.round(np.minimum(rng.lognormal(np.log(600.0), 1.5, n), 86400.0) * 1000).astype(np.int64)
+    rem_ts = add_ts + np.round(np.clip(rng.lognormal(np.log(600.0), 1.5, n), 1.0, 86400.0) * 1000).astype(np.int64)
     frames.append(_frame(rows[tog], u[tog], rem_ts[tog], "love", "remove", "toggle"))
     readd = tog & (rng.random(n) < sim.readd_rate)
-    re_ts = rem_ts + np.round(np.minimum(rng.lognormal(np.log(300.0), 1.2, n), 86400.0) * 1000).astype(np.int64)
+    re_ts = rem_ts + np.round(np.clip(rng.lognormal(np.log(300.0), 1.2, n), 1.0, 86400.0) * 1000).astype(np.int64)
     frames.append(_frame(rows[readd], u[readd], re_ts[readd], "love", "add", "toggle"))
 
     # 2. accidental taps undone within seconds (never on a turn that got a real love)
@@ -117,6 +117,8 @@ def generate_reactions(turns: pd.DataFrame, pop: Population, sim: SimulatorConfi
             frames.append(_frame(gc[keep], member[keep], g_ts[keep], r[keep], "add", "group_member"))
 
     ev = pd.concat(frames, ignore_index=True)
+    # one event sequence per (turn, user, reaction): a member drawn twice for a group chat reacts once
+    ev = ev[~(ev["cause"].eq("group_member") & ev.duplicated(["turn_row", "user_idx", "reaction"]))]
     ev = ev[ev["ts_ms"].to_numpy() <= t0[ev["turn_row"].to_numpy()] + MAX_OFFSET_MS].reset_index(drop=True)
     ev["turn_id"] = turns["turn_id"].to_numpy()[ev["turn_row"].to_numpy()]
     ev["turn_ts_ms"] = t0[ev["turn_row"].to_numpy()]
