@@ -1,8 +1,9 @@
 """Row classification shared by turns and reactions: typing, field rules, then dedup by id.
 
-Creates the DuckDB temp table ``cls``: the raw columns plus ``_rid`` (input position), ``ts_t``
-(typed timestamp), ``reason``/``detail`` (null when the row is fine) and ``outcome``, one of
-``clean``, ``quarantine`` or ``duplicate`` (an exact repeat of an id, collapsed into its first copy).
+Creates the DuckDB view ``cls``: the raw columns plus ``_rid`` (input position), ``ts_t`` (typed
+timestamp), ``reason`` (null when the row is fine) and ``outcome``, one of ``clean``, ``quarantine``
+or ``duplicate`` (an exact repeat of an id, collapsed into its first copy). Rows are materialised
+once (table ``fields``); details of rejected rows are computed for those rows only (``detail_sql``).
 """
 
 from __future__ import annotations
@@ -50,49 +51,75 @@ def _conform(kind: str, raw: pd.DataFrame | pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
+def blank(c: str) -> str:
+    """SQL: column `c` is null, empty or only whitespace (trims only the rare rows that start blank)."""
+    return f"({c} IS NULL OR length({c}) = 0 OR (ascii({c}) IN (9, 10, 13, 32) AND trim({c}) = ''))"
+
+
+def _norm(c: str, values: list[str]) -> str:
+    """SQL: `c` lower-cased and trimmed (skipped for the common case of an already-clean value)."""
+    known = ", ".join(sql_str(v) for v in values)
+    return f"CASE WHEN {c} IN ({known}) THEN {c} ELSE lower(trim({c})) END AS {c}_n"
+
+
 def _field_rules(kind: str, q: QualityConfig) -> list[tuple[str, str, str]]:
-    """(condition, reason, detail expression) in priority order."""
+    """(condition, reason code, detail expression) in priority order."""
     rules = [("_error IS NOT NULL", "_error", "coalesce(_error_detail, _error)")]
     for c in REQUIRED_COLUMNS[kind]:
-        rules.append((f"nullif(trim({c}), '') IS NULL", f"'missing_{c}'", f"'required column {c} is null or empty'"))
+        rules.append((blank(c), f"missing_{c}", f"'required column {c} is null or empty'"))
     rules += [
-        ("ts_t IS NULL", "'bad_timestamp'", "'ts ' || left(ts, 64) || ' is not a timestamp'"),
-        ("ts_t < $lo", "'ts_too_old'", "'ts ' || ts_t::VARCHAR || ' is before ' || $lo::VARCHAR"),
-        ("ts_t > $hi", "'ts_in_future'", "'ts ' || ts_t::VARCHAR || ' is after ' || $hi::VARCHAR"),
+        ("ts_t IS NULL", "bad_timestamp", "'ts ' || left(ts, 64) || ' is not a timestamp'"),
+        ("ts_t < $lo", "ts_too_old", "'ts ' || ts_t::VARCHAR || ' is before ' || $lo::VARCHAR"),
+        ("ts_t > $hi", "ts_in_future", "'ts ' || ts_t::VARCHAR || ' is after ' || $hi::VARCHAR"),
     ]
     if kind == "turns":
         m = int(q.max_text_chars)
         rules.append((
             f"length(prompt) > {m} OR length(response) > {m} OR coalesce(length(context), 0) > {m}",
-            "'text_too_long'",
+            "text_too_long",
             f"'text over {m} chars (prompt ' || length(prompt) || ', response ' || length(response) || "
             f"', context ' || coalesce(length(context), 0) || ')'",
         ))
     else:
         known = ", ".join(sql_str(r) for r in q.known_reactions)
         rules += [
-            (f"reaction_n NOT IN ({known})", "'unknown_reaction'", "'reaction ' || left(reaction, 64) || ' is not known'"),
-            ("action_n NOT IN ('add', 'remove')", "'unknown_action'", "'action ' || left(action, 64) || ' is not add/remove'"),
+            (f"reaction_n NOT IN ({known})", "unknown_reaction", "'reaction ' || left(reaction, 64) || ' is not known'"),
+            ("action_n NOT IN ('add', 'remove')", "unknown_action", "'action ' || left(action, 64) || ' is not add/remove'"),
         ]
     return rules
 
 
+def detail_sql(kind: str, q: QualityConfig, day: str, extra: dict[str, str] | None = None) -> str:
+    """A CASE on `reason` giving the human-readable detail (evaluated for quarantined rows only)."""
+    lo, hi = day_bounds(day, q)
+    whens = []
+    for _, code, detail in _field_rules(kind, q)[1:]:
+        whens.append(f"WHEN '{code}' THEN {detail}")
+    for code, detail in (extra or {}).items():
+        whens.append(f"WHEN '{code}' THEN {detail}")
+    body = " ".join(whens).replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace(
+        "$hi", f"TIMESTAMPTZ '{hi.isoformat()}'")
+    return f"CASE WHEN _error IS NOT NULL THEN coalesce(_error_detail, _error) ELSE (CASE reason {body} END) END"
+
+
+CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats input row ' || first_rid || ' with different content'"}
+
+
 def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.Table, day: str,
              q: QualityConfig) -> None:
+    """Create table `fields` (typed rows + field-rule reason), table `dups` and view `cls`."""
     lo, hi = day_bounds(day, q)
     con.register("raw_in", _conform(kind, raw))
-    norm = ", lower(trim(reaction)) AS reaction_n, lower(trim(action)) AS action_n" if kind == "reactions" else ""
-    rules = _field_rules(kind, q)
-    reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r, _ in rules) + " END"
-    detail = "CASE " + " ".join(f"WHEN {c} THEN {d}" for c, _, d in rules) + " END"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE typed AS
-        SELECT *, TRY_CAST(ts AS TIMESTAMPTZ) AS ts_t {norm} FROM raw_in
-    """)
+    norm = (f", {_norm('reaction', q.known_reactions)}, {_norm('action', ['add', 'remove'])}"
+            if kind == "reactions" else "")
+    reason = "CASE " + " ".join(
+        f"WHEN {c} THEN {r if r == '_error' else sql_str(r)}" for c, r, _ in _field_rules(kind, q)) + " END"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE fields AS
-        SELECT *, {reason} AS reason, {detail} AS detail FROM typed
+        WITH typed AS (SELECT *, TRY_CAST(ts AS TIMESTAMPTZ) AS ts_t {norm} FROM raw_in)
+        SELECT *, {reason} AS reason FROM typed
     """, {"lo": lo, "hi": hi})
+    con.unregister("raw_in")
     idc = ID_COLUMN[kind]
     payload = ", ".join(PAYLOAD[kind])
     con.execute(f"""
@@ -104,31 +131,33 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
         FROM v SEMI JOIN multi USING (id)
         WINDOW w AS (PARTITION BY id ORDER BY ts_t, _rid)
     """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cls AS
-        SELECT f.* EXCLUDE (reason, detail),
+    con.execute("""
+        CREATE OR REPLACE TEMP VIEW cls AS
+        SELECT f.* EXCLUDE (reason),
             CASE WHEN f.reason IS NOT NULL THEN f.reason
                  WHEN d.rn > 1 AND NOT d.same THEN 'conflicting_duplicate' END AS reason,
-            CASE WHEN f.reason IS NOT NULL THEN f.detail
-                 WHEN d.rn > 1 AND NOT d.same THEN
-                    '{idc} ' || f.{idc} || ' repeats input row ' || d.first_rid || ' with different content'
-                 END AS detail,
             CASE WHEN f.reason IS NOT NULL THEN 'quarantine'
                  WHEN d.rn > 1 AND d.same THEN 'duplicate'
                  WHEN d.rn > 1 THEN 'quarantine'
-                 ELSE 'clean' END AS outcome
+                 ELSE 'clean' END AS outcome,
+            d.first_rid
         FROM fields f LEFT JOIN dups d USING (_rid)
     """)
-    for t in ("typed", "fields", "dups"):
-        con.execute(f"DROP TABLE {t}")
-    con.unregister("raw_in")
 
 
-def outcome_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> dict[str, int]:
-    rows = con.execute(f"SELECT outcome, count(*) FROM {table} GROUP BY outcome").fetchall()
-    return {k: int(v) for k, v in rows}
+def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS cls")
+    for t in ("fields", "dups"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
-def reason_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> dict[str, int]:
-    rows = con.execute(f"SELECT reason, count(*) FROM {table} WHERE reason IS NOT NULL GROUP BY reason").fetchall()
-    return {k: int(v) for k, v in sorted(rows)}
+def outcome_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> tuple[int, dict[str, int], dict[str, int]]:
+    """(rows, rows per outcome, rows per quarantine reason) in one pass."""
+    rows = con.execute(f"SELECT outcome, reason, count(*) FROM {table} GROUP BY outcome, reason").fetchall()
+    outcomes: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for outcome, reason, n in rows:
+        outcomes[outcome] = outcomes.get(outcome, 0) + int(n)
+        if reason is not None:
+            reasons[reason] = reasons.get(reason, 0) + int(n)
+    return sum(outcomes.values()), outcomes, dict(sorted(reasons.items()))

@@ -42,12 +42,12 @@ def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def quarantine_sql(source: str, columns: tuple[str, ...], table: str = "q") -> str:
-    """SELECT producing QUARANTINE_COLUMNS from a table with raw columns, `reason` and `detail`."""
+def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: str) -> str:
+    """SELECT producing QUARANTINE_COLUMNS from rejected rows with raw columns and `reason`."""
     fields = ", ".join(f"{c} := {c}" for c in columns)
     return f"""
         SELECT '{source}' AS source, _file AS file, _row AS row, reason,
-               coalesce(detail, '') AS detail,
+               coalesce({detail}, '') AS detail,
                left(coalesce(_raw, to_json(struct_pack({fields}))::VARCHAR), {RECORD_LIMIT}) AS record
         FROM {table}
     """

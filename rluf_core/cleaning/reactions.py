@@ -10,7 +10,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from rluf_core.cleaning.classify import classify, outcome_counts, reason_counts
+from rluf_core.cleaning.classify import (
+    CONFLICT_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
+)
 from rluf_core.cleaning.engine import connect, to_arrow
 from rluf_core.cleaning.quarantine import quarantine_sql
 from rluf_core.cleaning.reconcile import reconciliation
@@ -44,16 +46,14 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
                arg_min(topic, ts) AS topic
         FROM turns_in GROUP BY turn_id
     """)
+    # narrow: only what the outputs need; rejected rows get their raw columns back from `fields`
     con.execute("""
         CREATE OR REPLACE TEMP TABLE joined AS
-        SELECT c.* EXCLUDE (reason, detail, outcome), t.turn_ts, t.turn_user_id, t.topic,
+        SELECT c._rid, c.event_id, c.turn_id, c.user_id, c.ts_t, c.reaction_n, c.action_n, c.first_rid,
+            t.turn_ts, t.turn_user_id, t.topic,
             CASE WHEN c.outcome <> 'clean' THEN c.reason
                  WHEN t.turn_ts IS NULL THEN 'unknown_turn'
                  WHEN c.ts_t < t.turn_ts THEN 'reaction_before_turn' END AS reason,
-            CASE WHEN c.outcome <> 'clean' THEN c.detail
-                 WHEN t.turn_ts IS NULL THEN 'turn_id ' || c.turn_id || ' is not in clean_turns of the lookback days'
-                 WHEN c.ts_t < t.turn_ts THEN 'reaction at ' || c.ts_t::VARCHAR || ' precedes its turn at ' || t.turn_ts::VARCHAR
-                 END AS detail,
             CASE WHEN c.outcome <> 'clean' THEN c.outcome
                  WHEN t.turn_ts IS NULL OR c.ts_t < t.turn_ts THEN 'quarantine'
                  ELSE 'clean' END AS outcome
@@ -69,13 +69,21 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
         FROM joined j JOIN pseudo p USING (user_id)
         WHERE j.outcome = 'clean'
     """).to_arrow_table()
-    q = con.sql(quarantine_sql("reactions", LANDING_COLUMNS["reactions"],
-                                   "(SELECT * FROM joined WHERE outcome = 'quarantine')")).to_arrow_table()
-    recon = reconciliation("reactions", con.execute("SELECT count(*) FROM joined").fetchone()[0],
-                           outcome_counts(con, "joined"), reason_counts(con, "joined"), clean.num_rows, q.num_rows)
+    extra = {**CONFLICT_DETAIL,
+             "unknown_turn": "'turn_id ' || turn_id || ' is not in clean_turns of the lookback days'",
+             "reaction_before_turn": "'reaction at ' || ts_t::VARCHAR || ' precedes its turn at ' || turn_ts::VARCHAR"}
+    rejected = """(SELECT f.* EXCLUDE (reason), j.reason, j.first_rid, j.turn_ts FROM fields f
+                   JOIN (SELECT _rid, reason, first_rid, turn_ts FROM joined WHERE outcome = 'quarantine') j
+                   USING (_rid))"""
+    q = con.sql(quarantine_sql("reactions", LANDING_COLUMNS["reactions"], rejected,
+                               detail_sql("reactions", quality, day, extra))).to_arrow_table()
+    n, outcomes, reasons = outcome_counts(con, "joined")
+    recon = reconciliation("reactions", n, outcomes, reasons, clean.num_rows, q.num_rows)
+    drop_work_tables(con)
     con.unregister("pseudo")
     con.unregister("turns_in")
     con.execute("DROP TABLE tl")
+    con.execute("DROP TABLE joined")
     return clean, q, recon
 
 

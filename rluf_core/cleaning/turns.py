@@ -6,7 +6,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from rluf_core.cleaning.classify import classify, outcome_counts, reason_counts
+from rluf_core.cleaning.classify import (
+    CONFLICT_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
+)
 from rluf_core.cleaning.engine import connect
 from rluf_core.cleaning.pseudonym import pseudonym_table
 from rluf_core.cleaning.quarantine import quarantine_sql
@@ -38,11 +40,12 @@ def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table,
         FROM cls c JOIN pseudo p USING (user_id)
         WHERE c.outcome = 'clean'
     """).to_arrow_table()
-    q = con.sql(quarantine_sql("turns", LANDING_COLUMNS["turns"], "(SELECT * FROM cls WHERE outcome = 'quarantine')")
-                    ).to_arrow_table()
-    recon = reconciliation("turns", con.execute("SELECT count(*) FROM cls").fetchone()[0],
-                           outcome_counts(con), reason_counts(con), clean.num_rows, q.num_rows)
+    q = con.sql(quarantine_sql("turns", LANDING_COLUMNS["turns"], "(SELECT * FROM cls WHERE outcome = 'quarantine')",
+                               detail_sql("turns", quality, day, CONFLICT_DETAIL))).to_arrow_table()
+    n, outcomes, reasons = outcome_counts(con)
+    recon = reconciliation("turns", n, outcomes, reasons, clean.num_rows, q.num_rows)
     con.unregister("pseudo")
+    drop_work_tables(con)
     return clean, q, recon
 
 

@@ -19,6 +19,7 @@ import logging
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from rluf_core.ingest.schema import LANDING_COLUMNS
 from rluf_core.lake import Lake
@@ -91,12 +92,11 @@ def oasst_frames(src: pd.DataFrame, start_date: dt.date, dev_days: int = DEV_DAY
         "event_id": [f"oasst_e{i:06d}" for i in range(len(ev))],
         "turn_id": turns["turn_id"].to_numpy()[r],
         "user_id": [f"oasst_v{v:03d}" for v in vol],
-        "ts": turns["ts"].to_numpy()[r] + pd.to_timedelta(rng.integers(60, 7200, len(ev)), unit="s"),
+        "ts": pd.DatetimeIndex(turns["ts"])[r] + pd.to_timedelta(rng.integers(60, 7200, len(ev)), unit="s"),
         "reaction": ev["reaction"].to_numpy(),
         "action": "add",
         "day": day_idx[r],
     })
-    reactions["ts"] = pd.to_datetime(reactions["ts"], utc=True)
     meta = pd.DataFrame({
         "turn_id": turns["turn_id"], "split": src["split"], "day": [
             (start_date + dt.timedelta(days=int(d))).isoformat() for d in day_idx],
@@ -113,7 +113,6 @@ def _write(lake: Lake, kind: str, day: str, df: pd.DataFrame) -> str:
     table = table.set_column(cols.index("ts"), "ts", table.column("ts").cast(TS))
     lake.fs.makedirs(lake.landing_dir(kind, day), exist_ok=True)
     with lake.fs.open(path, "wb") as f:
-        import pyarrow.parquet as pq
         pq.write_table(table, f, compression="zstd")
     return path
 
