@@ -7,13 +7,21 @@ import dagster as dg
 from rluf_dagster.defs import clean as clean_defs, ingest as ingest_defs
 from rluf_dagster.defs import reward as reward_defs
 from rluf_dagster.defs import feedback as feedback_defs
+from rluf_dagster.defs import retraining as retraining_defs
 from rluf_dagster.defs import simulation as simulation_defs
+from rluf_dagster.project import PROJECT_CONFIG, executor_for
 from rluf_dagster.resources import MlflowResource, RlufResource
 
 # One module per asset group (rluf_dagster/defs/<group>.py), each exposing `defs`.
-GROUP_DEFS: list[dg.Definitions] = [simulation_defs.defs, ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs]
+GROUP_DEFS: list[dg.Definitions] = [
+    simulation_defs.defs, ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs,
+    retraining_defs.defs,
+]
 
 defs = dg.Definitions.merge(
     *GROUP_DEFS,
-    dg.Definitions(resources={"rluf": RlufResource(), "mlflow": MlflowResource()}),
+    dg.Definitions(
+        resources={"rluf": RlufResource(), "mlflow": MlflowResource()},
+        executor=executor_for(PROJECT_CONFIG),
+    ),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from rluf_core.config import load_config
+from rluf_core.config import RlufConfig, load_config
 
 PROJECT_CONFIG = load_config()
 
@@ -16,3 +16,10 @@ daily_partitions = dg.DailyPartitionsDefinition(
     start_date=PROJECT_CONFIG.source.start_date.isoformat(),
     timezone="UTC",
 )
+
+
+def executor_for(cfg: RlufConfig) -> dg.ExecutorDefinition:
+    """in_process on small machines (the demo, CI); multiprocess with a step cap in production."""
+    if cfg.compute.executor == "multiprocess":
+        return dg.multiprocess_executor.configured({"max_concurrent": cfg.compute.max_concurrent_steps})
+    return dg.in_process_executor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -85,11 +86,16 @@ def service(cmd: list[str], env: dict[str, str], health_url: str, log: Path, tim
             print(log.read_text(errors="replace")[-4000:])
             raise
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            # The service runs in its own session: end its whole process group (run workers too).
+            for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(proc.pid, sig)
+                    proc.wait(timeout=wait)
+                    break
+                except ProcessLookupError:
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
 
 
 def dagster_home_with_postgres(tmp: Path, db: str) -> dict[str, str]:

@@ -20,6 +20,10 @@ class K8sConfig(Section):
 
 class ComputeConfig(Section):
     launcher: Literal["subprocess", "k8s"] = "subprocess"
+    executor: Literal["in_process", "multiprocess"] = Field(
+        "in_process", description="Dagster executor for runs: in_process on small machines, multiprocess in production"
+    )
+    max_concurrent_steps: int = Field(4, ge=1)
     accelerate: bool = Field(False, description="wrap jobs in `accelerate launch` (several GPUs)")
     num_processes: int = Field(1, ge=1)
     device: Literal["auto", "cpu", "cuda"] = "auto"
