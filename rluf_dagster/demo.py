@@ -18,7 +18,8 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 # Job names (defined in rluf_dagster/defs/*): the demo runs them in this order.
 SIMULATE_JOB = "simulate_traffic_job"
-DAILY_JOB = "daily_ingest_job"
+DAILY_JOB = "daily_ingest"
+RELABEL_JOB = "relabel_turns"
 RETRAIN_JOB = "weekly_retrain_job"
 
 
@@ -59,7 +60,12 @@ def run_demo(cfg: RlufConfig) -> None:
         done = time.time() - t0
         eta = (time.time() - t) * (len(days) - i)
         _say(f"  {day} done ({i}/{len(days)}, {time.time() - t:.1f}s; elapsed {done:.0f}s, ETA {eta:.0f}s)")
-    _say("retraining: user reputation, feedback dataset, P[Love] reward model and its report")
+    # A day's label window closes with the next day's reactions: relabel the days whose window is now covered
+    # (in production the landing sensor requests these runs).
+    for day in days[:-1]:
+        _run(defs, RELABEL_JOB, instance, partition_key=day)
+    _say(f"relabelled {len(days) - 1} days now that their label windows are covered")
+    _say("retraining: feedback dataset, P[Love] reward model and its report")
     _run(defs, RETRAIN_JOB, instance)
     _say(f"done in {time.time() - t0:.0f}s")
     print(

@@ -91,8 +91,10 @@ raw_checks = [
 ]
 
 daily_ingest_job = dg.define_asset_job(
-    "daily_ingest", selection=dg.AssetSelection.groups("ingest", "clean"), partitions_def=daily_partitions,
-    description="One landing day through ingest, quality checks, cleaning and labelling.",
+    "daily_ingest",
+    selection=dg.AssetSelection.groups("ingest", "clean") | dg.AssetSelection.assets("user_reputation"),
+    partitions_def=daily_partitions,
+    description="One landing day through ingest, quality checks, cleaning, labelling and the day's user reputation.",
 )
 relabel_job = dg.define_asset_job(
     "relabel_turns", selection=dg.AssetSelection.assets("labeled_turns"), partitions_def=daily_partitions,

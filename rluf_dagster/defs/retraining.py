@@ -4,12 +4,13 @@ import dagster as dg
 
 from rluf_dagster.project import PROJECT_CONFIG
 
-RETRAIN_GROUPS = ("feedback", "reward")
+# Everything downstream of the daily partitions: the training set, then the models and their reports.
+RETRAIN_SELECTION = dg.AssetSelection.assets("feedback_dataset") | dg.AssetSelection.groups("reward")
 
 weekly_retrain_job = dg.define_asset_job(
     "weekly_retrain_job",
-    selection=dg.AssetSelection.groups(*RETRAIN_GROUPS),
-    description="Rebuild user reputation and the feedback dataset, retrain and evaluate P[Love].",
+    selection=RETRAIN_SELECTION,
+    description="Rebuild the de-adversarialised feedback dataset, retrain, calibrate and evaluate P[Love].",
 )
 
 weekly_retrain_schedule = dg.ScheduleDefinition(
