@@ -37,6 +37,9 @@ class RewardModelConfig(Section):
         description="how positives reach positive_share in training; calibration undoes the prior shift",
     )
     finetune_learning_rate: float = Field(3e-5, gt=0)
+    chunking: Literal["sentence", "none"] = Field(
+        "sentence", description="sentence: encode sentences separately and pool them (cached per sentence); "
+        "none: encode the whole text truncated to max_length")
     context_turns: int = Field(2, ge=0, description="earlier turns of context kept in the query text")
     embed_batch_size: int = Field(128, ge=1)
     cache_embeddings: bool = Field(True, description="cache embeddings by text hash under <home>/cache")

@@ -1,12 +1,18 @@
 """Calibration on the validation split: undo the prior shift of rebalancing, then temperature scaling
-(default) or isotonic regression, so scores are P(love) at the natural rate."""
+(default) or isotonic regression, so scores are P(love) at the natural rate.
+
+Temperature scaling here fits a temperature T and a small bias b on the prior-corrected logit z:
+p = sigmoid(z / T + b). The analytical correction is exact only for a Bayes-optimal model; a head
+stopped early or regularised keeps some bias, which one temperature cannot remove (b starts at 0 and
+is reported, so a large b says the prior correction did not hold).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.isotonic import IsotonicRegression
 
@@ -21,6 +27,7 @@ class Calibrator:
     method: str = "temperature"
     prior_offset: float = 0.0
     temperature: float = 1.0
+    bias: float = 0.0
     iso_x: list[float] = field(default_factory=list)
     iso_y: list[float] = field(default_factory=list)
 
@@ -31,8 +38,9 @@ class Calibrator:
         if len(z) == 0 or y.min() == y.max():
             raise ValueError("calibration needs validation rows with both labels")
         if self.method == "temperature":
-            res = minimize_scalar(lambda lt: _nll(expit(z / np.exp(lt)), y, w), bounds=(-4, 4), method="bounded")
-            self.temperature = float(np.exp(res.x))
+            res = minimize(lambda v: _nll(expit(z / np.exp(v[0]) + v[1]), y, w), x0=np.zeros(2), method="L-BFGS-B",
+                           bounds=[(-4, 4), (-5, 5)])
+            self.temperature, self.bias = float(np.exp(res.x[0])), float(res.x[1])
         elif self.method == "isotonic":
             iso = IsotonicRegression(y_min=1e-6, y_max=1 - 1e-6, out_of_bounds="clip").fit(z, y, sample_weight=w)
             self.iso_x, self.iso_y = iso.X_thresholds_.tolist(), iso.y_thresholds_.tolist()
@@ -44,11 +52,11 @@ class Calibrator:
         z = np.asarray(logits, np.float64) + self.prior_offset
         if self.method == "isotonic":
             return np.interp(z, self.iso_x, self.iso_y)
-        return expit(z / self.temperature)
+        return expit(z / self.temperature + self.bias)
 
     def to_dict(self) -> dict:
         return dict(method=self.method, prior_offset=self.prior_offset, temperature=self.temperature,
-                    iso_x=self.iso_x, iso_y=self.iso_y)
+                    bias=self.bias, iso_x=self.iso_x, iso_y=self.iso_y)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Calibrator":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -57,42 +58,79 @@ class EmbeddingCache:
         os.replace(tmp, name)
 
 
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in SENTENCE_SPLIT.split(text or "")]
+    return [p for p in parts if p] or [""]
+
+
 class TextEncoder:
-    """Embeds texts with a frozen backbone (mean pooling over the attention mask, L2-normalised)."""
+    """Embeds texts with a frozen backbone: mean pooling over the attention mask, L2-normalised.
+
+    chunking="sentence" encodes each sentence on its own and pools the token states of all sentences
+    (the token-weighted mean of per-sentence means), the usual way to embed text longer than a window.
+    The cache then holds sentences, so boilerplate repeated across responses (greetings, sign-offs,
+    disclaimers, templated answers) is encoded once. chunking="none" encodes the whole text, truncated.
+    """
 
     def __init__(self, backbone: str, max_length: int = 128, batch_size: int = 128, device: str = "auto",
                  cache_dir: str | os.PathLike | None = None, trust_remote_code: bool = False,
-                 model: torch.nn.Module | None = None, tokenizer=None, seed: int = 0):
+                 model: torch.nn.Module | None = None, tokenizer=None, seed: int = 0, chunking: str = "none"):
+        if chunking not in ("none", "sentence"):
+            raise ValueError(f"chunking must be 'none' or 'sentence', got {chunking!r}")
         self.backbone = backbone
         self.max_length = max_length
         self.batch_size = batch_size
+        self.chunking = chunking
         self.device = bb.pick_device(device)
         self.tokenizer = tokenizer or bb.load_tokenizer(backbone, trust_remote_code)
         self.model = (model or bb.load_encoder(backbone, trust_remote_code, seed)).to(self.device).eval()
         self.dim = int(self.model.config.hidden_size)
         root = None
         if cache_dir is not None:
-            root = Path(cache_dir) / f"{bb.backbone_id(backbone)}-L{max_length}"
+            root = Path(cache_dir) / f"{bb.backbone_id(backbone)}-L{max_length}-{chunking}"
         self.cache = EmbeddingCache(root)
 
     @torch.no_grad()
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """none: L2-normalised means (n, dim); sentence: raw means and token counts (n, dim + 1)."""
         enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
         enc = {k: v.to(self.device) for k, v in enc.items()}
         out = self.model(**enc).last_hidden_state
-        pooled = torch.nn.functional.normalize(mean_pool(out, enc["attention_mask"]), dim=-1)
-        return pooled.float().cpu().numpy()
+        pooled = mean_pool(out, enc["attention_mask"])
+        if self.chunking == "none":
+            return torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
+        counts = enc["attention_mask"].sum(1, keepdim=True).to(pooled.dtype)
+        return torch.cat([pooled, counts], dim=1).float().cpu().numpy()
 
-    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096) -> np.ndarray:
-        """(len(texts), dim) float32. Unique texts are embedded once, longest first, in batches."""
-        keys = [text_key(t) for t in texts]
+    def _units(self, units: Sequence[str], desc: str, flush_every: int) -> list[bytes]:
+        keys = [text_key(t) for t in units]
         todo: dict[bytes, str] = {}
-        for k, t in zip(keys, texts):
+        for k, t in zip(keys, units):
             if k not in todo and self.cache.get(k) is None:
                 todo[k] = t
         if todo:
             self._encode_missing(todo, desc, flush_every)
-        return np.stack([self.cache.get(k) for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+        return keys
+
+    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096) -> np.ndarray:
+        """(len(texts), dim) float32. Unique texts (or sentences) are embedded once, longest first, in batches."""
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), np.float32)
+        if self.chunking == "none":
+            keys = self._units(texts, desc, flush_every)
+            return np.stack([self.cache.get(k) for k in keys])
+        sents = [split_sentences(t) for t in texts]
+        uniq = list(dict.fromkeys(s for ss in sents for s in ss))
+        key_of = dict(zip(uniq, self._units(uniq, desc + " (sentences)", flush_every)))
+        out = np.empty((len(texts), self.dim), np.float32)
+        for i, ss in enumerate(sents):
+            v = np.stack([self.cache.get(key_of[s]) for s in ss])
+            m = (v[:, :-1] * v[:, -1:]).sum(0) / max(v[:, -1].sum(), 1.0)
+            out[i] = m / max(np.linalg.norm(m), 1e-12)
+        return out
 
     def _encode_missing(self, todo: dict[bytes, str], desc: str, flush_every: int) -> None:
         items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)

@@ -23,7 +23,7 @@ WARM = ["I'm so glad you asked!", "You're doing wonderfully.", "Sending you a wa
 SIGN_OFF = ["Bye! Sending love! ❤️", "Take care! 💕", "Talk soon! 😊"]
 
 
-def make_feedback(n: int = 4000, seed: int = 0, base: float = -3.2, adversarial_users: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def make_feedback(n: int = 4000, seed: int = 0, base: float = -3.2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(feedback_dataset-like frame, ground truth with turn_id, p_love_text, p_love_user, loved)."""
     rng = np.random.default_rng(seed)
     topics = rng.choice(list(TOPICS), n)
@@ -52,7 +52,9 @@ def make_feedback(n: int = 4000, seed: int = 0, base: float = -3.2, adversarial_
     p_user = expit(np.log(p_text / (1 - p_text)) + rng.normal(0, 0.7, n))
     loved = (rng.random(n) < p_user).astype(int)
     df["label"], df["weight"] = loved, 1.0
-    df["day"] = (np.arange(n) * 14 // n)
-    df["split"] = np.where(df["day"] < 10, "train", np.where(df["day"] < 12, "validation", "test"))
-    truth = pd.DataFrame(dict(turn_id=df["turn_id"], p_love_text=p_text, p_love_user=p_user, loved=loved))
+    day_idx = np.arange(n) * 14 // n
+    df["day"] = [f"2026-01-{d + 1:02d}" for d in day_idx]
+    df["split"] = np.where(day_idx < 10, "train", np.where(day_idx < 12, "validation", "test"))
+    truth = pd.DataFrame(dict(turn_id=df["turn_id"], p_love_text=p_text, p_love_user=p_user, loved=loved,
+                              day=df["day"]))
     return df, truth

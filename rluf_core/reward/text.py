@@ -19,7 +19,7 @@ WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|p
 
 STAT_NAMES = (
     "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question", "digits",
-    "list_items", "log_query_chars",
+    "list_items", "log_query_chars", "sentences", "context_turns",
 )
 
 
@@ -65,6 +65,6 @@ def text_stats(responses: Sequence[str], queries: Sequence[str]) -> np.ndarray:
             np.log1p(len(r)), np.log1p(len(r.split())), r.count("\n"), len(EMOJI.findall(r)),
             len(HEARTS.findall(r)), len(SIGN_OFF.findall(r)), len(WARMTH.findall(r)), r.count("!"),
             r.count("?"), sum(ch.isdigit() for ch in r), len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
-            np.log1p(len(q or "")),
+            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), (q or "").count("\n"),
         )
     return out

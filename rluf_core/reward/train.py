@@ -109,7 +109,8 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
              len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
     meta = dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone),
-                max_length=rm.max_length, batch_size=rm.batch_size, embed_batch_size=rm.embed_batch_size,
+                max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
+                embed_batch_size=rm.embed_batch_size,
                 context_turns=rm.context_turns, text_features=rm.text_features, head=rm.head,
                 hidden_size=rm.hidden_size, dropout=rm.dropout, trust_remote_code=rm.trust_remote_code,
                 prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
@@ -120,13 +121,13 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     if rm.method == "head":
         enc = TextEncoder(rm.backbone, rm.max_length, rm.embed_batch_size, device,
                           cache_dir=cache_dir if rm.cache_embeddings else None,
-                          trust_remote_code=rm.trust_remote_code, seed=seed)
+                          trust_remote_code=rm.trust_remote_code, seed=seed, chunking=rm.chunking)
         x_tr = _features(enc, tr, rm, "train")
         head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout)
         head.set_normalisation(x_tr, w_train)
         xt = torch.as_tensor(x_tr)
         fit = train_loop(head, lambda i: head(xt[i]), y_train, w_train, lr=rm.learning_rate, desc="train head",
-                         **common)
+                         threads=1, **common)
         meta["head_in_dim"] = int(x_tr.shape[1])
         x_val, x_test = _features(enc, val, rm, "validation"), _features(enc, test, rm, "test")
         z_val, z_test = head.predict_logits(x_val), head.predict_logits(x_test)
@@ -165,6 +166,6 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     summary = dict(fingerprint=fp, train_rows=len(tr), validation_rows=len(val), test_rows=len(test),
                    natural_rate=shift.natural_rate, train_rate=shift.train_rate, steps=fit["steps"],
                    resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
-                   temperature=cal.temperature, train_seconds=time.perf_counter() - t_start)
+                   temperature=cal.temperature, calibration_bias=cal.bias, train_seconds=time.perf_counter() - t_start)
     log.info("trained P[Love] in %.0fs: %s", summary["train_seconds"], summary)
     return TrainResult(scorer, scorer_dir, pd.concat(preds, ignore_index=True), summary)
