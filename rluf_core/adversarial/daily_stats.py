@@ -15,6 +15,7 @@ import logging
 import numpy as np
 import pandas as pd
 from scipy.stats import poisson
+from sklearn.cluster import MiniBatchKMeans
 
 from rluf_core.adversarial.quality import QualityModel, standardised_quality
 from rluf_core.config import RlufConfig
@@ -50,14 +51,15 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     acfg = cfg.adversarial
     key = "topic" if "topic" in turns.columns else None
     today = turns[turns["_day"] == day]
-    if "label" in today.columns:
-        label = today["label"].fillna(0).astype(int)
+    if "label" in turns.columns:  # labelled turns of the day and of the fit days before it
+        train = turns[turns["label"].notna()]
+        label = train["label"].astype(int)
     else:
         pos = reactions[(reactions["reaction"] == cfg.labels.positive_reaction) & (reactions["action"] == "add")
                         & reactions["is_receiving_user"].astype(bool)]
-        label = today["turn_id"].isin(pos["turn_id"]).astype(int)
+        train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
     seed = cfg.seed + int(day.replace("-", ""))
-    model = QualityModel(acfg.quality, seed=seed).fit(today, label)
+    model = QualityModel(acfg.quality, seed=seed).fit(train, label)
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
@@ -76,7 +78,18 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    return pd.Series(z, index=t["turn_id"].to_numpy()).groupby(level=0).first()
+    out = pd.DataFrame({"z": z, "cluster": _clusters(model, t, cfg, seed)}, index=t["turn_id"].to_numpy())
+    return out[~out.index.duplicated()]
+
+
+def _clusters(model: QualityModel, t: pd.DataFrame, cfg: RlufConfig, seed: int) -> np.ndarray:
+    """Text clusters of the reacted turns (a content kind that needs no topic column)."""
+    k = cfg.adversarial.brigade.n_clusters
+    if "cluster" not in cfg.adversarial.brigade.content_keys or len(t) < 2 * k:
+        return np.zeros(len(t), dtype=np.int64)
+    X = model.vec.transform(t["response"].fillna("").astype(str).str.slice(0, 4000))
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096)
+    return km.fit_predict(X).astype(np.int64)
 
 
 def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFrame, float]:
@@ -110,14 +123,17 @@ def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFr
     n_cells = int(np.ceil(86400.0 / w))
     t = _seconds(pos["ts"])
     day0 = pd.Timestamp(day, tz="UTC").timestamp()
+    qz = pos["_qz"].to_numpy(dtype=float) if "_qz" in pos else np.zeros(len(pos))
+    qb = np.where(qz < -bcfg.quality_bucket_z, "low", np.where(qz > bcfg.quality_bucket_z, "high", "mid"))
     base = pd.DataFrame({"user_id": pos["user_id"].to_numpy(), "cell": np.floor((t - day0) / w).astype("int64"),
-                         "topic": pos["topic"].fillna("").astype(str).to_numpy()})
+                         "topic": pos["topic"].fillna("").astype(str).to_numpy(), "quality": qb,
+                         "cluster": pos["cluster"].to_numpy() if "cluster" in pos else "0"})
     base = base[(base["cell"] >= 0) & (base["cell"] < n_cells)]
     frames, covered = [], 0.0
     all_ev = base.drop_duplicates(["user_id", "cell"]).assign(key="*")
     total = len(all_ev)
     for k in bcfg.content_keys:
-        ev = all_ev if k == "all" else base.assign(key="topic:" + base["topic"]).drop_duplicates(["user_id", "key", "cell"])
+        ev = all_ev if k == "all" else base.assign(key=k + ":" + base[k]).drop_duplicates(["user_id", "key", "cell"])
         b, cov = _bursts(ev, n_cells, cfg)
         covered += cov
         frames.append(ev.merge(b, on=["key", "cell"]))
@@ -166,8 +182,9 @@ def compute_user_daily_stats(
     is_neg = adds["reaction"].isin(cfg.adversarial.negative_reactions)
     own = adds["is_receiving_user"].fillna(False).astype(bool)
 
-    z = _quality(day, turns, rx, cfg) if len(adds) else pd.Series(dtype=float)
-    qz = adds["turn_id"].map(z)
+    q = _quality(day, turns, rx, cfg) if len(adds) else pd.DataFrame(columns=["z", "cluster"])
+    qz = adds["turn_id"].map(q["z"])
+    approve = is_pos | adds["reaction"].isin(cfg.adversarial.agreement_positive_reactions)
     lat = adds["latency_s"].astype(float)
     loglat = np.log10(lat.clip(lower=0.1))
     has_lat = lat.notna() & (lat >= 0)
@@ -177,8 +194,8 @@ def compute_user_daily_stats(
         "n_own": own.to_numpy().astype(int),
         "lat_n": has_lat.to_numpy().astype(int),
         "lat_sum": np.where(has_lat, loglat, 0.0), "lat_sq": np.where(has_lat, loglat**2, 0.0),
-        "q_pos_n": (is_pos & qz.notna()).to_numpy().astype(int),
-        "q_pos_sum": np.where(is_pos & qz.notna(), qz.fillna(0), 0.0),
+        "q_pos_n": (approve & qz.notna()).to_numpy().astype(int),
+        "q_pos_sum": np.where(approve & qz.notna(), qz.fillna(0), 0.0),
         "q_neg_n": (is_neg & qz.notna()).to_numpy().astype(int),
         "q_neg_sum": np.where(is_neg & qz.notna(), qz.fillna(0), 0.0),
         "ts": pd.to_datetime(adds["ts"], utc=True).to_numpy(),
@@ -192,7 +209,9 @@ def compute_user_daily_stats(
     topic = adds["turn_id"].map(turns.set_index("turn_id")["topic"])
     if "topic" in adds.columns:
         topic = adds["topic"].where(adds["topic"].notna(), topic)
-    pairs, per_user = _coreaction(adds[is_pos].assign(topic=topic[is_pos]), day, cfg)
+    pairs, per_user = _coreaction(adds[is_pos].assign(topic=topic[is_pos], _qz=qz[is_pos].fillna(0.0),
+                                                      cluster=adds.loc[is_pos, "turn_id"].map(q["cluster"]).fillna(-1)
+                                                      .astype("int64").astype(str)), day, cfg)
     stats = stats.join(per_user, how="left")
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")

@@ -27,14 +27,12 @@ def detect_bots(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     # fast AND at least as indiscriminate as the typical reacting user (rate or volume above median)
     score = f["z_speed"].where((f["n_add"] >= c.min_events) & (indiscriminate >= 0), 0.0).fillna(0.0)
     flag = score >= c.z_threshold
-    lat = 10 ** f["log_latency_raw"]
-    reason = np.where(
-        flag,
-        "bot: median-ish latency " + lat.round(2).astype(str) + "s (z_speed " + f["z_speed"].round(1).astype(str)
-        + "), reaction rate " + f["reaction_rate_raw"].round(2).astype(str) + " of served turns, "
-        + f["events_per_day"].round(1).astype(str) + " reactions/day (z " + indiscriminate.round(1).astype(str) + ")",
-        "",
-    )
+    reason = pd.Series("", index=f.index, dtype=object)
+    x = f[flag]
+    if len(x):
+        reason[flag] = ("bot: mean latency " + (10 ** x["log_latency_raw"]).round(2).astype(str) + "s (z_speed "
+                        + x["z_speed"].round(1).astype(str) + "), reaction rate " + x["reaction_rate_raw"].round(2).astype(str)
+                        + " of served turns, " + x["events_per_day"].round(1).astype(str) + " reactions/day")
     return pd.DataFrame({"bot_score": score, "is_bot": flag, "bot_reason": reason}, index=f.index)
 
 
@@ -72,14 +70,14 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
 def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     g = coreaction_groups(f, pairs, cfg)
     flag = g["group_size"] >= cfg.brigade.min_group_size
-    reason = np.where(
-        flag,
-        "brigade: " + f["burst_n"].astype(int).astype(str) + " of " + f["cells_n"].astype(int).astype(str)
-        + " reaction windows in bursts (expected " + f["burst_exp"].round(1).astype(str) + ", p "
-        + g["burst_p"].map(lambda x: f"{x:.1e}") + "), " + g["shared_windows"].astype(str)
-        + " shared with " + (g["group_size"] - 1).astype(str) + " accounts of group " + g["group_id"].astype(str),
-        "",
-    )
+    reason = pd.Series("", index=f.index, dtype=object)
+    x, y = f[flag], g[flag]
+    if len(x):
+        reason[flag] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
+                        + " reaction windows in bursts (expected " + x["burst_exp"].round(1).astype(str) + ", p "
+                        + y["burst_p"].map(lambda v: f"{v:.1e}") + "), " + y["shared_windows"].astype(str)
+                        + " shared with " + (y["group_size"] - 1).astype(str) + " accounts of group "
+                        + y["group_id"].astype(str))
     g["brigade_score"] = g["brigade_score"].where(flag, 0.0)
     return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason)
 
@@ -88,12 +86,12 @@ def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     c = cfg.troll
     score = (-f["agreement_t"]).where(f["n_rated"] >= c.min_reactions, 0.0).fillna(0.0)
     flag = score >= c.t_threshold
-    reason = np.where(
-        flag,
-        "troll: " + f["n_rated"].astype(int).astype(str) + " reactions against the population's quality signal "
-        + "(mean quality z " + f["agreement_mean"].round(2).astype(str) + ", t " + (-score).round(1).astype(str) + ")",
-        "",
-    )
+    reason = pd.Series("", index=f.index, dtype=object)
+    x = f[flag]
+    if len(x):
+        reason[flag] = ("troll: " + x["n_rated"].astype(int).astype(str) + " reactions against the population's quality "
+                        "signal (mean quality z " + x["agreement_mean"].round(2).astype(str) + ", t "
+                        + x["agreement_t"].round(1).astype(str) + ")")
     return pd.DataFrame({"troll_score": score, "is_troll": flag, "troll_reason": reason}, index=f.index)
 
 
@@ -107,6 +105,9 @@ def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.D
     })
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     out["kind"] = np.where(out["flagged"], norm.idxmax(axis=1), "")
-    reasons = out[["bot_reason", "brigade_reason", "troll_reason"]]
-    out["reason"] = reasons.apply(lambda r: "; ".join(x for x in r if x), axis=1) if len(out) else ""
+    reason = pd.Series("", index=out.index, dtype=object)
+    for col in ("bot_reason", "brigade_reason", "troll_reason"):
+        has = out[col] != ""
+        reason[has] = np.where(reason[has] == "", out.loc[has, col], reason[has] + "; " + out.loc[has, col])
+    out["reason"] = reason
     return out.drop(columns=["bot_reason", "brigade_reason", "troll_reason"])

@@ -16,7 +16,7 @@ def combine_days(stats: pd.DataFrame) -> pd.DataFrame:
     g = stats.groupby("user_id")
     out = g[SUM_COLUMNS].sum()
     active = stats[stats["n_add"] + stats["n_remove"] > 0]
-    out["active_days"] = active.groupby("user_id")["day"].nunique()
+    out["active_days"] = active.groupby("user_id").size()  # one row per user and day
     out["first_day"] = g["day"].min()
     out["last_day"] = g["day"].max()
     out["active_days"] = out["active_days"].fillna(0).astype("int64")

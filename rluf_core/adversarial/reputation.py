@@ -33,7 +33,7 @@ def window_days(as_of: dt.date | str, n: int) -> list[str]:
     return [(end - dt.timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
-def _read_day_inputs(lake: Lake, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     rx_cols = REACTION_COLUMNS + ["topic"]
     reactions = lake.read_dataset("clean_reactions", [day])
     if reactions.empty:
@@ -44,6 +44,11 @@ def _read_day_inputs(lake: Lake, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         turns = pd.DataFrame(columns=TURN_COLUMNS)
     keep = [c for c in TURN_COLUMNS + ["label"] if c in turns.columns]
     turns = turns[keep]
+    if has_labels and cfg.adversarial.quality.fit_days > 1:  # more labelled text for the quality signal
+        before = window_days(day, cfg.adversarial.quality.fit_days)[:-1]
+        prev = lake.read_dataset("labeled_turns", [d for d in before if lake.has_dataset("labeled_turns", d)],
+                                 columns=TURN_COLUMNS + ["label"])
+        turns = pd.concat([turns, prev], ignore_index=True) if len(prev) else turns
     # earlier turns the day's reactions refer to (late reactions): only their text and topic
     missing = set(reactions["turn_id"]) - set(turns["turn_id"])
     if missing and "turn_day" in reactions.columns:
@@ -60,7 +65,7 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
     if not force and lake.has_dataset(STATS_DATASET, day) and lake.has_dataset(PAIRS_DATASET, day):
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
-    turns, reactions = _read_day_inputs(lake, day)
+    turns, reactions = _read_day_inputs(lake, cfg, day)
     stats, pairs = compute_user_daily_stats(day, turns, reactions, cfg)
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)

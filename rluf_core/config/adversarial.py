@@ -17,6 +17,7 @@ class QualitySignalConfig(Section):
     """The content-quality signal built without ground truth: a text model of the population's reactions."""
 
     max_rows: int = Field(20_000, ge=100, description="turns sampled per day to fit the text model")
+    fit_days: int = Field(3, ge=1, description="labelled days (the day and those before) the text model learns from")
     reference_rows: int = Field(5_000, ge=100, description="turns sampled per day to standardise the signal")
     user_weight_cap: float = Field(5.0, gt=0, description="most total weight one user has in the fit")
     n_features: int = Field(2**18, ge=1024, description="hashing dimension of the text features")
@@ -42,9 +43,13 @@ class BrigadeDetectorConfig(Section):
     """
 
     window_s: float = Field(900.0, gt=0, description="co-reaction window width (seconds)")
-    content_keys: list[Literal["all", "topic"]] = Field(
-        ["all", "topic"], min_length=1, description="content kinds a burst is looked for in"
+    content_keys: list[Literal["all", "topic", "quality", "cluster"]] = Field(
+        ["all", "topic", "cluster"], min_length=1,
+        description="content kinds a burst is looked for in (quality: low/mid/high by the population's signal; "
+                    "cluster: k-means of the day's reacted response texts)",
     )
+    n_clusters: int = Field(16, ge=2, description="text clusters per day for the cluster content key")
+    quality_bucket_z: float = Field(1.0, gt=0, description="|quality z| beyond which content is low / high")
     baseline_hours: float = Field(2.0, gt=0, description="half-width of the rolling-median baseline")
     burst_p_value: float = Field(1e-3, gt=0, lt=1, description="a window is a burst below this p-value")
     user_p_value: float = Field(1e-4, gt=0, lt=1, description="an account is coordinated below this p-value")
@@ -83,6 +88,9 @@ class AdversarialConfig(Section):
     )
     drop_incomplete_windows: bool = Field(True, description="leave out turns whose label window is not closed")
     negative_reactions: list[str] = ["thumbs_down", "angry"]
+    agreement_positive_reactions: list[str] = Field(
+        ["like", "thumbs_up"], description="approving reactions that count with labels.positive_reaction in agreement"
+    )
     quality: QualitySignalConfig = QualitySignalConfig()
     bot: BotDetectorConfig = BotDetectorConfig()
     brigade: BrigadeDetectorConfig = BrigadeDetectorConfig()
