@@ -63,7 +63,8 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
-    logit = model.logit(both)
+    X = model.vec.transform(both["response"].fillna("").astype(str).str.slice(0, 4000))
+    logit = model.clf.decision_function(X) if model.clf is not None else np.zeros(len(both))
     # standardise with the reference sample's distribution per content kind
     z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
     grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
@@ -78,16 +79,16 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    out = pd.DataFrame({"z": z, "cluster": _clusters(model, t, cfg, seed)}, index=t["turn_id"].to_numpy())
+    out = pd.DataFrame({"z": z, "cluster": _clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed)},
+                       index=t["turn_id"].to_numpy())
     return out[~out.index.duplicated()]
 
 
-def _clusters(model: QualityModel, t: pd.DataFrame, cfg: RlufConfig, seed: int) -> np.ndarray:
+def _clusters(X, cfg: RlufConfig, seed: int) -> np.ndarray:
     """Text clusters of the reacted turns (a content kind that needs no topic column)."""
     k = cfg.adversarial.brigade.n_clusters
-    if "cluster" not in cfg.adversarial.brigade.content_keys or len(t) < 2 * k:
-        return np.zeros(len(t), dtype=np.int64)
-    X = model.vec.transform(t["response"].fillna("").astype(str).str.slice(0, 4000))
+    if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
+        return np.zeros(X.shape[0], dtype=np.int64)
     km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096)
     return km.fit_predict(X).astype(np.int64)
 
@@ -173,7 +174,8 @@ def compute_user_daily_stats(
     _require(turns, TURN_COLUMNS, "turns")
     _require(reactions, REACTION_COLUMNS, "reactions")
     turns = turns.drop_duplicates("turn_id").copy()
-    turns["_day"] = pd.to_datetime(turns["ts"], utc=True).dt.strftime("%Y-%m-%d")
+    ts_day = pd.to_datetime(turns["ts"], utc=True).dt.floor("D")
+    turns["_day"] = np.where(ts_day == pd.Timestamp(day, tz="UTC"), day, "")  # only "is it the day" is used
     today = turns[turns["_day"] == day]
     rx = reactions.copy()
     adds = rx[rx["action"] == "add"]
