@@ -45,11 +45,12 @@ def print_table(rows: list[dict]) -> None:
 
 def run_one(name: str, args: argparse.Namespace) -> dict:
     mod = importlib.import_module(f"benchmarks.bench_{name}")
+    at_start = machine()
     t0 = time.perf_counter()
     result = mod.run(args)
     from rluf_core.runinfo import code_version
 
-    out = {"benchmark": name, "seconds_total": time.perf_counter() - t0, "machine": machine(),
+    out = {"benchmark": name, "seconds_total": time.perf_counter() - t0, "machine": at_start,
            "code_version": code_version(), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            **result}
     RESULTS.mkdir(parents=True, exist_ok=True)
