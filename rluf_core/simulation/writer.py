@@ -49,22 +49,26 @@ def write_parquet_stable(lake: Lake, path: str, table: pa.Table) -> str:
     return path
 
 
+def _column(series: pd.Series, field: pa.Field) -> pa.Array:
+    """A pandas column as an Arrow array of the field's type (zero-copy for Arrow-backed strings)."""
+    if field.name == "ts":
+        return pa.array(series.to_numpy(dtype=np.int64), type=pa.int64()).cast(TS)
+    arr = pa.array(series.array) if isinstance(series.dtype, pd.StringDtype) else pa.array(series.to_numpy(), type=field.type)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(field.type)
+
+
 def landing_turns(turns: pd.DataFrame) -> pa.Table:
-    t = turns.sort_values(["ts_ms", "turn_id"], kind="stable")
-    cols = {c: t[c].to_numpy() for c in TURNS_SCHEMA.names if c != "ts"}
-    cols["ts"] = t["ts_ms"].to_numpy()
-    arrays = [pa.array(cols[f.name], type=pa.int64()).cast(TS) if f.name == "ts" else pa.array(cols[f.name], type=f.type)
-              for f in TURNS_SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=TURNS_SCHEMA)
+    t = turns.sort_values(["ts_ms", "turn_id"], kind="stable").rename(columns={"ts_ms": "ts"})
+    return pa.Table.from_arrays([_column(t[f.name], f) for f in TURNS_SCHEMA], schema=TURNS_SCHEMA)
 
 
 def landing_reactions(events: pd.DataFrame) -> pa.Table:
     """One row per delivered copy (client retries repeat the whole row), in ts order."""
     e = events.loc[np.repeat(events.index.to_numpy(), events["n_copies"].to_numpy())]
-    e = e.sort_values(["ts_ms", "event_id"], kind="stable")
-    arrays = [pa.array(e["ts_ms"].to_numpy(), type=pa.int64()).cast(TS) if f.name == "ts"
-              else pa.array(e[f.name].to_numpy(), type=f.type) for f in REACTIONS_SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=REACTIONS_SCHEMA)
+    e = e.sort_values(["ts_ms", "event_id"], kind="stable").rename(columns={"ts_ms": "ts"})
+    return pa.Table.from_arrays([_column(e[f.name], f) for f in REACTIONS_SCHEMA], schema=REACTIONS_SCHEMA)
 
 
 def truth_turns(turns: pd.DataFrame) -> pd.DataFrame:
