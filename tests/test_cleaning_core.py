@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pandas as pd
@@ -50,6 +51,12 @@ def test_turns_quarantine_reasons_dedup_and_reconciliation():
     assert set(q.columns) == {"source", "file", "row", "reason", "detail", "record"}
     assert q["row"].min() >= 10 and (q["file"] == "f.parquet").all()
     assert q["record"].str.len().max() <= 2000
+    by_reason = q.set_index("reason")
+    assert "is before 2025-12-31" in by_reason.loc["ts_too_old", "detail"]
+    assert "repeats input row 1 with different content" in by_reason.loc["conflicting_duplicate", "detail"]
+    # raw user ids are pseudonymised inside quarantine records too
+    rec_user = json.loads(by_reason.loc["ts_too_old", "record"])["user_id"]
+    assert rec_user == pseudonymise([t.iloc[3]["user_id"]], KEY)[0]
     huge = q[q["reason"] == "text_too_long"].iloc[0]
     assert "response 10000001" in huge["detail"]
     assert str(clean["ts"].dtype) == "datetime64[us, UTC]"

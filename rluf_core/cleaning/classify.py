@@ -2,8 +2,9 @@
 
 Creates the DuckDB view ``cls``: the raw columns plus ``_rid`` (input position), ``ts_t`` (typed
 timestamp), ``reason`` (null when the row is fine) and ``outcome``, one of ``clean``, ``quarantine``
-or ``duplicate`` (an exact repeat of an id, collapsed into its first copy). Rows are materialised
-once (table ``fields``); details of rejected rows are computed for those rows only (``detail_sql``).
+or ``duplicate`` (an exact repeat of an id, collapsed into its first copy). Raw rows are not copied
+into DuckDB (``fields`` is a view over the Arrow input); details of rejected rows are computed for
+those rows only (``detail_sql``).
 """
 
 from __future__ import annotations
@@ -64,27 +65,27 @@ def _norm(c: str, values: list[str]) -> str:
 
 def _field_rules(kind: str, q: QualityConfig) -> list[tuple[str, str, str]]:
     """(condition, reason code, detail expression) in priority order."""
-    rules = [("_error IS NOT NULL", "_error", "coalesce(_error_detail, _error)")]
+    rules = [("_error IS NOT NULL", "_error", "coalesce({r}_error_detail, {r}_error)")]
     for c in REQUIRED_COLUMNS[kind]:
         rules.append((blank(c), f"missing_{c}", f"'required column {c} is null or empty'"))
     rules += [
-        ("ts_t IS NULL", "bad_timestamp", "'ts ' || left(ts, 64) || ' is not a timestamp'"),
-        ("ts_t < $lo", "ts_too_old", "'ts ' || ts_t::VARCHAR || ' is before ' || $lo::VARCHAR"),
-        ("ts_t > $hi", "ts_in_future", "'ts ' || ts_t::VARCHAR || ' is after ' || $hi::VARCHAR"),
+        ("ts_t IS NULL", "bad_timestamp", "'ts ' || left({r}ts, 64) || ' is not a timestamp'"),
+        ("ts_t < $lo", "ts_too_old", "'ts ' || {r}ts_t::VARCHAR || ' is before ' || $lo::VARCHAR"),
+        ("ts_t > $hi", "ts_in_future", "'ts ' || {r}ts_t::VARCHAR || ' is after ' || $hi::VARCHAR"),
     ]
     if kind == "turns":
         m = int(q.max_text_chars)
         rules.append((
             f"length(prompt) > {m} OR length(response) > {m} OR coalesce(length(context), 0) > {m}",
             "text_too_long",
-            f"'text over {m} chars (prompt ' || length(prompt) || ', response ' || length(response) || "
-            f"', context ' || coalesce(length(context), 0) || ')'",
+            f"'text over {m} chars (prompt ' || length({{r}}prompt) || ', response ' || length({{r}}response) || "
+            f"', context ' || coalesce(length({{r}}context), 0) || ')'",
         ))
     else:
         known = ", ".join(sql_str(r) for r in q.known_reactions)
         rules += [
-            (f"reaction_n NOT IN ({known})", "unknown_reaction", "'reaction ' || left(reaction, 64) || ' is not known'"),
-            ("action_n NOT IN ('add', 'remove')", "unknown_action", "'action ' || left(action, 64) || ' is not add/remove'"),
+            (f"reaction_n NOT IN ({known})", "unknown_reaction", "'reaction ' || left({r}reaction, 64) || ' is not known'"),
+            ("action_n NOT IN ('add', 'remove')", "unknown_action", "'action ' || left({r}action, 64) || ' is not add/remove'"),
         ]
     return rules
 
@@ -98,28 +99,37 @@ def detail_sql(kind: str, q: QualityConfig, day: str, extra: dict[str, str] | No
     for code, detail in (extra or {}).items():
         whens.append(f"WHEN '{code}' THEN {detail}")
     body = " ".join(whens).replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace(
-        "$hi", f"TIMESTAMPTZ '{hi.isoformat()}'")
-    return f"CASE WHEN _error IS NOT NULL THEN coalesce(_error_detail, _error) ELSE (CASE reason {body} END) END"
+        "$hi", f"TIMESTAMPTZ '{hi.isoformat()}'").replace("{r}", "r.")
+    return f"CASE WHEN r._error IS NOT NULL THEN coalesce(r._error_detail, r._error) ELSE (CASE r.reason {body} END) END"
 
 
-CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats input row ' || first_rid || ' with different content'"}
+# detail templates: "{r}" is the row alias where they are evaluated
+CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats input row ' || {r}first_rid || ' with different content'"}
 
 
 def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.Table, day: str,
-             q: QualityConfig) -> None:
-    """Create table `fields` (typed rows + field-rule reason), table `dups` and view `cls`."""
+             q: QualityConfig, materialize: bool = False) -> None:
+    """Create view `fields` (typed rows + field-rule reason), table `dups` and view `cls`."""
     lo, hi = day_bounds(day, q)
     con.register("raw_in", _conform(kind, raw))
     norm = (f", {_norm('reaction', q.known_reactions)}, {_norm('action', ['add', 'remove'])}"
             if kind == "reactions" else "")
     reason = "CASE " + " ".join(
         f"WHEN {c} THEN {r if r == '_error' else sql_str(r)}" for c, r, _ in _field_rules(kind, q)) + " END"
+    # By default a view over the registered Arrow input: typing and rules are recomputed per pass
+    # (cheap, vectorised) instead of copying every raw column into DuckDB, so the input is not held
+    # twice (reactions: 10M rows). `materialize` copies once instead (turns: wide text, few rows).
+    reason = reason.replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace("$hi", f"TIMESTAMPTZ '{hi.isoformat()}'")
+    for stmt in ("DROP VIEW IF EXISTS fields", "DROP TABLE IF EXISTS fields"):
+        try:
+            con.execute(stmt)
+        except duckdb.CatalogException:  # exists as the other kind
+            pass
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE fields AS
+        CREATE TEMP {'TABLE' if materialize else 'VIEW'} fields AS
         WITH typed AS (SELECT *, TRY_CAST(ts AS TIMESTAMPTZ) AS ts_t {norm} FROM raw_in)
         SELECT *, {reason} AS reason FROM typed
-    """, {"lo": lo, "hi": hi})
-    con.unregister("raw_in")
+    """)
     idc = ID_COLUMN[kind]
     payload = ", ".join(PAYLOAD[kind])
     con.execute(f"""
@@ -147,8 +157,11 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
 
 def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS cls")
-    for t in ("fields", "dups"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'fields'").fetchone()
+    if kind:
+        con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} fields")
+    con.execute("DROP TABLE IF EXISTS dups")
+    con.unregister("raw_in")
 
 
 def outcome_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> tuple[int, dict[str, int], dict[str, int]]:

@@ -9,6 +9,7 @@ so pandas stays the interface of the lake while the heavy lifting is a few SQL s
 from __future__ import annotations
 
 import os
+import tempfile
 
 import duckdb
 import pandas as pd
@@ -23,6 +24,9 @@ def connect(threads: int | None = None, memory_limit: str | None = None) -> duck
     if limit:
         con.execute(f"SET memory_limit = '{limit}'")
     con.execute("SET preserve_insertion_order = false")
+    # large_string Arrow output: pandas' Arrow-backed str columns then take the buffers without a copy
+    con.execute("SET arrow_large_buffer_size = true")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/rluf-duckdb-spill'")
     return con
 
 

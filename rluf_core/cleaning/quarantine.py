@@ -43,11 +43,26 @@ def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
 
 
 def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: str) -> str:
-    """SELECT producing QUARANTINE_COLUMNS from rejected rows with raw columns and `reason`."""
-    fields = ", ".join(f"{c} := {c}" for c in columns)
+    """SELECT producing QUARANTINE_COLUMNS from rejected rows with raw columns and `reason`.
+
+    The user id inside `record` is pseudonymised too (table `qpseudo`, see `quarantine_rows`); only
+    the raw text of a line that could not be parsed at all is kept as it came."""
+    fields = ", ".join(f"{c} := qp.pseudonym" if c == "user_id" else f"{c} := r.{c}" for c in columns)
     return f"""
-        SELECT '{source}' AS source, _file AS file, _row AS row, reason,
+        SELECT '{source}' AS source, r._file AS file, r._row AS row, r.reason,
                coalesce({detail}, '') AS detail,
-               left(coalesce(_raw, to_json(struct_pack({fields}))::VARCHAR), {RECORD_LIMIT}) AS record
-        FROM {table}
+               left(coalesce(r._raw, to_json(struct_pack({fields}))::VARCHAR), {RECORD_LIMIT}) AS record
+        FROM {table} r LEFT JOIN qpseudo qp ON qp.user_id = r.user_id
     """
+
+
+def quarantine_rows(con, source: str, columns: tuple[str, ...], rejected_sql: str, detail: str, key: str):
+    """Arrow table of quarantine rows for the rejected rows the query returns."""
+    from rluf_core.cleaning.turns import register_pseudonyms
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rej AS {rejected_sql}")
+    register_pseudonyms(con, "SELECT DISTINCT user_id FROM rej WHERE user_id IS NOT NULL", key, name="qpseudo")
+    out = con.sql(quarantine_sql(source, columns, "rej", detail)).to_arrow_table()
+    con.unregister("qpseudo")
+    con.execute("DROP TABLE rej")
+    return out

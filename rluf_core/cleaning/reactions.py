@@ -14,7 +14,7 @@ from rluf_core.cleaning.classify import (
     CONFLICT_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
 )
 from rluf_core.cleaning.engine import connect, to_arrow
-from rluf_core.cleaning.quarantine import quarantine_sql
+from rluf_core.cleaning.quarantine import quarantine_rows
 from rluf_core.cleaning.reconcile import reconciliation
 from rluf_core.cleaning.turns import register_pseudonyms
 from rluf_core.config.data import PrivacyConfig, QualityConfig
@@ -70,13 +70,13 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
         WHERE j.outcome = 'clean'
     """).to_arrow_table()
     extra = {**CONFLICT_DETAIL,
-             "unknown_turn": "'turn_id ' || turn_id || ' is not in clean_turns of the lookback days'",
-             "reaction_before_turn": "'reaction at ' || ts_t::VARCHAR || ' precedes its turn at ' || turn_ts::VARCHAR"}
-    rejected = """(SELECT f.* EXCLUDE (reason), j.reason, j.first_rid, j.turn_ts FROM fields f
-                   JOIN (SELECT _rid, reason, first_rid, turn_ts FROM joined WHERE outcome = 'quarantine') j
-                   USING (_rid))"""
-    q = con.sql(quarantine_sql("reactions", LANDING_COLUMNS["reactions"], rejected,
-                               detail_sql("reactions", quality, day, extra))).to_arrow_table()
+             "unknown_turn": "'turn_id ' || {r}turn_id || ' is not in clean_turns of the lookback days'",
+             "reaction_before_turn": "'reaction at ' || {r}ts_t::VARCHAR || ' precedes its turn at ' || {r}turn_ts::VARCHAR"}
+    rejected = """SELECT f.* EXCLUDE (reason), j.reason, j.first_rid, j.turn_ts FROM fields f
+                  JOIN (SELECT _rid, reason, first_rid, turn_ts FROM joined WHERE outcome = 'quarantine') j
+                  USING (_rid)"""
+    q = quarantine_rows(con, "reactions", LANDING_COLUMNS["reactions"], rejected,
+                        detail_sql("reactions", quality, day, extra), privacy.pseudonym_key)
     n, outcomes, reasons = outcome_counts(con, "joined")
     recon = reconciliation("reactions", n, outcomes, reasons, clean.num_rows, q.num_rows)
     drop_work_tables(con)

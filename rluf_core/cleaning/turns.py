@@ -11,7 +11,7 @@ from rluf_core.cleaning.classify import (
 )
 from rluf_core.cleaning.engine import connect
 from rluf_core.cleaning.pseudonym import pseudonym_table
-from rluf_core.cleaning.quarantine import quarantine_sql
+from rluf_core.cleaning.quarantine import quarantine_rows
 from rluf_core.cleaning.reconcile import reconciliation
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
@@ -31,7 +31,7 @@ def register_pseudonyms(con: duckdb.DuckDBPyConnection, source_sql: str, key: st
 def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table, day: str,
                    quality: QualityConfig, privacy: PrivacyConfig) -> tuple[pa.Table, pa.Table, dict]:
     """Arrow outputs (clean, quarantine) and the reconciliation, using an open connection."""
-    classify(con, "turns", raw, day, quality)
+    classify(con, "turns", raw, day, quality, materialize=True)
     register_pseudonyms(con, "SELECT DISTINCT user_id FROM cls WHERE outcome = 'clean'", privacy.pseudonym_key)
     clean = con.sql("""
         SELECT c.turn_id, c.conversation_id, p.pseudonym AS user_id, c.ts_t AS ts, c.prompt, c.response,
@@ -40,8 +40,8 @@ def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table,
         FROM cls c JOIN pseudo p USING (user_id)
         WHERE c.outcome = 'clean'
     """).to_arrow_table()
-    q = con.sql(quarantine_sql("turns", LANDING_COLUMNS["turns"], "(SELECT * FROM cls WHERE outcome = 'quarantine')",
-                               detail_sql("turns", quality, day, CONFLICT_DETAIL))).to_arrow_table()
+    q = quarantine_rows(con, "turns", LANDING_COLUMNS["turns"], "SELECT * FROM cls WHERE outcome = 'quarantine'",
+                        detail_sql("turns", quality, day, CONFLICT_DETAIL), privacy.pseudonym_key)
     n, outcomes, reasons = outcome_counts(con)
     recon = reconciliation("turns", n, outcomes, reasons, clean.num_rows, q.num_rows)
     con.unregister("pseudo")
