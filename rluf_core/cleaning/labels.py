@@ -66,7 +66,7 @@ def label_turns_in(con: duckdb.DuckDBPyConnection, turns: pd.DataFrame | pa.Tabl
         SELECT t.*, coalesce(pos.label, 0)::TINYINT AS label,
                coalesce(cnt.n_reactions, 0)::BIGINT AS n_reactions,
                coalesce(pos.n_positive_users, 0)::BIGINT AS n_positive_users,
-               pos.first_positive_latency_s,
+               pos.first_positive_latency_s::DOUBLE AS first_positive_latency_s,
                coalesce((t.ts + to_seconds({window_s}))::DATE
                         + {int(labels.late_arrival_days)} <= {through}, FALSE) AS label_window_complete
         FROM lt_turns t LEFT JOIN pos USING (turn_id) LEFT JOIN cnt USING (turn_id)

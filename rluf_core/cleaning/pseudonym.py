@@ -40,7 +40,7 @@ def pseudonymise(ids: Iterable[str | None] | pd.Series, key: str | bytes) -> pd.
         dtype=object,
     )
     out = mapped[np.where(codes < 0, len(uniques), codes)]
-    return pd.Series(out, index=s.index, dtype="str" if len(out) else "object", name=s.name)
+    return pd.Series(out, index=s.index, dtype="str", name=s.name)
 
 
 def pseudonym_table(ids: Iterable[str], key: str | bytes) -> pd.DataFrame:
