@@ -99,3 +99,17 @@ def test_sensor_requests_days_in_order_then_relabels(env):
     ctx = dg.build_sensor_context(cursor=json.dumps(cur), resources={"rluf": res})
     out = ingest.landing_sensor(ctx)
     assert out.run_requests == []
+
+
+def test_daily_ingest_job_from_the_code_location(rluf_home):
+    from rluf_dagster.definitions import defs
+
+    lake = Lake(RlufResource().config.storage.lake)
+    _land(lake, DAY)
+    job = defs.resolve_job_def("daily_ingest")
+    result = job.execute_in_process(partition_key=DAY, raise_on_error=False)
+    assert result.success
+    done = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {a.key.to_user_string() for a in ASSETS} <= done
+    assert lake.has_dataset("labeled_turns", DAY) and lake.has_dataset("quarantine", DAY)
+    assert defs.resolve_sensor_def("landing_sensor") is not None
