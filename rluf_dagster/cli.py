@@ -39,7 +39,7 @@ def _cmd_import_oasst(args: argparse.Namespace) -> int:
     from rluf_core.sources.oasst import import_oasst
 
     cfg = load_config(args.config)
-    summary = import_oasst(args.path or cfg.source.oasst.path, Lake(cfg.storage.lake))
+    summary = import_oasst(args.path or cfg.source.oasst.path, Lake(cfg.storage.lake), start_date=cfg.source.start_date)
     print(summary)
     return 0
 

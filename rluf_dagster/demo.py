@@ -12,6 +12,7 @@ import time
 import dagster as dg
 
 from rluf_core.config import RlufConfig
+from rluf_core.lake import Lake
 from rluf_dagster.instance import get_instance
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -51,8 +52,16 @@ def run_demo(cfg: RlufConfig) -> None:
     if cfg.source.kind == "simulator":
         _say(f"simulating {len(days)} days x {cfg.source.simulator.turns_per_day:,} turns into {cfg.storage.lake}/landing")
         _run(defs, SIMULATE_JOB, instance)
+    elif cfg.source.kind == "oasst":
+        from rluf_core.sources.oasst import import_oasst
+
+        _say(f"importing OASST replies from {cfg.source.oasst.path} into {cfg.storage.lake}/landing")
+        import_oasst(cfg.source.oasst.path, Lake(cfg.storage.lake), start_date=cfg.source.start_date)
+        days = Lake(cfg.storage.lake).landing_days("turns")
     else:
-        days = [d for d in days]
+        days = Lake(cfg.storage.lake).landing_days("turns")
+        if not days:
+            raise SystemExit(f"rluf demo: no landing days under {cfg.storage.lake}/landing/turns")
     _say(f"ingest, quality checks, cleaning and labelling: {len(days)} daily partitions")
     for i, day in enumerate(days, 1):
         t = time.time()
