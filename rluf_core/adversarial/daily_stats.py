@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import poisson
 from sklearn.cluster import MiniBatchKMeans
 
-from rluf_core.adversarial.quality import QualityModel, standardised_quality
+from rluf_core.adversarial.quality import QualityModel
 from rluf_core.config import RlufConfig
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ The population's positive reactions are the only evidence of quality rluf has. A
 (hashed word n-grams of the response, SGD logistic regression) learns P(positive | response) from one
 day's labelled turns, each user's total weight capped so that a few prolific accounts (bots,
 brigades, trolls) cannot steer it. Its logit, standardised within each content kind (topic), says
-how much better or worse than usual the population finds a response: a reaction on a turn with
+how much better or worse than usual the population finds a response (standardised in daily_stats): a reaction on a turn with
 z > 0 agrees with the crowd, one on z < 0 disagrees.
 """
 
@@ -74,14 +74,3 @@ class QualityModel:
         if self.clf is None or len(turns) == 0:
             return np.zeros(len(turns))
         return self.clf.decision_function(self.vec.transform(_texts(turns)))
-
-
-def standardised_quality(turns: pd.DataFrame, logit: np.ndarray, key: str | None) -> np.ndarray:
-    """Quality z-score of each turn within its content kind (robust: median and MAD)."""
-    s = pd.Series(logit, index=turns.index, dtype=float)
-    groups = turns[key].fillna("").astype(str) if key and key in turns else pd.Series("", index=turns.index)
-    med = s.groupby(groups).transform("median")
-    mad = (s - med).abs().groupby(groups).transform("median") * 1.4826
-    gmad = float((s - s.median()).abs().median() * 1.4826) or 1.0
-    mad = mad.where(mad > 1e-9, gmad)
-    return ((s - med) / mad).clip(-5, 5).to_numpy()
