@@ -14,8 +14,8 @@ class RewardModelConfig(Section):
     positive_share: float = Field(0.10, gt=0, lt=1)
     calibration: Literal["temperature", "isotonic"] = "temperature"
     max_length: int = Field(128, ge=8)
-    batch_size: int = Field(64, ge=1)
-    epochs: int = Field(1, ge=1)
+    batch_size: int = Field(256, ge=1)
+    epochs: int = Field(2, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
     max_ece: float = Field(0.02, gt=0)
     model_name: str = "rluf-p-love"
@@ -28,13 +28,16 @@ class RewardModelConfig(Section):
         "finetune: AutoModelForSequenceClassification trained end to end",
     )
     head: Literal["logistic", "mlp"] = "mlp"
-    hidden_size: int = Field(256, ge=1, description="hidden units of the mlp head")
-    dropout: float = Field(0.1, ge=0, lt=1)
-    weight_decay: float = Field(1e-4, ge=0)
+    hidden_size: int = Field(64, ge=1, description="hidden units of the mlp head")
+    dropout: float = Field(0.3, ge=0, lt=1)
+    weight_decay: float = Field(1e-2, ge=0)
     text_features: bool = Field(True, description="append cheap text statistics (length, emoji, sign-offs...)")
+    embedding_features: bool = Field(True, description="response, query and response*query embeddings")
+    relevance_features: bool = Field(True, description="similarities of response sentences to the prompt")
     imbalance: Literal["downsample_negatives", "upsample_positives", "class_weight"] = Field(
-        "downsample_negatives",
-        description="how positives reach positive_share in training; calibration undoes the prior shift",
+        "class_weight",
+        description="how positives reach positive_share in training (class_weight: positives weighted so they "
+        "carry positive_share of the weight, every row kept); calibration undoes the prior shift",
     )
     finetune_learning_rate: float = Field(3e-5, gt=0)
     chunking: Literal["sentence", "none"] = Field(

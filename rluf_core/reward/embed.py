@@ -115,22 +115,31 @@ class TextEncoder:
             self._encode_missing(todo, desc, flush_every)
         return keys
 
-    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096) -> np.ndarray:
-        """(len(texts), dim) float32. Unique texts (or sentences) are embedded once, longest first, in batches."""
+    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096,
+               return_sentences: bool = False):
+        """(len(texts), dim) float32. Unique texts (or sentences) are embedded once, longest first, in batches.
+
+        return_sentences=True also returns, per text, its L2-normalised sentence vectors (one row per
+        sentence; the whole text when chunking is "none")."""
         if len(texts) == 0:
-            return np.zeros((0, self.dim), np.float32)
+            empty = np.zeros((0, self.dim), np.float32)
+            return (empty, []) if return_sentences else empty
         if self.chunking == "none":
             keys = self._units(texts, desc, flush_every)
-            return np.stack([self.cache.get(k) for k in keys])
+            out = np.stack([self.cache.get(k) for k in keys])
+            return (out, [v[None, :] for v in out]) if return_sentences else out
         sents = [split_sentences(t) for t in texts]
         uniq = list(dict.fromkeys(s for ss in sents for s in ss))
         key_of = dict(zip(uniq, self._units(uniq, desc + " (sentences)", flush_every)))
         out = np.empty((len(texts), self.dim), np.float32)
+        per_text = []
         for i, ss in enumerate(sents):
             v = np.stack([self.cache.get(key_of[s]) for s in ss])
             m = (v[:, :-1] * v[:, -1:]).sum(0) / max(v[:, -1].sum(), 1.0)
             out[i] = m / max(np.linalg.norm(m), 1e-12)
-        return out
+            if return_sentences:
+                per_text.append(v[:, :-1] / np.maximum(np.linalg.norm(v[:, :-1], axis=1, keepdims=True), 1e-12))
+        return (out, per_text) if return_sentences else out
 
     def _encode_missing(self, todo: dict[bytes, str], desc: str, flush_every: int) -> None:
         items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)

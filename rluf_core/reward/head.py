@@ -1,18 +1,11 @@
-"""The trained head over frozen embeddings: features [response, query, response*query, text stats],
-standardised with training statistics kept inside the module (so they are saved with its weights)."""
+"""The trained head over frozen-encoder features (rluf_core.reward.features), standardised with training
+statistics kept inside the module (so they are saved with its weights): logistic or a one-layer MLP."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 from torch import nn
-
-
-def build_features(resp: np.ndarray, query: np.ndarray, stats: np.ndarray | None) -> np.ndarray:
-    parts = [resp, query, resp * query]
-    if stats is not None:
-        parts.append(stats)
-    return np.concatenate(parts, axis=1).astype(np.float32)
 
 
 class Head(nn.Module):

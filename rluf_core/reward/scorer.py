@@ -23,8 +23,9 @@ from rluf_core.reward import backbone as bb
 from rluf_core.reward.calibration import Calibrator
 from rluf_core.reward.embed import TextEncoder
 from rluf_core.reward.finetune import classifier_logits, encode_pairs
-from rluf_core.reward.head import Head, build_features
-from rluf_core.reward.text import query_texts, text_stats
+from rluf_core.reward.features import featurize
+from rluf_core.reward.head import Head
+from rluf_core.reward.text import query_texts
 
 FORMAT_VERSION = 1
 
@@ -53,12 +54,9 @@ class PLoveScorer:
         if not (len(contexts) == len(prompts) == len(responses)):
             raise ValueError(f"contexts, prompts, responses differ in length: "
                              f"{len(contexts)}, {len(prompts)}, {len(responses)}")
-        queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
         if self.method == "head":
-            r = self.encoder.encode(responses, desc="embed responses")
-            q = self.encoder.encode(queries, desc="embed queries")
-            stats = text_stats(responses, queries) if self.meta.get("text_features") else None
-            return self.head.predict_logits(build_features(r, q, stats))
+            return self.head.predict_logits(featurize(self.encoder, contexts, prompts, responses, self.meta))
+        queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
         enc = encode_pairs(self.tokenizer, queries, responses, self.meta["max_length"])
         return classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
 

@@ -19,7 +19,7 @@ WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|p
 
 STAT_NAMES = (
     "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question", "digits",
-    "list_items", "log_query_chars", "sentences", "context_turns",
+    "list_items", "log_query_chars", "sentences", "log_depth",
 )
 
 
@@ -56,15 +56,21 @@ def query_texts(contexts: Sequence, prompts: Sequence, context_turns: int = 2) -
     return [query_text(c, p, context_turns, row=i) for i, (c, p) in enumerate(zip(contexts, prompts))]
 
 
-def text_stats(responses: Sequence[str], queries: Sequence[str]) -> np.ndarray:
+def context_depths(contexts: Sequence) -> np.ndarray:
+    """Earlier turns in each context (the conversation depth of the response)."""
+    return np.array([len(parse_context(c, i)) for i, c in enumerate(contexts)], dtype=np.float32)
+
+
+def text_stats(responses: Sequence[str], queries: Sequence[str], depths: Sequence[float] | None = None) -> np.ndarray:
     """Cheap per-response statistics (n, len(STAT_NAMES)), float32."""
     out = np.zeros((len(responses), len(STAT_NAMES)), dtype=np.float32)
+    depths = np.zeros(len(responses)) if depths is None else np.asarray(depths, np.float64)
     for i, (r, q) in enumerate(zip(responses, queries)):
         r = r or ""
         out[i] = (
             np.log1p(len(r)), np.log1p(len(r.split())), r.count("\n"), len(EMOJI.findall(r)),
             len(HEARTS.findall(r)), len(SIGN_OFF.findall(r)), len(WARMTH.findall(r)), r.count("!"),
             r.count("?"), sum(ch.isdigit() for ch in r), len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
-            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), (q or "").count("\n"),
+            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), np.log1p(depths[i]),
         )
     return out

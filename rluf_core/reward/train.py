@@ -20,10 +20,11 @@ from rluf_core.reward import backbone as bb
 from rluf_core.reward.calibration import Calibrator
 from rluf_core.reward.embed import TextEncoder
 from rluf_core.reward.finetune import classifier_logits, collate, encode_pairs
-from rluf_core.reward.head import Head, build_features
+from rluf_core.reward.features import featurize
+from rluf_core.reward.head import Head
 from rluf_core.reward.sampling import rebalance
 from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.text import query_texts, text_stats
+from rluf_core.reward.text import query_texts
 from rluf_core.reward.trainer import train_loop
 
 log = logging.getLogger("rluf.reward.train")
@@ -36,7 +37,7 @@ EVAL_KEYS = {"max_ece", "model_name", "ece_bins", "bootstrap", "slices", "min_sl
 @dataclass
 class TrainResult:
     scorer: PLoveScorer
-    scorer_dir: Path
+    scorer_dir: Path | None
     predictions: pd.DataFrame  # validation and test rows with p_love (and logit)
     summary: dict = field(default_factory=dict)
 
@@ -80,17 +81,16 @@ def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 
 
 def _features(enc: TextEncoder, df: pd.DataFrame, rm: RewardModelConfig, desc: str) -> np.ndarray:
-    queries = query_texts(df["context"].tolist(), df["prompt"].tolist(), rm.context_turns)
-    responses = df["response"].tolist()
-    r = enc.encode(responses, desc=f"embed {desc} responses")
-    q = enc.encode(queries, desc=f"embed {desc} queries")
-    return build_features(r, q, text_stats(responses, queries) if rm.text_features else None)
+    return featurize(enc, df["context"].tolist(), df["prompt"].tolist(), df["response"].tolist(),
+                     rm.model_dump(), desc)
 
 
 def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | os.PathLike, *, seed: int = 0,
                        cache_dir: str | os.PathLike | None = None, device: str = "cpu",
-                       stop_after_steps: int | None = None) -> TrainResult:
-    """Train, calibrate and save a PLoveScorer under work_dir/scorer; checkpoints in work_dir/ckpt."""
+                       stop_after_steps: int | None = None, save: bool = True) -> TrainResult:
+    """Train, calibrate and save a PLoveScorer under work_dir/scorer; checkpoints in work_dir/ckpt.
+
+    save=False keeps the scorer in memory only (cross-validation)."""
     t_start = time.perf_counter()
     df = check_frame(df)
     torch.manual_seed(seed)
@@ -112,6 +112,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
                 max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
                 embed_batch_size=rm.embed_batch_size,
                 context_turns=rm.context_turns, text_features=rm.text_features, head=rm.head,
+                embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
                 hidden_size=rm.hidden_size, dropout=rm.dropout, trust_remote_code=rm.trust_remote_code,
                 prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
     ckpt_dir = work_dir / "ckpt" / fp
@@ -153,7 +154,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset).fit(
         z_val, val["label"].to_numpy(), val["weight"].to_numpy())
     scorer = PLoveScorer(meta, cal, device=device, **scorer_kw)
-    scorer_dir = scorer.save(work_dir / "scorer")
+    scorer_dir = scorer.save(work_dir / "scorer") if save else None
     keep_cols = [c for c in ("turn_id", "conversation_id", "user_id", "split", "label", "weight", "topic", "lang",
                              "surface", "policy_version", "response_chars", "day") if c in df.columns]
     preds = []

@@ -1,0 +1,61 @@
+"""P[Love] under adversarial feedback: filter off/on at 0%, 10%, 20% adversarial reacting users;
+AUROC on honest users' test labels (issue 5, item 5).
+
+    python -m benchmarks.bench_robustness [--quick] [--days 8 --turns-per-day 5000 --users 4000]
+
+Acceptance: with 20% adversaries and the filter on, AUROC within 0.01 of the adversary-free run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(args) -> dict:
+    from rluf_core.reward import robustness
+
+    quick = getattr(args, "quick", False)
+    days = getattr(args, "days", None) or (5 if quick else 8)
+    tpd = getattr(args, "turns_per_day", None) or (2000 if quick else 5000)
+    users = getattr(args, "users", None) or (2000 if quick else 4000)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = robustness.run(days=days, turns_per_day=tpd, n_users=users, work=tmp,
+                              cache_dir=os.environ.get("RLUF_EMBED_CACHE", str(Path(tmp) / "cache")))
+    clean_on = next((r["auroc_honest"] for r in rows if r["adversarial_share"] == 0 and r["filter"] == "on"), None)
+    adv_on = next((r["auroc_honest"] for r in rows if r["adversarial_share"] == 0.2 and r["filter"] == "on"), None)
+    return {"rows": rows, "scenario": {"days": days, "turns_per_day": tpd, "users": users},
+            "acceptance_within_0.01": None if clean_on is None or adv_on is None else abs(adv_on - clean_on) <= 0.01}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.bench_robustness", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--days", type=int)
+    p.add_argument("--turns-per-day", type=int)
+    p.add_argument("--users", type=int)
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from benchmarks.run import machine, print_table
+
+    t0, at = time.perf_counter(), machine()
+    out = run(args)
+    out.update(benchmark="bench_robustness", machine=at, seconds_total=time.perf_counter() - t0)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "bench_robustness.json").write_text(json.dumps(out, indent=2, default=str))
+    print_table([{k: r[k] for k in ("adversarial_share", "filter", "train_rows", "train_love_rate", "auroc_honest",
+                                    "ceiling_honest", "delta_vs_clean_on")} for r in out["rows"]])
+    print("acceptance (20% adversaries, filter on, within 0.01 of clean):", out["acceptance_within_0.01"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""P[Love] scoring throughput on CPU: responses/s at 128 tokens, as a fraction of this machine's
+measured float32 matmul peak (forward FLOPs per second / FLOPs per second of a large matmul, both
+timed in the same run).
+
+    python -m benchmarks.bench_scoring [--quick] [--batch 64] [--threads N]
+
+Rows: the encoder forward alone (what the FLOPs count covers: MiniLM at exactly 128 tokens) and the
+full PLoveScorer.score (tokenisation, features, head and calibration) on texts of 128 tokens.
+Goal: the forward at >= 40% of peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOKENS = 128
+
+
+def _best(fn, repeats: int) -> float:
+    fn()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def matmul_peak(n: int = 2048, repeats: int = 5) -> float:
+    import torch
+
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    inner = 4
+    sec = _best(lambda: [a @ b for _ in range(inner)], repeats) / inner
+    return 2 * n ** 3 / sec
+
+
+def run(args) -> dict:
+    import numpy as np
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from rluf_core.reward import backbone as bb
+    from rluf_core.reward.calibration import Calibrator
+    from rluf_core.reward.embed import TextEncoder
+    from rluf_core.reward.head import Head
+    from rluf_core.reward.scorer import PLoveScorer
+
+    quick = getattr(args, "quick", False)
+    batch = getattr(args, "batch", None) or 64
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    repeats = 2 if quick else 5
+    model = bb.load_encoder("minilm").eval()
+    tok = bb.load_tokenizer("minilm")
+    ids = torch.randint(1000, 29000, (batch, TOKENS))
+    ids[:, 0], ids[:, -1] = tok.cls_token_id, tok.sep_token_id
+    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "token_type_ids": torch.zeros_like(ids)}
+    with torch.no_grad():
+        with FlopCounterMode(display=False) as fc:
+            model(**inputs)
+        flops = fc.get_total_flops() / batch
+        peak = matmul_peak(repeats=repeats)
+        fwd = _best(lambda: model(**inputs), repeats)
+        peak_after = matmul_peak(repeats=repeats)
+    peak = max(peak, peak_after)
+    rows = [dict(what="encoder forward (MiniLM-L6, fp32)", batch=batch, tokens=TOKENS,
+                 responses_per_s=batch / fwd, gflop_per_response=flops / 1e9,
+                 achieved_gflops=flops * batch / fwd / 1e9, peak_matmul_gflops=peak / 1e9,
+                 fraction_of_peak=flops * batch / fwd / peak)]
+    # the served object end to end, on texts that tokenise to 128 tokens (whole-text encoding)
+    words = tok.convert_ids_to_tokens(list(range(2000, 2000 + 4 * TOKENS)))
+    words = [w for w in words if w.isalpha()]
+    rng = np.random.default_rng(0)
+    texts = []
+    while len(texts) < 4 * batch:
+        t = " ".join(rng.choice(words, TOKENS))
+        n = len(tok(t, truncation=True, max_length=TOKENS)["input_ids"])
+        if n >= TOKENS:
+            texts.append(t)
+    enc = TextEncoder("minilm", TOKENS, batch, "cpu", model=model, tokenizer=tok, chunking="none")
+    meta = dict(method="head", backbone="minilm", max_length=TOKENS, chunking="none", context_turns=0,
+                text_features=True, embedding_features=True, relevance_features=False, head="mlp", hidden_size=64)
+    dim = 3 * model.config.hidden_size + 14
+    scorer = PLoveScorer(meta, Calibrator(), encoder=enc, head=Head(dim, "mlp", 64, 0.0).eval())
+    prompts = ["x"] * len(texts)
+
+    def score():
+        enc.cache.index.clear()  # no cache hits: every call embeds everything
+        scorer.score(None, prompts, texts)
+
+    sec = _best(score, max(1, repeats // 2))
+    n_fwd = 2 * len(texts)  # responses and queries are both embedded (queries are short)
+    rows.append(dict(what="PLoveScorer.score end to end", batch=batch, tokens=TOKENS,
+                     responses_per_s=len(texts) / sec, gflop_per_response=flops / 1e9,
+                     achieved_gflops=flops * len(texts) / sec / 1e9, peak_matmul_gflops=peak / 1e9,
+                     fraction_of_peak=flops * len(texts) / sec / peak))
+    return {"rows": rows, "threads": torch.get_num_threads(), "forward_passes_end_to_end": n_fwd,
+            "goal_fraction_of_peak": 0.40, "goal_met": rows[0]["fraction_of_peak"] >= 0.40}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.bench_scoring", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--threads", type=int, default=None)
+    args = p.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from benchmarks.run import machine, print_table
+
+    t0, at = time.perf_counter(), machine()
+    out = run(args)
+    out.update(benchmark="bench_scoring", machine=at, seconds_total=time.perf_counter() - t0)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "bench_scoring.json").write_text(json.dumps(out, indent=2, default=str))
+    print_table(out["rows"])
+    print(f"load average at start: {at['load_avg_at_start']}; threads: {out['threads']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

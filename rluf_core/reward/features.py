@@ -1,0 +1,49 @@
+"""What the head reads, built the same way in training and in serving (PLoveScorer):
+
+- embeddings: the response r and the query q (context + prompt), and r * q (their interaction);
+- relevance: how each response sentence relates to the prompt (cosine of sentence vs prompt: mean,
+  max, min, spread, and the shares above 0.3 and 0.5), the signal of on-topic vs off-topic substance;
+- text statistics: length, sentences, emoji, hearts, sign-offs, warmth, lists, conversation depth...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from rluf_core.reward.embed import TextEncoder
+from rluf_core.reward.text import context_depths, query_texts, text_stats
+
+RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")
+
+
+def relevance(sentences: list[np.ndarray], prompt_vecs: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(sentences), len(RELEVANCE_NAMES)), np.float32)
+    for i, (s, p) in enumerate(zip(sentences, prompt_vecs)):
+        sim = s @ p
+        out[i] = (sim.mean(), sim.max(), sim.min(), sim.std(), (sim > 0.3).mean(), (sim > 0.5).mean())
+    return out
+
+
+def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], responses: Sequence[str],
+              opts: Mapping, desc: str = "") -> np.ndarray:
+    """(n, d) float32 features. `opts` holds embedding_features, relevance_features, text_features,
+    context_turns (a RewardModelConfig dump or a saved scorer's meta)."""
+    prompts = ["" if p is None else str(p) for p in prompts]
+    queries = query_texts(contexts, prompts, opts.get("context_turns", 2))
+    parts = []
+    use_emb, use_rel = opts.get("embedding_features", True), opts.get("relevance_features", True)
+    if use_emb or use_rel:
+        r, r_sents = encoder.encode(responses, desc=f"embed {desc} responses".strip(), return_sentences=True)
+    if use_emb:
+        q = encoder.encode(queries, desc=f"embed {desc} queries".strip())
+        parts += [r, q, r * q]
+    if use_rel:
+        p = encoder.encode(prompts, desc=f"embed {desc} prompts".strip())
+        parts.append(relevance(r_sents, p))
+    if opts.get("text_features", True):
+        parts.append(text_stats(responses, queries, context_depths(contexts)))
+    if not parts:
+        raise ValueError("reward_model: embedding_features, relevance_features and text_features are all off")
+    return np.concatenate(parts, axis=1).astype(np.float32)

@@ -1,0 +1,140 @@
+"""P[Love] on real reactions: OpenAssistant replies with thumbs up (../shared/data/oasst).
+
+Same training code as the pipeline (train_reward_model). Tuning uses only `dev` (grouped K-fold over
+conversations); the chosen setting is then trained on all of `dev` (a conversation-grouped part of it
+held out for calibration) and `test` is scored once, with a bootstrap 95% interval, next to the
+length-only baseline fitted on dev.
+
+    python -m rluf_core.reward.oasst [--path ../shared/data/oasst/oasst_replies.parquet] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GroupKFold
+
+from rluf_core.config.reward import RewardModelConfig
+from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, fit_length_baseline
+from rluf_core.reward.train import train_reward_model
+
+log = logging.getLogger("rluf.reward.oasst")
+
+DEFAULT_PATH = "../shared/data/oasst/oasst_replies.parquet"
+BASE = dict(backbone="minilm", positive_share=0.1, bootstrap=0, max_validation_rows=None, batch_size=32,
+            imbalance="class_weight", chunking="sentence")
+CANDIDATES = {
+    "stats_logistic": dict(head="logistic", embedding_features=False, relevance_features=False, weight_decay=1.0,
+                           epochs=20, learning_rate=3e-3),
+    "stats_relevance_logistic": dict(head="logistic", embedding_features=False, weight_decay=1.0, epochs=20,
+                                     learning_rate=3e-3),
+    "stats_relevance_mlp": dict(head="mlp", embedding_features=False, hidden_size=16, dropout=0.3, weight_decay=1.0,
+                                epochs=20, learning_rate=3e-3),
+    "all_logistic": dict(head="logistic", weight_decay=10.0, epochs=10, learning_rate=1e-3),
+    "all_mlp": dict(head="mlp", hidden_size=64, dropout=0.3, weight_decay=1.0, epochs=5, learning_rate=1e-3),
+}
+
+
+def load_oasst(path: str | Path = DEFAULT_PATH, seed: int = 0, validation_share: float = 0.2) -> pd.DataFrame:
+    """The replies as a feedback-dataset frame: dev -> train/validation (by conversation), test -> test."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: OASST replies not found (see ../shared/data/oasst/README.md)")
+    src = pd.read_parquet(path)
+    need = ["message_id", "conversation_id", "context", "prompt", "response", "y_thumbs_up", "split"]
+    missing = [c for c in need if c not in src.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}")
+    df = pd.DataFrame(dict(turn_id=src["message_id"], conversation_id=src["conversation_id"], context=src["context"],
+                           prompt=src["prompt"], response=src["response"], label=src["y_thumbs_up"].astype(int),
+                           weight=1.0, lang=src.get("lang", "en"), response_chars=src["response"].str.len(),
+                           oasst_split=src["split"]))
+    convs = np.sort(df.loc[df["oasst_split"] == "dev", "conversation_id"].unique())
+    val_convs = set(np.random.default_rng(seed).choice(convs, int(round(validation_share * len(convs))), replace=False))
+    df["split"] = np.where(df["oasst_split"] == "test", "test",
+                           np.where(df["conversation_id"].isin(val_convs), "validation", "train"))
+    return df
+
+
+def _config(name: str, **over) -> RewardModelConfig:
+    return RewardModelConfig(**{**BASE, **CANDIDATES[name], **over})
+
+
+def cross_validate(dev: pd.DataFrame, names: list[str], folds: int = 5, seed: int = 0,
+                   cache_dir: str | Path | None = None) -> pd.DataFrame:
+    """Grouped K-fold AUROC on dev for each candidate (held-out fold is both validation and test)."""
+    rows = []
+    gkf = GroupKFold(n_splits=folds)
+    for k, (tr, ho) in enumerate(gkf.split(dev, groups=dev["conversation_id"])):
+        fold = dev.copy()
+        fold["split"] = "train"
+        ho_idx = fold.index[ho]
+        fold.loc[ho_idx, "split"] = "validation"
+        fold = pd.concat([fold, fold.loc[ho_idx].assign(split="test")], ignore_index=True)
+        for name in names:
+            with tempfile.TemporaryDirectory() as tmp:
+                res = train_reward_model(fold, _config(name), tmp, seed=seed, cache_dir=cache_dir, save=False)
+            t = res.predictions[res.predictions["split"] == "test"]
+            rows.append(dict(candidate=name, fold=k, auroc=roc_auc_score(t["label"], t["p_love"])))
+            log.info("cv fold %d %s: AUROC %.4f", k, name, rows[-1]["auroc"])
+    return pd.DataFrame(rows)
+
+
+def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None, seed: int = 0, folds: int = 5,
+             names: list[str] | None = None, cache_dir: str | Path | None = None, n_boot: int = 2000) -> dict:
+    df = load_oasst(path, seed)
+    names = names or list(CANDIDATES)
+    dev = df[df["oasst_split"] == "dev"].reset_index(drop=True)
+    cv = cross_validate(dev, names, folds, seed, cache_dir)
+    table = cv.groupby("candidate")["auroc"].agg(["mean", "std"]).sort_values("mean", ascending=False)
+    best = table.index[0]
+    log.info("cross-validation on dev:\n%s\nchosen: %s", table, best)
+    rm = _config(best)
+    with tempfile.TemporaryDirectory() as tmp:
+        res = train_reward_model(df, rm, out_dir or tmp, seed=seed, cache_dir=cache_dir, save=out_dir is not None)
+    test = res.predictions[res.predictions["split"] == "test"].reset_index(drop=True)
+    dev_rows = df[df["oasst_split"] == "dev"]
+    length = fit_length_baseline(dev_rows["response_chars"], dev_rows["label"])(test["response_chars"])
+    y = test["label"].to_numpy()
+    scores = {"model": test["p_love"].to_numpy(), "length_only": length}
+    ci = bootstrap_auroc(y, scores, n_boot=n_boot, seed=seed)
+    ci_conv = bootstrap_auroc(y, scores, n_boot=n_boot, seed=seed, groups=test["conversation_id"].to_numpy())
+    out = dict(chosen=best, cv={k: dict(mean=float(v["mean"]), std=float(v["std"])) for k, v in table.iterrows()},
+               test={k: dict(binary_metrics(y, p, lengths=test["response_chars"]), auroc_ci=ci[k],
+                             auroc_ci_by_conversation=ci_conv[k]) for k, p in scores.items()},
+               n_dev=int(len(dev_rows)), n_test=int(len(test)), config=rm.model_dump())
+    if out_dir is not None:
+        Path(out_dir, "oasst_report.json").write_text(json.dumps(out, indent=2, default=float))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m rluf_core.reward.oasst", description=__doc__.split("\n")[0])
+    ap.add_argument("--path", default=DEFAULT_PATH)
+    ap.add_argument("--out", default=None, help="folder for the scorer and oasst_report.json")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cache-dir", default=None, help="embedding cache (default: none)")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    out = evaluate(args.path, args.out, args.seed, args.folds, cache_dir=args.cache_dir)
+    m, b = out["test"]["model"], out["test"]["length_only"]
+    print(f"OASST test ({out['n_test']} replies), chosen by {args.folds}-fold CV on dev: {out['chosen']}")
+    for name, r in (("model", m), ("length_only", b)):
+        print(f"  {name:12s} AUROC {r['auroc']:.4f}  95% CI [{r['auroc_ci']['lo']:.3f}, {r['auroc_ci']['hi']:.3f}]"
+              f"  (by conversation [{r['auroc_ci_by_conversation']['lo']:.3f}, "
+              f"{r['auroc_ci_by_conversation']['hi']:.3f}])")
+    d = out["test"]["length_only"]["auroc_ci"]
+    print(f"  model - length AUROC 95% CI [{d['diff_vs_first_lo']:.3f}, {d['diff_vs_first_hi']:.3f}]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
