@@ -43,17 +43,20 @@ class Lake:
             raise ValueError(f"landing kind must be one of {LANDING_KINDS}, got {kind!r}")
         return self.path("landing", kind, f"date={day_str(day)}")
 
-    def landing_days(self, kind: str) -> list[str]:
-        """Days that have a landing folder for `kind`, sorted."""
-        base = self.path("landing", kind)
+    def _date_dirs(self, base: str) -> dict[str, str]:
+        """The `date=YYYY-MM-DD` folders under `base`: {day: path}."""
         if not self.fs.exists(base):
-            return []
-        days = []
+            return {}
+        out = {}
         for p in self.fs.ls(base, detail=False):
             name = posixpath.basename(p.rstrip("/"))
             if name.startswith("date="):
-                days.append(name[len("date="):])
-        return sorted(days)
+                out[name[len("date="):]] = p
+        return out
+
+    def landing_days(self, kind: str) -> list[str]:
+        """Days that have a landing folder for `kind`, sorted."""
+        return sorted(self._date_dirs(self.path("landing", kind)))
 
     def landing_files(self, kind: str, day: dt.date | str) -> list[str]:
         d = self.landing_dir(kind, day)
@@ -83,15 +86,9 @@ class Lake:
         return self.fs.exists(self.dataset_path(name, day))
 
     def dataset_days(self, name: str) -> list[str]:
-        base = self.path("datasets", name)
-        if not self.fs.exists(base):
-            return []
-        out = []
-        for p in self.fs.ls(base, detail=False):
-            b = posixpath.basename(p.rstrip("/"))
-            if b.startswith("date=") and self.fs.exists(posixpath.join(p, "part-0.parquet")):
-                out.append(b[len("date="):])
-        return sorted(out)
+        """Days of a partitioned dataset that have a written partition, sorted."""
+        dirs = self._date_dirs(self.path("datasets", name))
+        return sorted(d for d, p in dirs.items() if self.fs.exists(posixpath.join(p, "part-0.parquet")))
 
     def read_dataset(
         self, name: str, days: Iterable[dt.date | str] | None = None, columns: list[str] | None = None
