@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_reward_assets_materialise_with_blocking_check(rluf_home, tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)
-    cfg_data = yaml.safe_load((REPO / "dagster_project.yaml").read_text())
-    cfg_data["storage"]["home"] = str(rluf_home)
-    cfg_data["reward_model"].update(backbone="tiny", max_length=32, epochs=2, bootstrap=50, batch_size=64)
+    # defaults + this home + a tiny model (independent of other sections' in-flight edits of the repo file)
+    cfg_data = {"storage": {"home": str(rluf_home)},
+                "reward_model": dict(backbone="tiny", max_length=32, epochs=2, bootstrap=50, batch_size=64)}
     path = tmp_path / "rluf.yaml"
     path.write_text(yaml.safe_dump(cfg_data))
     rluf = RlufResource(config_path=str(path))

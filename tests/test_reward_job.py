@@ -27,8 +27,15 @@ REPO = Path(__file__).resolve().parent.parent
 TINY = ["--set", "backbone=tiny", "--set", "max_length=48", "--set", "epochs=2", "--set", "bootstrap=50"]
 
 
-def _write_inputs(n: int = 2400, seed: int = 0):
-    cfg = load_config(REPO / "dagster_project.yaml")
+def _config_file(home: Path) -> Path:
+    """A minimal config (defaults + this RLUF_HOME), independent of other sections' in-flight edits."""
+    path = home.parent / "rluf_test.yaml"
+    path.write_text(f"storage:\n  home: {home}\n")
+    return path
+
+
+def _write_inputs(home: Path, n: int = 2400, seed: int = 0):
+    cfg = load_config(_config_file(home))
     df, truth = make_feedback(n, seed)
     Lake(cfg.storage.lake).write_dataset("feedback_dataset", df)
     gt = Lake(cfg.storage.ground_truth)
@@ -39,8 +46,8 @@ def _write_inputs(n: int = 2400, seed: int = 0):
 
 def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch):
     monkeypatch.chdir(REPO)
-    cfg, df, truth = _write_inputs()
-    assert job.main(["--config", str(REPO / "dagster_project.yaml"), *TINY]) == 0
+    cfg, df, truth = _write_inputs(rluf_home)
+    assert job.main(["--config", str(_config_file(rluf_home)), *TINY]) == 0
     lake = Lake(cfg.storage.lake)
     model = lake.read_report("p_love_model")
     assert model["model_uri"] == "models:/rluf-p-love@challenger" and model["model_version"] == "1"
@@ -74,7 +81,7 @@ def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch)
 def test_missing_dataset_is_a_clear_error(rluf_home, monkeypatch):
     monkeypatch.chdir(REPO)
     with pytest.raises(SystemExit, match="feedback_dataset.*missing or empty"):
-        job.main(["--no-register", *TINY])
+        job.main(["--config", str(_config_file(rluf_home)), "--no-register", *TINY])
 
 
 def test_train_loop_resume_is_identical_to_uninterrupted(tmp_path):
@@ -102,10 +109,10 @@ def test_train_loop_resume_is_identical_to_uninterrupted(tmp_path):
 
 
 def test_killed_job_resumes_from_last_checkpoint(rluf_home, tmp_path):
-    cfg, df, _ = _write_inputs(3000, seed=1)
+    cfg, df, _ = _write_inputs(rluf_home, 3000, seed=1)
     env = {**os.environ, "RLUF_HOME": str(rluf_home), "PYTHONUNBUFFERED": "1"}
     args = [sys.executable, "-m", "rluf_core.jobs.train_reward_model", "--no-register", "--config",
-            str(REPO / "dagster_project.yaml"), "--set", "backbone=tiny", "--set", "max_length=32",
+            str(_config_file(rluf_home)), "--set", "backbone=tiny", "--set", "max_length=32",
             "--set", "epochs=40", "--set", "checkpoint_every_steps=10", "--set", "bootstrap=0"]
     ckpts = rluf_home / "reward" / "ckpt"
     proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
