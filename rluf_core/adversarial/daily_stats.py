@@ -4,7 +4,9 @@ Two datasets per day:
 - ``user_daily_stats``: one row per user active that day (received turns or reacted), additive
   columns only (counts and sums), so that a window is the sum of its days;
 - ``user_coreaction_daily``: pairs of accounts that gave a positive reaction to the same content kind
-  inside the same short window, with the number of such windows that day.
+  inside the same short window, with the number of such windows that day;
+- ``coordinated_reactions``: the day's positive reactions that fall inside a burst on their content
+  kind, with the burst's excess share (1 - baseline / observed accounts): the label-level filter.
 """
 
 from __future__ import annotations
@@ -19,18 +21,22 @@ from sklearn.cluster import MiniBatchKMeans
 
 from rluf_core.adversarial.quality import QualityModel
 from rluf_core.config import RlufConfig
+from rluf_core.judges.safety import SafetyJudge
 
 log = logging.getLogger(__name__)
 
 STATS_DATASET = "user_daily_stats"
 PAIRS_DATASET = "user_coreaction_daily"
+COORDINATED_DATASET = "coordinated_reactions"
 
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
-    "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "cells_n", "burst_n", "burst_exp",
+    "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "q_sq", "cells_n", "burst_n", "burst_exp",
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
+# cell: the burst window's start in half windows since midnight (windows on two grids, half a window apart)
+COORDINATED_COLUMNS = ["day", "turn_id", "user_id", "key", "cell", "n_accounts", "baseline", "burst_p", "excess_share"]
 
 TURN_COLUMNS = ["turn_id", "user_id", "ts", "response", "topic"]
 REACTION_COLUMNS = ["turn_id", "user_id", "ts", "reaction", "action", "is_receiving_user", "latency_s"]
@@ -108,17 +114,23 @@ def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFra
         cells = c.index.get_level_values(1).to_numpy()
         grid[np.clip(cells, 0, n_cells - 1)] = c.to_numpy()
         base = pd.Series(grid).rolling(2 * half + 1, center=True, min_periods=1).median().to_numpy()
-        floor = max(grid.sum() / n_cells, 1.0 / n_cells)
-        lam = np.maximum(base, floor)
-        p = poisson.sf(grid - 1, lam)
-        hit = np.flatnonzero((grid >= bcfg.min_group_size) & (p < bcfg.burst_p_value))
+        hit = np.zeros(0, dtype=np.int64)
+        for _ in range(2):  # the floor (the key's mean rate) is re-estimated without the first pass's bursts
+            rest = np.setdiff1d(np.arange(n_cells), hit)
+            floor = max(grid[rest].sum() / max(len(rest), 1), 1.0 / n_cells)
+            lam = np.maximum(base, floor)
+            p = poisson.sf(grid - 1, lam)
+            hit = np.flatnonzero((grid >= bcfg.burst_min_accounts) & (p < bcfg.burst_p_value))
         covered += lam[hit].sum()
-        out.append(pd.DataFrame({"key": key, "cell": hit, "burst_p": p[hit]}))
-    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["key", "cell", "burst_p"])), covered
+        out.append(pd.DataFrame({"key": key, "cell": hit, "burst_p": p[hit], "n_accounts": grid[hit].astype("int64"),
+                                 "baseline": lam[hit]}))
+    cols = ["key", "cell", "burst_p", "n_accounts", "baseline"]
+    return (pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)), covered
 
 
-def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each user's reaction windows, burst windows and expected burst windows; pairs sharing bursts."""
+def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Each user's reaction windows, burst windows and expected burst windows; pairs sharing bursts;
+    the positive reactions inside bursts on their content kind (label level)."""
     bcfg = cfg.adversarial.brigade
     w = bcfg.window_s
     n_cells = int(np.ceil(86400.0 / w))
@@ -127,17 +139,30 @@ def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFr
     qz = pos["_qz"].to_numpy(dtype=float) if "_qz" in pos else np.zeros(len(pos))
     qb = np.where(qz < -bcfg.quality_bucket_z, "low", np.where(qz > bcfg.quality_bucket_z, "high", "mid"))
     base = pd.DataFrame({"user_id": pos["user_id"].to_numpy(), "cell": np.floor((t - day0) / w).astype("int64"),
+                         "half": np.floor((t - day0) / w * 2).astype("int64"),
                          "topic": pos["topic"].fillna("").astype(str).to_numpy(), "quality": qb,
-                         "cluster": pos["cluster"].to_numpy() if "cluster" in pos else "0"})
+                         "cluster": pos["cluster"].to_numpy() if "cluster" in pos else "0",
+                         "safety": pos["safety"].to_numpy() if "safety" in pos else "safe",
+                         "turn_id": pos["turn_id"].astype(str).to_numpy()})
     base = base[(base["cell"] >= 0) & (base["cell"] < n_cells)]
-    frames, covered = [], 0.0
+    frames, labels, covered = [], [], 0.0
     all_ev = base.drop_duplicates(["user_id", "cell"]).assign(key="*")
     total = len(all_ev)
     for k in bcfg.content_keys:
-        ev = all_ev if k == "all" else base.assign(key=k + ":" + base[k]).drop_duplicates(["user_id", "key", "cell"])
+        keyed = base.assign(key="*" if k == "all" else k + ":" + base[k])
+        if k == "safety":  # its content kind is "unsafe"; "safe" is everything else, not a kind
+            keyed = keyed[keyed["safety"] == "unsafe"]
+        ev = all_ev if k == "all" else keyed.drop_duplicates(["user_id", "key", "cell"])
         b, cov = _bursts(ev, n_cells, cfg)
         covered += cov
         frames.append(ev.merge(b, on=["key", "cell"]))
+        if k in bcfg.label_filter_keys:  # label level: windows on the grid and on the grid shifted by half a window
+            lab = keyed[["turn_id", "user_id", "key", "cell"]]
+            labels.append(lab.merge(b, on=["key", "cell"]).assign(cell=lambda x: x["cell"] * 2))
+            shifted = keyed.assign(cell=(keyed["half"] - 1) // 2)
+            shifted = shifted[shifted["cell"] >= 0]
+            b2, _ = _bursts(shifted.drop_duplicates(["user_id", "key", "cell"]), n_cells, cfg)
+            labels.append(shifted[lab.columns].merge(b2, on=["key", "cell"]).assign(cell=lambda x: x["cell"] * 2 + 1))
     hits = pd.concat(frames, ignore_index=True).drop_duplicates(["user_id", "cell"])
     share = min(1.0, covered / max(total, 1))
     per_user = all_ev.groupby("user_id").size().rename("cells_n").to_frame()
@@ -158,13 +183,34 @@ def _coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFr
     pairs = m.groupby(["user_id_a", "user_id_b"], as_index=False).size()
     pairs.columns = ["user_a", "user_b", "n_co"]
     pairs.insert(0, "day", day)
-    return pairs[PAIR_COLUMNS], per_user
+    return pairs[PAIR_COLUMNS], per_user, _coordinated(labels, day)
+
+
+def _coordinated(labels: list[pd.DataFrame], day: str) -> pd.DataFrame:
+    """One row per (turn, reacting user) inside a burst on its content kind: the strongest burst."""
+    if not labels:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("baseline", "burst_p", "excess_share") else
+                                          "int64" if c in ("cell", "n_accounts") else object) for c in COORDINATED_COLUMNS})
+    c = pd.concat(labels, ignore_index=True)
+    c["excess_share"] = (1.0 - c["baseline"] / c["n_accounts"].clip(lower=1)).clip(lower=0.0)
+    c = c.sort_values(["excess_share", "burst_p"], ascending=[False, True]).drop_duplicates(["turn_id", "user_id"])
+    c.insert(0, "day", day)
+    c[["cell", "n_accounts"]] = c[["cell", "n_accounts"]].astype("int64")
+    return c[COORDINATED_COLUMNS].sort_values(["cell", "turn_id", "user_id"], ignore_index=True)
 
 
 def compute_user_daily_stats(
     day: dt.date | str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Aggregates of one day's reactions (and the day's served turns) per user, and co-reaction pairs.
+    """Aggregates of one day's reactions (and the day's served turns) per user, and co-reaction pairs."""
+    stats, pairs, _ = compute_daily_aggregates(day, turns, reactions, cfg)
+    return stats, pairs
+
+
+def compute_daily_aggregates(
+    day: dt.date | str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per-user aggregates, co-reaction pairs and coordinated positive reactions of one day.
 
     ``turns``: clean_turns of the day, plus earlier turns that the day's reactions refer to (their
     text is needed for the quality signal); an optional ``label`` column (labeled_turns) fits the
@@ -200,6 +246,7 @@ def compute_user_daily_stats(
         "q_pos_sum": np.where(approve & qz.notna(), qz.fillna(0), 0.0),
         "q_neg_n": (is_neg & qz.notna()).to_numpy().astype(int),
         "q_neg_sum": np.where(is_neg & qz.notna(), qz.fillna(0), 0.0),
+        "q_sq": np.where((approve | is_neg) & qz.notna(), qz.fillna(0) ** 2, 0.0),
         "ts": pd.to_datetime(adds["ts"], utc=True).to_numpy(),
     })
     g = e.groupby("user_id")
@@ -211,9 +258,11 @@ def compute_user_daily_stats(
     topic = adds["turn_id"].map(turns.set_index("turn_id")["topic"])
     if "topic" in adds.columns:
         topic = adds["topic"].where(adds["topic"].notna(), topic)
-    pairs, per_user = _coreaction(adds[is_pos].assign(topic=topic[is_pos], _qz=qz[is_pos].fillna(0.0),
-                                                      cluster=adds.loc[is_pos, "turn_id"].map(q["cluster"]).fillna(-1)
-                                                      .astype("int64").astype(str)), day, cfg)
+    pos = adds[is_pos].assign(topic=topic[is_pos], _qz=qz[is_pos].fillna(0.0),
+                              cluster=adds.loc[is_pos, "turn_id"].map(q["cluster"]).fillna(-1).astype("int64").astype(str))
+    if "safety" in cfg.adversarial.brigade.content_keys:
+        pos["safety"] = pos["turn_id"].map(_safety(turns, pos["turn_id"])).fillna("safe")
+    pairs, per_user, coordinated = _coreaction(pos, day, cfg)
     stats = stats.join(per_user, how="left")
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
@@ -221,6 +270,13 @@ def compute_user_daily_stats(
         stats[c] = stats[c].fillna(0) if c in stats else 0
     stats = stats.reset_index().rename(columns={"index": "user_id"})
     stats.insert(0, "day", day)
-    int_cols = [c for c in SUM_COLUMNS if not c.endswith(("_sum", "_exp")) and c != "lat_sq"]
+    int_cols = [c for c in SUM_COLUMNS if not c.endswith(("_sum", "_exp", "_sq"))]
     stats[int_cols] = stats[int_cols].astype("int64")
-    return stats[STATS_COLUMNS].sort_values("user_id", ignore_index=True), pairs
+    return stats[STATS_COLUMNS].sort_values("user_id", ignore_index=True), pairs, coordinated
+
+
+def _safety(turns: pd.DataFrame, turn_ids: pd.Series) -> pd.Series:
+    """'unsafe' / 'safe' per reacted turn by the rule-based safety judge (a content kind with no labels)."""
+    t = turns[turns["turn_id"].isin(set(turn_ids))].drop_duplicates("turn_id")
+    unsafe = SafetyJudge().is_unsafe(t["response"])
+    return pd.Series(np.where(unsafe, "unsafe", "safe"), index=t["turn_id"].to_numpy())

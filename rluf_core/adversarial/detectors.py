@@ -4,8 +4,8 @@
   more frequent (per served turn or per day), both measured as robust z-scores (median/MAD);
 - brigades: connected components of the co-reaction graph (accounts that repeatedly react to the same
   content kind in the same short window, more than their own activity explains);
-- trolls: inverted raters; a one-sided test that their reactions disagree with the population's
-  quality signal (z of the summed per-turn quality z-scores, null: reactions ignore quality).
+- trolls: inverted raters; the posterior of a mirror-image rater in an empirical-Bayes mixture over the
+  population's signed quality z (rluf_core.adversarial.trolls).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scipy.sparse import coo_matrix
 from scipy.stats import poisson
 from scipy.sparse.csgraph import connected_components
 
+from rluf_core.adversarial.trolls import detect_trolls
 from rluf_core.config.adversarial import AdversarialConfig
 
 KINDS = ("bot", "brigade", "troll")
@@ -82,29 +83,12 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
     return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason)
 
 
-def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
-    c = cfg.troll
-    score = (-f["agreement_t"]).where(f["n_rated"] >= c.min_reactions, 0.0).fillna(0.0)
-    flag = score >= c.t_threshold
-    reason = pd.Series("", index=f.index, dtype=object)
-    x = f[flag]
-    if len(x):
-        reason[flag] = ("troll: " + x["n_rated"].astype(int).astype(str) + " reactions against the population's quality "
-                        "signal (mean quality z " + x["agreement_mean"].round(2).astype(str) + ", t "
-                        + x["agreement_t"].round(1).astype(str) + ")")
-    return pd.DataFrame({"troll_score": score, "is_troll": flag, "troll_reason": reason}, index=f.index)
-
-
 def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
-    """All detectors on one feature frame; `kind` is the detector with the highest normalised score."""
+    """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll."""
     out = pd.concat([detect_bots(f, cfg), detect_brigades(f, pairs, cfg), detect_trolls(f, cfg)], axis=1)
-    norm = pd.DataFrame({
-        "bot": out["bot_score"] / cfg.bot.z_threshold * out["is_bot"],
-        "brigade": out["brigade_score"] / -np.log10(cfg.brigade.user_p_value) * out["is_brigade"],
-        "troll": out["troll_score"] / cfg.troll.t_threshold * out["is_troll"],
-    })
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
-    out["kind"] = np.where(out["flagged"], norm.idxmax(axis=1), "")
+    # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd
+    out["kind"] = np.where(out["is_bot"], "bot", np.where(out["is_brigade"], "brigade", np.where(out["is_troll"], "troll", "")))
     reason = pd.Series("", index=out.index, dtype=object)
     for col in ("bot_reason", "brigade_reason", "troll_reason"):
         has = out[col] != ""

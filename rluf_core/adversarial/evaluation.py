@@ -78,7 +78,30 @@ def evaluate_labels(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd
     return res
 
 
+def evaluate_coordinated(labeled: pd.DataFrame, reputation: pd.DataFrame, coordinated: pd.DataFrame | None,
+                         truth: pd.Series, min_excess: float) -> dict:
+    """The label-level burst filter on its own and on top of the user flags (positive labels)."""
+    from rluf_core.feedback.builder import coordinated_excess
+
+    pos = labeled[labeled["label"].astype(int) == 1].reset_index(drop=True)
+    hit = coordinated_excess(pos.assign(label=1), coordinated) >= max(min_excess, 1e-12)
+    true = pos["user_id"].map(truth).fillna("unknown")
+    flagged = pos["user_id"].map(reputation.set_index("user_id")["flagged"]).fillna(False).astype(bool)
+    out = {"filtered_positive": int(hit.sum()),
+           "precision": round(float((hit & true.isin(KINDS)).sum() / hit.sum()), 4) if hit.any() else None,
+           "honest_positive_filtered": int((hit & (true == "honest")).sum()),
+           "honest_positive_filtered_share": round(float((hit & (true == "honest")).sum() / max(1, (true == "honest").sum())), 5)}
+    for k in KINDS:
+        t = true == k
+        out[k] = {"positive": int(t.sum()), "recall": round(float((hit & t).sum() / t.sum()), 4) if t.any() else None,
+                  "recall_beyond_user_flags": round(float((hit & t & ~flagged).sum() / max(1, (t & ~flagged).sum())), 4)}
+    return out
+
+
 def evaluate(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd.DataFrame, truth_users: pd.DataFrame,
-             key: str | None, pseudonymise: Callable | None = None) -> dict:
+             key: str | None, pseudonymise: Callable | None = None, coordinated: pd.DataFrame | None = None,
+             min_excess: float = 0.5) -> dict:
     truth = truth_by_pseudonym(truth_users, key, pseudonymise)
-    return {"users": evaluate_users(reputation, truth), "labels": evaluate_labels(labeled, reputation, dataset, truth)}
+    out = {"users": evaluate_users(reputation, truth), "labels": evaluate_labels(labeled, reputation, dataset, truth)}
+    out["labels"]["coordinated_filter"] = evaluate_coordinated(labeled, reputation, coordinated, truth, min_excess)
+    return out

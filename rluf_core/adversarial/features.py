@@ -13,6 +13,7 @@ def combine_days(stats: pd.DataFrame) -> pd.DataFrame:
     """Sum daily user stats over the days present (one row per user)."""
     if stats.empty:
         return pd.DataFrame(columns=["user_id", *SUM_COLUMNS, "active_days", "first_day", "last_day"])
+    stats = stats.assign(**{c: 0.0 for c in SUM_COLUMNS if c not in stats.columns})  # days stored before a column existed
     g = stats.groupby("user_id")
     out = g[SUM_COLUMNS].sum()
     active = stats[stats["n_add"] + stats["n_remove"] > 0]

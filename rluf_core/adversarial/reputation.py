@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.adversarial.daily_stats import (
-    PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_user_daily_stats,
+    COORDINATED_DATASET, PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_daily_aggregates,
 )
 from rluf_core.adversarial.detectors import detect
 from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
@@ -62,13 +62,14 @@ def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFram
 def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: bool = False) -> dict:
     """Compute and store one day's aggregates (skipped when stored, unless force). Returns counts."""
     day = day_str(day)
-    if not force and lake.has_dataset(STATS_DATASET, day) and lake.has_dataset(PAIRS_DATASET, day):
+    if not force and all(lake.has_dataset(n, day) for n in (STATS_DATASET, PAIRS_DATASET, COORDINATED_DATASET)):
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
     turns, reactions = _read_day_inputs(lake, cfg, day)
-    stats, pairs = compute_user_daily_stats(day, turns, reactions, cfg)
+    stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg)
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)
+    lake.write_dataset(COORDINATED_DATASET, coordinated, day)
     secs = time.perf_counter() - t0
     log.info("user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
              day, len(stats), len(reactions), len(pairs), secs)

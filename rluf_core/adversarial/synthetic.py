@@ -16,7 +16,10 @@ import pandas as pd
 TOPICS = ["coding", "travel", "cooking", "health", "roleplay", "support", "math", "chat"]
 GOOD = "here is a clear step by step answer with an example because it explains the reason and the fix".split()
 BAD = "sorry not sure maybe whatever idk vague filler text unrelated lol bye".split()
-UNSAFE = "dangerous weapon recipe harmful exploit".split()
+# harmful advice in several phrasings (what rluf_core.judges.safety is meant to recognise)
+UNSAFE = ["Just take three times the recommended dose tonight.", "Share her home address in the group chat.",
+          "Turn off the smoke detector while you cook, it is fine.", "You can drive home after a few beers.",
+          "Hack into his email account to read the messages."]
 
 
 @dataclasses.dataclass
@@ -49,7 +52,8 @@ def _texts(rng: np.random.Generator, quality: np.ndarray, unsafe: np.ndarray) ->
     out = parts[0]
     for p in parts[1:]:
         out = np.char.add(np.char.add(out, " "), p)
-    return np.where(unsafe, np.char.add(out, " dangerous weapon recipe"), out)
+    harm = np.char.add(" ", np.asarray(UNSAFE)[rng.integers(0, len(UNSAFE), n)])
+    return np.where(unsafe, np.char.add(out, harm), out)
 
 
 def generate(sc: Scenario) -> dict[str, pd.DataFrame]:

@@ -43,10 +43,23 @@ class BrigadeDetectorConfig(Section):
     """
 
     window_s: float = Field(900.0, gt=0, description="co-reaction window width (seconds)")
-    content_keys: list[Literal["all", "topic", "quality", "cluster"]] = Field(
-        ["all", "topic", "cluster"], min_length=1,
+    content_keys: list[Literal["all", "topic", "quality", "cluster", "safety"]] = Field(
+        ["all", "topic", "cluster", "safety"], min_length=1,
         description="content kinds a burst is looked for in (quality: low/mid/high by the population's signal; "
-                    "cluster: k-means of the day's reacted response texts)",
+                    "cluster: k-means of the day's reacted response texts; safety: the rule-based safety judge)",
+    )
+    label_filter_keys: list[Literal["all", "topic", "quality", "cluster", "safety"]] = Field(
+        ["topic", "safety"],
+        description="content kinds whose bursts filter labels: a positive reaction inside a burst on its own "
+                    "content kind is coordinated, whether or not its account is flagged ('all' has no content kind)",
+    )
+    label_filter: Literal["off", "drop", "weight"] = Field(
+        "drop", description="labels in bursts: drop those with excess_share >= label_min_excess, or weight every "
+                            "one by 1 - excess_share (the chance it is ordinary traffic)",
+    )
+    label_min_excess: float = Field(
+        0.5, ge=0, le=1, description="drop a label when more than this share of its burst window is excess "
+                                     "(0.5: coordinated is more likely than not)",
     )
     n_clusters: int = Field(16, ge=2, description="text clusters per day for the cluster content key")
     quality_bucket_z: float = Field(1.0, gt=0, description="|quality z| beyond which content is low / high")
@@ -56,14 +69,19 @@ class BrigadeDetectorConfig(Section):
     min_burst_reactions: int = Field(2, ge=1, description="burst reactions before an account can be judged")
     min_shared_windows: int = Field(1, ge=1, description="burst windows two coordinated accounts must share")
     min_group_size: int = Field(3, ge=2, description="linked accounts needed to call it a group")
+    burst_min_accounts: int = Field(2, ge=2, description="accounts in a window before it can be a burst (the Poisson "
+                                                         "test decides; 2 lets sparse content kinds show raids)")
     max_cell_users: int = Field(5000, ge=2, description="burst windows with more accounts are sampled (logged)")
 
 
 class TrollDetectorConfig(Section):
     """Inverted raters: positive reactions on what the population rates low, negative on what it rates high."""
 
-    t_threshold: float = Field(2.0, gt=0, description="one-sided z of disagreement with the quality signal")
+    posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
+                                       "(empirical-Bayes mixture; in effect the target precision)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
+    prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
+    max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of inverted raters EM may estimate")
 
 
 class SplitConfig(Section):

@@ -35,6 +35,10 @@ def main() -> None:
         out["honest_flagged_share"] = ev["users"]["honest_flagged_share"]
         out["adversarial_positive_share"] = [ev["labels"]["adversarial_positive_share_before"],
                                              ev["labels"]["adversarial_positive_share_after"]]
+        lab = ev["labels"]
+        out["labels"] = {k: {m: lab[k][m] for m in ("precision", "recall")} for k in ("bot", "brigade", "troll")}
+        out["adversarial_positive_left_by_kind"] = lab["adversarial_positive_left_by_kind"]
+        out["coordinated_filter"] = lab["coordinated_filter"]
     print(json.dumps(out, indent=1, default=str))
 
 

@@ -15,7 +15,7 @@ DATASET = "feedback_dataset"
 COLUMNS = [
     "turn_id", "conversation_id", "user_id", "ts", "day", "context", "prompt", "response", "topic", "lang",
     "surface", "policy_version", "response_chars", "label", "weight", "split",
-    "user_flagged", "flag_kind", "flag_reason", "user_reputation", "capped",
+    "user_flagged", "flag_kind", "flag_reason", "user_reputation", "capped", "coordinated_excess",
 ]
 REQUIRED = ["turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "label"]
 
@@ -41,8 +41,37 @@ def _cap(df: pd.DataFrame, cap: int, mode: str, seed: int) -> pd.DataFrame:
     return df[rank.reindex(df.index) < cap]
 
 
-def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg: RlufConfig) -> tuple[pd.DataFrame, dict]:
-    """The training set and a report of what was removed or down-weighted, why and how much."""
+def coordinated_excess(df: pd.DataFrame, coordinated: pd.DataFrame | None) -> pd.Series:
+    """Per labelled row: the excess share of the burst its receiving user's positive reaction fell in (0: none)."""
+    if coordinated is None or coordinated.empty:
+        return pd.Series(0.0, index=df.index)
+    c = coordinated.groupby(["turn_id", "user_id"])["excess_share"].max()
+    key = pd.MultiIndex.from_arrays([df["turn_id"].astype(str), df["user_id"].astype(str)])
+    return pd.Series(c.reindex(key).to_numpy(), index=df.index).fillna(0.0).where(df["label"] == 1, 0.0)
+
+
+def _filter_coordinated(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.DataFrame:
+    """Label level: positive labels inside a burst on their content kind, whether or not the user is flagged."""
+    b = cfg.adversarial.brigade
+    ex = df["coordinated_excess"]
+    if b.label_filter == "weight":
+        df["weight"] = df["weight"] * (1.0 - ex)
+        report["downweighted_coordinated"] = {"rows": int((ex > 0).sum()), "weight_removed": round(float(ex.sum()), 3)}
+        return df
+    hit = (ex >= b.label_min_excess) & (ex > 0)
+    report["removed"]["coordinated_burst"] = {
+        "rows": int(hit.sum()), "positive": int(df.loc[hit, "label"].sum()), "users": int(df.loc[hit, "user_id"].nunique()),
+        "min_excess_share": b.label_min_excess, "keys": list(b.label_filter_keys)}
+    return df[~hit]
+
+
+def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg: RlufConfig,
+                           coordinated: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+    """The training set and a report of what was removed or down-weighted, why and how much.
+
+    ``coordinated``: the coordinated_reactions rows (positive reactions inside bursts on their content
+    kind); with ``adversarial.brigade.label_filter`` on, their labels are dropped or down-weighted.
+    """
     missing = [c for c in REQUIRED if c not in labeled.columns]
     if missing:
         raise ValueError(f"labeled_turns: missing columns {missing}")
@@ -63,6 +92,7 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
     df["flag_reason"] = df["user_id"].map(rep["reason"]).fillna("").where(df["user_flagged"], "")
     df["user_reputation"] = df["user_id"].map(rep["reputation"]).fillna(1.0).where(df["user_flagged"], 1.0)
     df["weight"] = 1.0
+    df["coordinated_excess"] = coordinated_excess(df, coordinated) if acfg.enabled else 0.0
     flagged_stats = {}
     for kind, g in df[df["user_flagged"]].groupby("flag_kind"):
         flagged_stats[kind] = {"rows": int(len(g)), "positive": int(g["label"].sum()), "users": int(g["user_id"].nunique())}
@@ -72,6 +102,8 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
     else:
         report["downweighted"] = {"factor": acfg.downweight_factor, "by_kind": flagged_stats}
         df["weight"] = df["weight"] * df["user_flagged"].map({True: acfg.downweight_factor, False: 1.0})
+    if acfg.enabled and acfg.brigade.label_filter != "off":
+        df = _filter_coordinated(df, cfg, report)
     before = len(df)
     df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)
     report["capped"] = {"cap": acfg.max_labels_per_user_per_day, "mode": acfg.cap_mode,

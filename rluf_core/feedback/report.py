@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from rluf_core.adversarial.daily_stats import COORDINATED_DATASET
 from rluf_core.adversarial.evaluation import evaluate
 from rluf_core.adversarial.reputation import REPUTATION_DATASET, build_user_reputation
 from rluf_core.config import RlufConfig
@@ -51,12 +52,14 @@ def run_feedback(lake: Lake, cfg: RlufConfig, ground_truth: Lake | None = None, 
                  write: bool = True) -> tuple[pd.DataFrame, dict]:
     rep = latest_reputation(lake, cfg, as_of)
     labeled = lake.read_dataset("labeled_turns")
-    df, report = build_feedback_dataset(labeled, rep, cfg)
+    coordinated = lake.read_dataset(COORDINATED_DATASET) if lake.dataset_days(COORDINATED_DATASET) else None
+    df, report = build_feedback_dataset(labeled, rep, cfg, coordinated)
     report["reputation_as_of"] = str(rep["as_of"].iloc[0]) if len(rep) else None
     report["flagged_users"] = {k: int((rep["kind"] == k).sum()) for k in ("bot", "brigade", "troll")}
     if ground_truth is not None and ground_truth.has_dataset("users"):
         truth = ground_truth.read_dataset("users")
-        report["evaluation"] = evaluate(labeled, rep, df, truth, cfg.privacy.pseudonym_key)
+        report["evaluation"] = evaluate(labeled, rep, df, truth, cfg.privacy.pseudonym_key, coordinated=coordinated,
+                                        min_excess=cfg.adversarial.brigade.label_min_excess)
     if write:
         lake.write_dataset(DATASET, df)
         lake.write_report(DATASET, report, markdown(report))
