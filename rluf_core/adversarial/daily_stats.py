@@ -32,6 +32,7 @@ COORDINATED_DATASET = "coordinated_reactions"
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
     "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "q_sq", "cells_n", "burst_n", "burst_exp",
+    "coord_n", "coord_day",
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
@@ -264,6 +265,9 @@ def compute_daily_aggregates(
         pos["safety"] = pos["turn_id"].map(_safety(turns, pos["turn_id"])).fillna("safe")
     pairs, per_user, coordinated = _coreaction(pos, day, cfg)
     stats = stats.join(per_user, how="left")
+    strong = coordinated[coordinated["excess_share"] >= cfg.adversarial.brigade.label_min_excess]
+    stats["coord_n"] = strong.groupby("user_id").size()
+    stats["coord_day"] = (stats["coord_n"].fillna(0) > 0).astype("int64")  # summed over the window: days with any
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
     for c in SUM_COLUMNS:

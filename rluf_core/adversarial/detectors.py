@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.stats import poisson
+from scipy.stats import binom, poisson
 from scipy.sparse.csgraph import connected_components
 
 from rluf_core.adversarial.trolls import detect_trolls
@@ -68,13 +68,40 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     return out
 
 
-def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+def repeated_coordination(f: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series) -> pd.DataFrame:
+    """Accounts whose positive reactions repeatedly (on several days) fall inside bursts on their content kind.
+
+    Null: each positive reaction lands in a burst with the rate of accounts no detector flags (a binomial
+    test); an account needs ``repeat_min_days`` such days and p < ``user_p_value``.
+    """
+    c = cfg.brigade
+    n = f["n_pos"].fillna(0).astype(float)
+    k = f.get("coord_n", pd.Series(0, index=f.index)).fillna(0).astype(float)
+    days = f.get("coord_day", pd.Series(0, index=f.index)).fillna(0)
+    ref = ~others & (n > 0)
+    q = float(k[ref].sum() / max(n[ref].sum(), 1.0))
+    p = pd.Series(binom.sf(k - 1, n, min(max(q, 1e-6), 0.5)), index=f.index).where(k > 0, 1.0)
+    flag = (days >= c.repeat_min_days) & (p < c.user_p_value)
+    return pd.DataFrame({"coord_p": p, "coord_flag": flag, "coord_rate": q}, index=f.index)
+
+
+def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series | None = None) -> pd.DataFrame:
     g = coreaction_groups(f, pairs, cfg)
-    flag = g["group_size"] >= cfg.brigade.min_group_size
+    in_group = g["group_size"] >= cfg.brigade.min_group_size
+    rc = repeated_coordination(f, cfg, in_group | (others if others is not None else False))
+    flag = in_group | rc["coord_flag"]
+    g["brigade_score"] = np.maximum(g["brigade_score"], -np.log10(rc["coord_p"].clip(lower=1e-300)).where(rc["coord_flag"], 0.0))
     reason = pd.Series("", index=f.index, dtype=object)
-    x, y = f[flag], g[flag]
+    lone = rc["coord_flag"] & ~in_group
+    if lone.any():
+        reason[lone] = ("brigade: " + f.loc[lone, "coord_n"].astype(int).astype(str) + " of " + f.loc[lone, "n_pos"].astype(int).astype(str)
+                        + " positive reactions on " + f.loc[lone, "coord_day"].astype(int).astype(str) + " days inside bursts on "
+                        "their content kind (population rate " + f"{rc['coord_rate'].iloc[0]:.3f}" + ", p "
+                        + rc.loc[lone, "coord_p"].map(lambda v: f"{v:.1e}") + ")")
+    flag_g = in_group
+    x, y = f[flag_g], g[flag_g]
     if len(x):
-        reason[flag] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
+        reason[flag_g] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
                         + " reaction windows in bursts (expected " + x["burst_exp"].round(1).astype(str) + ", p "
                         + y["burst_p"].map(lambda v: f"{v:.1e}") + "), " + y["shared_windows"].astype(str)
                         + " shared with " + (y["group_size"] - 1).astype(str) + " accounts of group "
@@ -85,7 +112,8 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
 
 def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll."""
-    out = pd.concat([detect_bots(f, cfg), detect_brigades(f, pairs, cfg), detect_trolls(f, cfg)], axis=1)
+    bots, trolls = detect_bots(f, cfg), detect_trolls(f, cfg)
+    out = pd.concat([bots, detect_brigades(f, pairs, cfg, bots["is_bot"] | trolls["is_troll"]), trolls], axis=1)
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd
     out["kind"] = np.where(out["is_bot"], "bot", np.where(out["is_brigade"], "brigade", np.where(out["is_troll"], "troll", "")))

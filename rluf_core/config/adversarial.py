@@ -69,6 +69,8 @@ class BrigadeDetectorConfig(Section):
     min_burst_reactions: int = Field(2, ge=1, description="burst reactions before an account can be judged")
     min_shared_windows: int = Field(1, ge=1, description="burst windows two coordinated accounts must share")
     min_group_size: int = Field(3, ge=2, description="linked accounts needed to call it a group")
+    repeat_min_days: int = Field(2, ge=1, description="days with positive reactions inside content-kind bursts before "
+                                                    "an account is judged on repeated coordination alone")
     burst_min_accounts: int = Field(2, ge=2, description="accounts in a window before it can be a burst (the Poisson "
                                                          "test decides; 2 lets sparse content kinds show raids)")
     max_cell_users: int = Field(5000, ge=2, description="burst windows with more accounts are sampled (logged)")
@@ -82,6 +84,8 @@ class TrollDetectorConfig(Section):
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of inverted raters EM may estimate")
+    weight_by_posterior: bool = Field(True, description="feedback_dataset weights an unflagged user's labels by "
+                                                        "1 - their posterior of being an inverted rater")
 
 
 class SplitConfig(Section):

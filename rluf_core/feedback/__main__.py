@@ -39,6 +39,7 @@ def main() -> None:
         out["labels"] = {k: {m: lab[k][m] for m in ("precision", "recall")} for k in ("bot", "brigade", "troll")}
         out["adversarial_positive_left_by_kind"] = lab["adversarial_positive_left_by_kind"]
         out["coordinated_filter"] = lab["coordinated_filter"]
+        out["adversarial_positive_weight_share_after"] = lab["adversarial_positive_weight_share_after"]
     print(json.dumps(out, indent=1, default=str))
 
 
