@@ -90,3 +90,18 @@ def test_troll_posterior_finds_mirror_raters_and_nobody_without_them():
     # no consensus to invert: nothing flagged
     f0["q_pos_sum"] = -f0["q_pos_sum"].abs()
     assert (troll_posterior(f0, CFG.adversarial)["troll_posterior"] == 0).all()
+
+
+def test_quality_fit_can_leave_out_accounts_flagged_the_day_before(tmp_path):
+    from rluf_core.adversarial.reputation import build_user_reputation, update_daily_stats
+    from rluf_core.adversarial.synthetic import write_lake
+    from rluf_core.lake import Lake
+
+    data = generate(Scenario(days=3, turns_per_day=3000, n_honest=1500, n_bots=10, n_brigades=1, brigade_size=6,
+                             n_trolls=10, seed=13))
+    lake = Lake(str(tmp_path / "lake"))
+    days = write_lake(lake, data)
+    cfg = parse_config({"adversarial": {"quality": {"exclude_flagged": True}}})
+    build_user_reputation(lake, cfg, days[1])
+    out = update_daily_stats(lake, cfg, days[2])
+    assert out["computed"] and out["quality_excluded"] > 0

@@ -59,6 +59,19 @@ def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFram
     return turns, reactions
 
 
+def _flagged_before(lake: Lake, cfg: RlufConfig, day: str) -> set:
+    """Accounts flagged as of the day before (stored reputation, else computed from the stored daily stats)."""
+    prev = window_days(day, 2)[0]
+    if lake.has_dataset(REPUTATION_DATASET, prev):
+        rep = lake.read_dataset(REPUTATION_DATASET, [prev], columns=["user_id", "flagged"])
+    else:
+        days = [d for d in window_days(prev, cfg.adversarial.trailing_days) if lake.has_dataset(STATS_DATASET, d)]
+        if not days:
+            return set()
+        rep = compute_reputation(lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days), cfg, prev)
+    return set(rep.loc[rep["flagged"].astype(bool), "user_id"])
+
+
 def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: bool = False) -> dict:
     """Compute and store one day's aggregates (skipped when stored, unless force). Returns counts."""
     day = day_str(day)
@@ -66,6 +79,9 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
     turns, reactions = _read_day_inputs(lake, cfg, day)
+    excluded = _flagged_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else set()
+    if excluded and "label" in turns.columns:  # the quality signal is the consensus of accounts in good standing
+        turns["label"] = turns["label"].where(~turns["user_id"].isin(excluded))
     stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg)
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)
@@ -73,7 +89,7 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
     secs = time.perf_counter() - t0
     log.info("user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
              day, len(stats), len(reactions), len(pairs), secs)
-    return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions),
+    return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions), "quality_excluded": len(excluded),
             "pairs": len(pairs), "seconds": round(secs, 3)}
 
 
