@@ -134,3 +134,40 @@ def test_same_seed_same_model(tmp_path):
     a = train_reward_model(df, rm, tmp_path / "a", seed=3).predictions["p_love"]
     b = train_reward_model(df, rm, tmp_path / "b", seed=3).predictions["p_love"]
     pd.testing.assert_series_equal(a, b)
+
+
+def test_single_head_without_counts_still_trains_and_reloads(tmp_path):
+    """The layout of scorers saved before ensembles and relevance counts (ensemble=1, no counts)."""
+    df, _ = make_feedback(1500, seed=4)
+    rm = RewardModelConfig(backbone="tiny", epochs=1, max_length=32, batch_size=64, ensemble=1,
+                           relevance_counts=False)
+    res = train_reward_model(df, rm, tmp_path / "w", seed=0)
+    loaded = PLoveScorer.load(res.scorer_dir)
+    assert loaded.head.members == 1 and loaded.meta["head_in_dim"] == res.scorer.meta["head_in_dim"]
+    rows = df[df["split"] == "test"].head(20)
+    np.testing.assert_allclose(loaded.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()),
+                               res.scorer.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()),
+                               rtol=1e-5)
+
+
+def test_ensemble_head_averages_independently_trained_members():
+    import torch
+
+    from rluf_core.reward.head import Head
+    from rluf_core.reward.trainer import train_loop
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 5)).astype(np.float32)
+    y = (x[:, 0] + 0.3 * rng.normal(size=600) > 0).astype(int)
+    torch.manual_seed(0)
+    head = Head(5, "mlp", 8, 0.1, members=3)
+    head.set_normalisation(x)
+    xt = torch.as_tensor(x)
+    out = train_loop(head, lambda i: head.member_logits(xt[i]), y, np.ones(len(y)), epochs=3, batch_size=64,
+                     lr=1e-2, seed=0)
+    assert out["finished"]
+    with torch.no_grad():
+        members = head.member_logits(xt)
+    assert members.shape == (600, 3) and not torch.allclose(members[:, 0], members[:, 1])  # own init/dropout
+    np.testing.assert_allclose(head.predict_logits(x), members.mean(1).numpy(), rtol=1e-5, atol=1e-6)
+    assert binary_metrics(y, 1 / (1 + np.exp(-head.predict_logits(x))))["auroc"] > 0.9

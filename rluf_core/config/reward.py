@@ -15,8 +15,8 @@ class RewardModelConfig(Section):
     calibration: Literal["temperature", "isotonic"] = "temperature"
     max_length: int = Field(128, ge=8)
     batch_size: int = Field(256, ge=1)
-    epochs: int = Field(2, ge=1)
-    learning_rate: float = Field(1e-3, gt=0)
+    epochs: int = Field(8, ge=1)
+    learning_rate: float = Field(3e-4, gt=0)
     max_ece: float = Field(0.02, gt=0)
     model_name: str = "rluf-p-love"
     trust_remote_code: bool = False
@@ -28,12 +28,14 @@ class RewardModelConfig(Section):
         "finetune: AutoModelForSequenceClassification trained end to end",
     )
     head: Literal["logistic", "mlp"] = "mlp"
-    hidden_size: int = Field(64, ge=1, description="hidden units of the mlp head")
-    dropout: float = Field(0.3, ge=0, lt=1)
+    hidden_size: int = Field(128, ge=1, description="hidden units of the mlp head")
+    ensemble: int = Field(3, ge=1, description="heads trained from different seeds; their mean logit is calibrated")
+    dropout: float = Field(0.5, ge=0, lt=1)
     weight_decay: float = Field(1e-2, ge=0)
     text_features: bool = Field(True, description="append cheap text statistics (length, emoji, sign-offs...)")
     embedding_features: bool = Field(True, description="response, query and response*query embeddings")
     relevance_features: bool = Field(True, description="similarities of response sentences to the prompt")
+    relevance_counts: bool = Field(True, description="also counts of on-prompt sentences, similarities to the query")
     imbalance: Literal["downsample_negatives", "upsample_positives", "class_weight"] = Field(
         "class_weight",
         description="how positives reach positive_share in training (class_weight: positives weighted so they "

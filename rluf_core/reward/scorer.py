@@ -100,7 +100,8 @@ class PLoveScorer:
             tok = AutoTokenizer.from_pretrained(path / "encoder", trust_remote_code=trc)
             enc = TextEncoder(meta["backbone"], meta["max_length"], meta.get("embed_batch_size", 128), device,
                               cache_dir=cache_dir, model=model, tokenizer=tok, chunking=meta.get("chunking", "none"))
-            head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0))
+            head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0),
+                        members=meta.get("ensemble", 1))
             head.load_state_dict(load_file(str(path / "head.safetensors")))
             return cls(meta, cal, encoder=enc, head=head.eval(), device=device)
         clf = AutoModelForSequenceClassification.from_pretrained(path / "classifier", trust_remote_code=trc)

@@ -113,7 +113,8 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
                 embed_batch_size=rm.embed_batch_size,
                 context_turns=rm.context_turns, text_features=rm.text_features, head=rm.head,
                 embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
-                hidden_size=rm.hidden_size, dropout=rm.dropout, trust_remote_code=rm.trust_remote_code,
+                hidden_size=rm.hidden_size, dropout=rm.dropout, ensemble=rm.ensemble,
+                relevance_counts=rm.relevance_counts, trust_remote_code=rm.trust_remote_code,
                 prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
     ckpt_dir = work_dir / "ckpt" / fp
     common = dict(epochs=rm.epochs, batch_size=rm.batch_size, weight_decay=rm.weight_decay, seed=seed,
@@ -124,10 +125,10 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
                           cache_dir=cache_dir if rm.cache_embeddings else None,
                           trust_remote_code=rm.trust_remote_code, seed=seed, chunking=rm.chunking)
         x_tr = _features(enc, tr, rm, "train")
-        head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout)
+        head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout, members=rm.ensemble)
         head.set_normalisation(x_tr, w_train)
         xt = torch.as_tensor(x_tr)
-        fit = train_loop(head, lambda i: head(xt[i]), y_train, w_train, lr=rm.learning_rate, desc="train head",
+        fit = train_loop(head, lambda i: head.member_logits(xt[i]), y_train, w_train, lr=rm.learning_rate, desc="train head",
                          threads=1, **common)
         meta["head_in_dim"] = int(x_tr.shape[1])
         x_val, x_test = _features(enc, val, rm, "validation"), _features(enc, test, rm, "test")

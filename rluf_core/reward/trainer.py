@@ -43,7 +43,8 @@ def train_loop(
     stop_after_steps: int | None = None,
     threads: int | None = None,
 ) -> dict:
-    """Train `model` so that forward(batch_indices) gives logits for those rows. Returns a summary.
+    """Train `model` so that forward(batch_indices) gives logits for those rows, (batch,) or (batch, members)
+    for an ensemble whose members each get their own loss. Returns a summary.
 
     `stop_after_steps` ends the run early after a checkpoint (used by tests to simulate a kill).
     `threads`: torch threads while training (1 for small heads: on a busy CPU, more threads for small
@@ -90,13 +91,15 @@ def _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay,
             perm_epoch = epoch
         idx = perm[b * batch_size:(b + 1) * batch_size]
         torch.manual_seed(seed * 7919 + step)  # dropout identical whether resumed or not
-        logits = forward(idx).float().view(-1)
-        w = w_all[idx]
-        loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, y_all[idx], reduction="none") * w).sum() / w.sum()
+        logits = forward(idx).float().view(len(idx), -1)  # (batch, members): one loss per ensemble member
+        w = w_all[idx][:, None].to(logits.device)  # labels and weights live on the CPU; logits may be on a GPU
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, y_all[idx][:, None].to(logits.device).expand_as(logits), reduction="none")
+        member_loss = (bce * w).sum(0) / w.sum()
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        member_loss.sum().backward()
         opt.step()
-        losses.append(loss.item())
+        losses.append(member_loss.mean().item())
         done = step + 1
         if ckpt is not None and (done % checkpoint_every == 0 or done == total):
             _save(ckpt, dict(model=model.state_dict(), optimizer=opt.state_dict(), step=done,
