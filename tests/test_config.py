@@ -79,3 +79,10 @@ def test_invalid_yaml_and_missing_file_are_named(tmp_path, rluf_home):
     f.write_text("- a\n- b\n")
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_config(f)
+
+
+@pytest.mark.parametrize("preset", sorted((REPO / "rluf_core" / "config" / "presets").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_preset_validates(preset, rluf_home, monkeypatch):
+    monkeypatch.setenv("RLUF_PSEUDONYM_KEY", "k")
+    cfg = load_config(preset)
+    assert cfg.source_file == str(preset)
