@@ -133,11 +133,13 @@ def compute_reputation(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig
 
 
 def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, write: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Reputation as of a day: compute the window's missing daily stats, sum the stored days, detect."""
+    """Reputation as of a day: recompute that day's stats and any missing ones, sum the stored days, detect."""
     as_of = day_str(as_of)
     days = window_days(as_of, cfg.adversarial.trailing_days)
     available = set(lake.dataset_days("clean_reactions")) | set(lake.dataset_days("clean_turns"))
-    updates = [update_daily_stats(lake, cfg, d) for d in days if d in available]
+    # The day being materialised is always recomputed (its data may have been re-landed or relabelled);
+    # earlier days of the window are reused from their stored aggregates.
+    updates = [update_daily_stats(lake, cfg, d, force=(d == as_of)) for d in days if d in available]
     t0 = time.perf_counter()
     stats = lake.read_dataset(STATS_DATASET, days)
     pairs = lake.read_dataset(PAIRS_DATASET, days)
