@@ -7,6 +7,7 @@ Runs are executed in-process against the persistent instance under RLUF_HOME/dag
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 
 import dagster as dg
@@ -62,18 +63,20 @@ def run_demo(cfg: RlufConfig) -> None:
         days = Lake(cfg.storage.lake).landing_days("turns")
         if not days:
             raise SystemExit(f"rluf demo: no landing days under {cfg.storage.lake}/landing/turns")
-    _say(f"ingest, quality checks, cleaning and labelling: {len(days)} daily partitions")
+    # A day's label window is covered once `lag` more days of reactions have landed: relabel it then
+    # (in production the landing sensor requests these runs), so that later reputation uses final labels.
+    lag = math.ceil(cfg.labels.window_hours / 24) + cfg.labels.late_arrival_days
+    _say(f"ingest, quality checks, cleaning, labelling and reputation: {len(days)} daily partitions")
     for i, day in enumerate(days, 1):
         t = time.time()
         _run(defs, DAILY_JOB, instance, partition_key=day)
+        if i > lag:
+            _run(defs, RELABEL_JOB, instance, partition_key=days[i - 1 - lag])
         done = time.time() - t0
         eta = (time.time() - t) * (len(days) - i)
         _say(f"  {day} done ({i}/{len(days)}, {time.time() - t:.1f}s; elapsed {done:.0f}s, ETA {eta:.0f}s)")
-    # A day's label window closes with the next day's reactions: relabel the days whose window is now covered
-    # (in production the landing sensor requests these runs).
-    for day in days[:-1]:
-        _run(defs, RELABEL_JOB, instance, partition_key=day)
-    _say(f"relabelled {len(days) - 1} days now that their label windows are covered")
+    _say(f"relabelled {max(0, len(days) - lag)} days once their label windows were covered; the last {min(lag, len(days))} "
+         "stay open until more days land")
     _say("retraining: feedback dataset, P[Love] reward model and its report")
     _run(defs, RETRAIN_JOB, instance)
     _say(f"done in {time.time() - t0:.0f}s")

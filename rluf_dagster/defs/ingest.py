@@ -97,8 +97,10 @@ daily_ingest_job = dg.define_asset_job(
     description="One landing day through ingest, quality checks, cleaning, labelling and the day's user reputation.",
 )
 relabel_job = dg.define_asset_job(
-    "relabel_turns", selection=dg.AssetSelection.assets("labeled_turns"), partitions_def=daily_partitions,
-    description="Re-label a day once the reactions of its whole label window have arrived.",
+    "relabel_turns", selection=dg.AssetSelection.assets("labeled_turns", "user_reputation"),
+    partitions_def=daily_partitions,
+    description="Re-label a day once the reactions of its whole label window have arrived, and refresh "
+                "that day's user aggregates.",
 )
 
 
