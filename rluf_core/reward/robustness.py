@@ -23,7 +23,7 @@ from rluf_core.lake import Lake
 
 log = logging.getLogger("rluf.reward.robustness")
 
-FAST_REWARD = dict(backbone="minilm", chunking="sentence", epochs=2, bootstrap=0)
+FAST_REWARD = dict(backbone="minilm", chunking="sentence", bootstrap=0)  # training as configured by default
 
 
 def scenario(home: str | Path, share: float, days: int, turns_per_day: int, n_users: int, seed: int = 0,
