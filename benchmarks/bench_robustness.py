@@ -24,7 +24,7 @@ def run(args) -> dict:
     from rluf_core.reward import robustness
 
     quick = getattr(args, "quick", False)
-    days = getattr(args, "days", None) or (5 if quick else 8)
+    days = getattr(args, "days", None) or 8  # fewer days leave no train split (time-held-out splits)
     tpd = getattr(args, "turns_per_day", None) or (2000 if quick else 5000)
     users = getattr(args, "users", None) or (2000 if quick else 4000)
     with tempfile.TemporaryDirectory() as tmp:
