@@ -98,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
                     scorer_dir=str(res.scorer_dir))
         if not args.no_register:
             tracking.configure(cfg)
-            with mlflow.start_run(run_name="p_love_model", tags=tracking.run_tags(cfg, job="train_reward_model")) as run:
+            days = sorted(map(str, df["day"].unique())) if "day" in df.columns else None
+            tags = tracking.run_tags(cfg, days, job="train_reward_model")
+            with mlflow.start_run(run_name="p_love_model", tags=tags) as run:
                 flat = {f"reward_model.{k}": (json.dumps(v) if isinstance(v, (list, dict)) else v)
                         for k, v in rm.model_dump().items()}
                 mlflow.log_params({**flat, "seed": cfg.seed, "dataset": args.input or args.dataset, "rows": len(df)})
