@@ -18,10 +18,12 @@ GROUP_DEFS: list[dg.Definitions] = [
     retraining_defs.defs,
 ]
 
+RLUF = RlufResource()
+
 defs = dg.Definitions.merge(
     *GROUP_DEFS,
     dg.Definitions(
-        resources={"rluf": RlufResource(), "mlflow": MlflowResource()},
+        resources={"rluf": RLUF, "mlflow": MlflowResource(rluf=RLUF)},
         executor=executor_for(PROJECT_CONFIG),
     ),
 )

@@ -6,7 +6,6 @@ Runs are executed in-process against the persistent instance under RLUF_HOME/dag
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import time
 
@@ -14,6 +13,7 @@ import dagster as dg
 
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
+from rluf_core.simulation.runner import default_days
 from rluf_dagster.instance import get_instance
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -39,17 +39,12 @@ def _run(defs: dg.Definitions, name: str, instance: dg.DagsterInstance, **kwargs
     return result
 
 
-def scenario_days(cfg: RlufConfig) -> list[str]:
-    start = cfg.source.start_date
-    return [(start + dt.timedelta(days=i)).isoformat() for i in range(cfg.source.simulator.days)]
-
-
 def run_demo(cfg: RlufConfig) -> None:
     from rluf_dagster.definitions import defs
 
     instance = get_instance(cfg)
     t0 = time.time()
-    days = scenario_days(cfg)
+    days = [d.isoformat() for d in default_days(cfg)]
     if cfg.source.kind == "simulator":
         _say(f"simulating {len(days)} days x {cfg.source.simulator.turns_per_day:,} turns into {cfg.storage.lake}/landing")
         _run(defs, SIMULATE_JOB, instance)

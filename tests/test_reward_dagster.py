@@ -31,7 +31,7 @@ def test_reward_assets_materialise_with_blocking_check(rluf_home, tmp_path, monk
         gt.write_dataset("turns", part.drop(columns=["day"]), day)
 
     result = dg.materialize([p_love_model, p_love_report],
-                            resources={"rluf": rluf, "mlflow": MlflowResource(config_path=str(path))},
+                            resources={"rluf": rluf, "mlflow": MlflowResource(rluf=rluf)},
                             raise_on_error=False)
     mats = {e.asset_key.to_user_string(): e.materialization.metadata
             for e in result.get_asset_materialization_events()}

@@ -24,9 +24,12 @@ def _key_bytes(key: str | bytes) -> bytes:
     return k if len(k) <= 64 else hashlib.sha256(k).digest()
 
 
+def _digest(user_id: str, key: bytes) -> str:
+    return PREFIX + hashlib.blake2b(user_id.encode("utf-8", "surrogatepass"), key=key, digest_size=DIGEST_BYTES).hexdigest()
+
+
 def pseudonym(user_id: str, key: str | bytes) -> str:
-    h = hashlib.blake2b(user_id.encode("utf-8", "surrogatepass"), key=_key_bytes(key), digest_size=DIGEST_BYTES)
-    return PREFIX + h.hexdigest()
+    return _digest(user_id, _key_bytes(key))
 
 
 def pseudonymise(ids: Iterable[str | None] | pd.Series, key: str | bytes) -> pd.Series:
@@ -34,11 +37,7 @@ def pseudonymise(ids: Iterable[str | None] | pd.Series, key: str | bytes) -> pd.
     s = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype="object")
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     k = _key_bytes(key)
-    mapped = np.array(
-        [PREFIX + hashlib.blake2b(str(u).encode("utf-8", "surrogatepass"), key=k,
-                                  digest_size=DIGEST_BYTES).hexdigest() for u in uniques] + [None],
-        dtype=object,
-    )
+    mapped = np.array([_digest(str(u), k) for u in uniques] + [None], dtype=object)
     out = mapped[np.where(codes < 0, len(uniques), codes)]
     return pd.Series(out, index=s.index, dtype="str", name=s.name)
 
