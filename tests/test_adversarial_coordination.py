@@ -6,7 +6,7 @@ import pytest
 
 from rluf_core.adversarial.daily_stats import COORDINATED_COLUMNS, compute_daily_aggregates
 from rluf_core.adversarial.synthetic import Scenario, generate
-from rluf_core.adversarial.trolls import troll_posterior
+from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells, troll_posterior
 from rluf_core.config import parse_config
 from rluf_core.feedback import build_feedback_dataset
 
@@ -69,27 +69,37 @@ def test_label_filter_spares_honest_traffic():
 
 
 def _features(rng, n_honest, n_troll, reactions=4, mu=0.5):
+    """Users' rated loves as (class, quality-z bin) counts: honest around +mu (with taste), trolls around -mu."""
     n = rng.integers(1, 2 * reactions, n_honest + n_troll)
     sign = np.r_[np.ones(n_honest), -np.ones(n_troll)]
     taste = rng.normal(0, 0.2, len(n))
+    counts = np.zeros((len(n), len(HIST_COLUMNS)), dtype=np.int64)
     z = [rng.normal(sign[i] * mu + taste[i], 1.0, n[i]) for i in range(len(n))]
-    return pd.DataFrame({"n_rated": n, "q_pos_sum": [x.sum() for x in z], "q_neg_sum": 0.0,
-                         "q_sq": [(x**2).sum() for x in z], "agreement_mean": [x.mean() for x in z]}), sign < 0
+    for i, zi in enumerate(z):
+        np.add.at(counts[i], reaction_cells(np.full(len(zi), "love"), zi), 1)
+    f = pd.DataFrame(counts, columns=HIST_COLUMNS).assign(n_rated=n, agreement_mean=[x.mean() for x in z])
+    return f, sign < 0
 
 
-def test_troll_posterior_finds_mirror_raters_and_nobody_without_them():
+def test_troll_posterior_finds_inverted_raters_and_nobody_without_them():
     rng = np.random.default_rng(0)
     f, troll = _features(rng, 3000, 150, reactions=8, mu=1.0)
     p = troll_posterior(f, CFG.adversarial)
     flag = (p["troll_posterior"] >= 0.9) & (f["n_rated"] >= 2)
     assert 0.02 < p["pi"].iloc[0] < 0.1
+    assert p["agreement_troll"].iloc[0] < 0 < p["agreement_honest"].iloc[0]
     assert flag[troll].mean() >= 0.5 and troll[flag].mean() >= 0.9
+    # accounts another detector explains are left out (posterior 0)
+    ex = pd.Series(troll, index=f.index)
+    assert (troll_posterior(f, CFG.adversarial, exclude=ex)["troll_posterior"][troll] == 0).all()
     f0, _ = _features(rng, 3000, 0, reactions=8, mu=1.0)
     p0 = troll_posterior(f0, CFG.adversarial)
     assert ((p0["troll_posterior"] >= 0.9) & (f0["n_rated"] >= 2)).mean() < 0.01
-    # no consensus to invert: nothing flagged
-    f0["q_pos_sum"] = -f0["q_pos_sum"].abs()
-    assert (troll_posterior(f0, CFG.adversarial)["troll_posterior"] == 0).all()
+    # no consensus to invert (the population rates against its own quality signal): nothing flagged
+    mirrored = f0.copy()
+    mirrored[HIST_COLUMNS] = f0[[HIST_COLUMNS[i] for i in range(len(HIST_COLUMNS) // 3 - 1, -1, -1)]
+                                + HIST_COLUMNS[len(HIST_COLUMNS) // 3:]].to_numpy()
+    assert (troll_posterior(mirrored, CFG.adversarial)["troll_posterior"] == 0).all()
 
 
 def test_quality_fit_can_leave_out_accounts_flagged_the_day_before(tmp_path):

@@ -20,6 +20,7 @@ from scipy.stats import poisson
 from sklearn.cluster import MiniBatchKMeans
 
 from rluf_core.adversarial.quality import QualityModel
+from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
 
@@ -32,7 +33,7 @@ COORDINATED_DATASET = "coordinated_reactions"
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
     "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "q_sq", "cells_n", "burst_n", "burst_exp",
-    "coord_n", "coord_day",
+    "coord_n", "coord_day", *HIST_COLUMNS,
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
@@ -53,8 +54,11 @@ def _seconds(ts: pd.Series) -> np.ndarray:
     return pd.to_datetime(ts, utc=True).astype("datetime64[ns, UTC]").astype("int64").to_numpy() / 1e9
 
 
-def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig) -> pd.Series:
-    """Quality z per turn_id, for the turns the day's reactions touch."""
+def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
+             user_trust: pd.Series | None = None) -> pd.DataFrame:
+    """Quality z (and text cluster) per turn_id, for the turns the day's reactions touch.
+
+    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1)."""
     acfg = cfg.adversarial
     key = "topic" if "topic" in turns.columns else None
     today = turns[turns["_day"] == day]
@@ -66,12 +70,13 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
                         & reactions["is_receiving_user"].astype(bool)]
         train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
     seed = cfg.seed + int(day.replace("-", ""))
-    model = QualityModel(acfg.quality, seed=seed).fit(train, label)
+    trust = train["user_id"].map(user_trust) if user_trust is not None and len(user_trust) else None
+    model = QualityModel(acfg.quality, seed=seed).fit(train, label, None if trust is None else trust.fillna(1.0))
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
     X = model.vec.transform(both["response"].fillna("").astype(str).str.slice(0, 4000))
-    logit = model.clf.decision_function(X) if model.clf is not None else np.zeros(len(both))
+    logit = model.logit(both)
     # standardise with the reference sample's distribution per content kind
     z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
     grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
@@ -209,13 +214,15 @@ def compute_user_daily_stats(
 
 
 def compute_daily_aggregates(
-    day: dt.date | str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig
+    day: dt.date | str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
+    user_trust: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per-user aggregates, co-reaction pairs and coordinated positive reactions of one day.
 
     ``turns``: clean_turns of the day, plus earlier turns that the day's reactions refer to (their
     text is needed for the quality signal); an optional ``label`` column (labeled_turns) fits the
     quality model. ``reactions``: the day's clean_reactions (add/remove events, deduplicated).
+    ``user_trust``: per user_id, the weight of their labels in the quality model's fit (default 1).
     """
     day = day if isinstance(day, str) else day.isoformat()
     _require(turns, TURN_COLUMNS, "turns")
@@ -231,7 +238,7 @@ def compute_daily_aggregates(
     is_neg = adds["reaction"].isin(cfg.adversarial.negative_reactions)
     own = adds["is_receiving_user"].fillna(False).astype(bool)
 
-    q = _quality(day, turns, rx, cfg) if len(adds) else pd.DataFrame(columns=["z", "cluster"])
+    q = _quality(day, turns, rx, cfg, user_trust) if len(adds) else pd.DataFrame(columns=["z", "cluster"])
     qz = adds["turn_id"].map(q["z"])
     approve = is_pos | adds["reaction"].isin(cfg.adversarial.agreement_positive_reactions)
     lat = adds["latency_s"].astype(float)
@@ -250,6 +257,12 @@ def compute_daily_aggregates(
         "q_sq": np.where((approve | is_neg) & qz.notna(), qz.fillna(0) ** 2, 0.0),
         "ts": pd.to_datetime(adds["ts"], utc=True).to_numpy(),
     })
+    # rated reactions as (class, quality-z bin) cells: the inverted-rater model's per-user histogram
+    klass = np.where(is_pos, "love", np.where(approve, "approve", np.where(is_neg, "negative", "")))
+    cell = reaction_cells(klass, qz.to_numpy(dtype=float))
+    onehot = np.zeros((len(cell), len(HIST_COLUMNS)), dtype=np.int64)
+    onehot[np.flatnonzero(cell >= 0), cell[cell >= 0]] = 1
+    e = pd.concat([e, pd.DataFrame(onehot, columns=HIST_COLUMNS, index=e.index)], axis=1)
     g = e.groupby("user_id")
     stats = g[[c for c in e.columns if c not in ("user_id", "ts")]].sum()
     stats["first_ts"] = g["ts"].min()

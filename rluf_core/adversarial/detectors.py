@@ -4,8 +4,8 @@
   more frequent (per served turn or per day), both measured as robust z-scores (median/MAD);
 - brigades: connected components of the co-reaction graph (accounts that repeatedly react to the same
   content kind in the same short window, more than their own activity explains);
-- trolls: inverted raters; the posterior of a mirror-image rater in an empirical-Bayes mixture over the
-  population's signed quality z (rluf_core.adversarial.trolls).
+- trolls: inverted raters; the posterior of the inverted class of a latent-class model over each user's
+  reactions and the population's quality z of what they rated (rluf_core.adversarial.trolls).
 """
 
 from __future__ import annotations
@@ -112,8 +112,11 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
 
 def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll."""
-    bots, trolls = detect_bots(f, cfg), detect_trolls(f, cfg)
-    out = pd.concat([bots, detect_brigades(f, pairs, cfg, bots["is_bot"] | trolls["is_troll"]), trolls], axis=1)
+    bots = detect_bots(f, cfg)
+    brigades = detect_brigades(f, pairs, cfg, bots["is_bot"])
+    # accounts another detector explains stay out of the inverted-rater model's fit
+    trolls = detect_trolls(f, cfg, exclude=bots["is_bot"] | brigades["is_brigade"])
+    out = pd.concat([bots, brigades, trolls], axis=1)
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd
     out["kind"] = np.where(out["is_bot"], "bot", np.where(out["is_brigade"], "brigade", np.where(out["is_troll"], "troll", "")))

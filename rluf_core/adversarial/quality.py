@@ -1,9 +1,11 @@
 """A content-quality signal built without ground truth.
 
 The population's positive reactions are the only evidence of quality rluf has. A text model
-(hashed word n-grams of the response, SGD logistic regression) learns P(positive | response) from one
-day's labelled turns, each user's total weight capped so that a few prolific accounts (bots,
-brigades, trolls) cannot steer it. Its logit, standardised within each content kind (topic), says
+(hashed word n-grams of the response, plus words crossed with the content kind so that "on topic"
+can be learnt; L2 logistic regression) learns P(positive | response) from the labelled turns of the
+last days, each user's total weight capped so that a few prolific accounts (bots, brigades, trolls)
+cannot steer it, and each row weighted by how far its user is trusted (the previous day's
+reputation: flagged accounts out, the others by 1 - their inverted-rater posterior). Its logit, standardised within each content kind (topic), says
 how much better or worse than usual the population finds a response (standardised in daily_stats): a reaction on a turn with
 z > 0 agrees with the crowd, one on z < 0 disagrees.
 """
@@ -15,7 +17,8 @@ import logging
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import SGDClassifier
+from scipy.sparse import hstack
+from sklearn.linear_model import LogisticRegression
 
 from rluf_core.config.adversarial import QualitySignalConfig
 
@@ -33,6 +36,18 @@ def _texts(df: pd.DataFrame) -> pd.Series:
     return df["response"].fillna("").astype(str).str.slice(0, 4000)
 
 
+def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
+    return HashingVectorizer(n_features=cfg.n_features, alternate_sign=False, norm="l2", token_pattern=r"\S+",
+                             lowercase=False)
+
+
+def _kind_crossed(df: pd.DataFrame) -> list[str]:
+    """Each word of the response prefixed with the row's content kind (topic): 'coding|loop'."""
+    kind = df["topic"].fillna("").astype(str).str.replace(r"\s+", "_", regex=True).to_numpy()
+    words = _texts(df).str.lower().str.findall(r"(?u)\b\w+\b")
+    return [" ".join(f"{k}|{w}" for w in ws) for k, ws in zip(kind, words)]
+
+
 class QualityModel:
     """P(positive | response text) fitted on the population, or a constant when there is no signal."""
 
@@ -40,12 +55,21 @@ class QualityModel:
         self.cfg = cfg
         self.seed = seed
         self.vec = _vectorizer(cfg)
-        self.clf: SGDClassifier | None = None
+        self.kind_vec = _kind_vectorizer(cfg)
+        self.clf: LogisticRegression | None = None
         self.n_fit = 0
 
-    def fit(self, turns: pd.DataFrame, label: pd.Series) -> "QualityModel":
-        """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped."""
+    def transform(self, turns: pd.DataFrame):
+        X = self.vec.transform(_texts(turns))
+        if self.cfg.kind_features and "topic" in turns.columns:
+            X = hstack([X, self.kind_vec.transform(_kind_crossed(turns))], format="csr")
+        return X
+
+    def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
+        """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped; ``trust``
+        (0..1 per row, default 1) multiplies each row's weight."""
         label = label.astype(int).to_numpy()
+        trust_w = np.ones(len(label)) if trust is None else np.clip(np.asarray(trust, dtype=float), 0.0, 1.0)
         rng = np.random.default_rng(self.seed)
         pos = np.flatnonzero(label == 1)
         neg = np.flatnonzero(label == 0)
@@ -56,6 +80,11 @@ class QualityModel:
         idx = np.sort(np.concatenate([pos, rng.choice(neg, size=n_neg, replace=False)]))
         sub = turns.iloc[idx]
         y = label[idx]
+        keep = trust_w[idx] > 0
+        sub, y, idx = sub[keep], y[keep], idx[keep]
+        if (y == 1).sum() < 5 or (y == 0).sum() < 5:
+            log.warning("quality signal: too few trusted rows to fit; constant")
+            return self
         # Each user's total weight is at most user_weight_cap (per class, so the prior stays put).
         w = np.ones(len(sub))
         users = sub["user_id"].astype(str).to_numpy()
@@ -64,8 +93,10 @@ class QualityModel:
             counts = pd.Series(users[m]).map(pd.Series(users[m]).value_counts()).to_numpy()
             w[m] = np.minimum(1.0, self.cfg.user_weight_cap / counts)
         w[y == 0] *= len(neg) / n_neg  # undo the negative subsampling
-        X = self.vec.transform(_texts(sub))
-        self.clf = SGDClassifier(loss="log_loss", alpha=self.cfg.alpha, max_iter=20, tol=None, random_state=self.seed)
+        w *= trust_w[idx]
+        X = self.transform(sub)
+        # L2 strength alpha per (weighted) row, as SGD's alpha: C = 1 / (alpha * total weight)
+        self.clf = LogisticRegression(C=1.0 / (self.cfg.alpha * w.sum()), max_iter=300, random_state=self.seed)
         self.clf.fit(X, y, sample_weight=w)
         self.n_fit = len(sub)
         return self
@@ -73,4 +104,4 @@ class QualityModel:
     def logit(self, turns: pd.DataFrame) -> np.ndarray:
         if self.clf is None or len(turns) == 0:
             return np.zeros(len(turns))
-        return self.clf.decision_function(self.vec.transform(_texts(turns)))
+        return self.clf.decision_function(self.transform(turns))

@@ -59,17 +59,21 @@ def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFram
     return turns, reactions
 
 
-def _flagged_before(lake: Lake, cfg: RlufConfig, day: str) -> set:
-    """Accounts flagged as of the day before (stored reputation, else computed from the stored daily stats)."""
+def trust_before(lake: Lake, cfg: RlufConfig, day: str) -> pd.Series:
+    """Per user_id, how far their labels are trusted as of the day before: 0 when flagged, else
+    1 - their inverted-rater posterior (stored reputation, else computed from the stored daily stats;
+    empty when there is no earlier day)."""
     prev = window_days(day, 2)[0]
+    cols = ["user_id", "flagged", "troll_posterior"]
     if lake.has_dataset(REPUTATION_DATASET, prev):
-        rep = lake.read_dataset(REPUTATION_DATASET, [prev], columns=["user_id", "flagged"])
+        rep = lake.read_dataset(REPUTATION_DATASET, [prev], columns=cols)
     else:
         days = [d for d in window_days(prev, cfg.adversarial.trailing_days) if lake.has_dataset(STATS_DATASET, d)]
         if not days:
-            return set()
+            return pd.Series(dtype=float)
         rep = compute_reputation(lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days), cfg, prev)
-    return set(rep.loc[rep["flagged"].astype(bool), "user_id"])
+    trust = np.where(rep["flagged"].astype(bool), 0.0, 1.0 - rep["troll_posterior"].fillna(0.0).clip(0, 1))
+    return pd.Series(trust, index=rep["user_id"].to_numpy())
 
 
 def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: bool = False) -> dict:
@@ -79,17 +83,16 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
     turns, reactions = _read_day_inputs(lake, cfg, day)
-    excluded = _flagged_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else set()
-    if excluded and "label" in turns.columns:  # the quality signal is the consensus of accounts in good standing
-        turns["label"] = turns["label"].where(~turns["user_id"].isin(excluded))
-    stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg)
+    # the quality signal is the consensus of accounts in good standing
+    trust = trust_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else pd.Series(dtype=float)
+    stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg, trust)
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)
     lake.write_dataset(COORDINATED_DATASET, coordinated, day)
     secs = time.perf_counter() - t0
     log.info("user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
              day, len(stats), len(reactions), len(pairs), secs)
-    return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions), "quality_excluded": len(excluded),
+    return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions), "quality_excluded": int((trust == 0).sum()),
             "pairs": len(pairs), "seconds": round(secs, 3)}
 
 

@@ -1,79 +1,91 @@
-"""Inverted raters (trolls) by empirical Bayes: borrow strength from the whole reacting population.
+"""Inverted raters (trolls): a latent-class model over each user's reactions, fitted on the population.
 
-Each rated reaction carries the population's quality z of the turn, signed (+z for an approving
-reaction, -z for a negative one). A user's signed reactions average to m_u over n_u reactions. Honest
-users agree with the population on average, with real differences of taste between people:
-m_u ~ N(mu, tau^2 + sigma^2 / n_u). An inverted rater disagrees: m_u ~ N(mu_t, tau^2 + sigma^2 / n_u) with mu_t <= 0
-(started at the mirror image -mu). mu, sigma^2 (reaction noise) and tau^2 (between-user spread) are
-estimated from the population by moments, the share of inverted raters pi and mu_t by EM; a user is flagged when the posterior
-probability of the mirror component reaches ``troll.posterior_threshold`` (a target precision,
-not a tuned cut) with at least ``troll.min_reactions`` rated reactions. When the population shows no
-agreement with its own quality signal (mu <= 0) nothing is flagged: there is no consensus to invert.
+Every rated reaction is a cell: its class (love, other approving reaction, negative reaction) and the
+bin of the population's quality z of the turn it rates. Daily stats store per-user cell counts (they
+add up over days). Honest users' reactions follow one distribution over cells f_h; inverted raters'
+another, f_t. Both, and the share pi of inverted raters, are fitted by EM on the reacting population,
+with f_t started at the mirror image of the population's (z -> -z within each class): nothing about
+the inverted raters is assumed but that they disagree with the crowd. A user's posterior of being an
+inverted rater is  pi prod f_t / (pi prod f_t + (1 - pi) prod f_h)  over their reactions; a user is
+flagged when it reaches ``troll.posterior_threshold`` with at least ``troll.min_reactions`` rated
+reactions. If the fitted inverted component does not rate lower content than the honest one, or the
+population shows no agreement with its own quality signal, nothing is flagged.
+
+Accounts already explained by another detector (bots, brigades) are left out of the fit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from rluf_core.config.adversarial import AdversarialConfig
 
-
-def _moments(n: np.ndarray, s: np.ndarray, ss: np.ndarray) -> tuple[float, float, float]:
-    """mu, sigma^2, tau^2 of the signed quality z (pooled over reactions, robust to a minority of users)."""
-    ok = n > 0
-    mu = float(s[ok].sum() / n[ok].sum())
-    total = float(ss[ok].sum() / n[ok].sum() - mu**2) if np.any(ss[ok] > 0) else 1.0
-    total = max(total, 1e-6)
-    m2 = n >= 2
-    if m2.sum() >= 10:
-        m = s[m2] / n[m2]
-        dev = (m - np.median(m)) ** 2
-        tau2 = float((np.median(dev) / 0.4549 - np.median(total / n[m2])) / max(np.mean(1 - 1 / n[m2]), 1e-6))
-    else:
-        tau2 = 0.0
-    tau2 = float(np.clip(tau2, 0.0, 0.9 * total))
-    return mu, total - tau2, tau2
+Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
+N_BINS = len(Z_EDGES) + 1
+CLASSES = ("love", "approve", "negative")
+HIST_COLUMNS = [f"qh_{c}_{b}" for c in CLASSES for b in range(N_BINS)]
+_MIRROR = np.array([ci * N_BINS + (N_BINS - 1 - b) for ci in range(len(CLASSES)) for b in range(N_BINS)])
+_CENTRES = np.tile(np.r_[Z_EDGES[0] - 0.25, (Z_EDGES[:-1] + Z_EDGES[1:]) / 2, Z_EDGES[-1] + 0.25], len(CLASSES))
+_SIGN = np.repeat([1.0, 1.0, -1.0], N_BINS)  # a negative reaction on good content disagrees like a love on bad
 
 
-def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, iters: int = 50) -> pd.DataFrame:
-    """Posterior probability of being an inverted rater, with the fitted population parameters."""
-    n = f["n_rated"].fillna(0).to_numpy(dtype=float)
-    s = (f["q_pos_sum"] - f["q_neg_sum"]).fillna(0).to_numpy(dtype=float)
-    ss = f["q_sq"].fillna(0).to_numpy(dtype=float) if "q_sq" in f else np.zeros(len(f))
-    post = np.zeros(len(f))
-    llr = np.zeros(len(f))
-    params = {"mu": 0.0, "sigma2": 0.0, "tau2": 0.0, "pi": 0.0, "mu_troll": 0.0}
-    if (n > 0).sum() < 10:
+def reaction_cells(klass: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Cell index (class x z bin) of each rated reaction; -1 where unrated (class not in CLASSES or z NaN)."""
+    ci = pd.Series(klass).map({c: i for i, c in enumerate(CLASSES)}).to_numpy(dtype=float)
+    ok = ~np.isnan(ci) & ~np.isnan(z)
+    cell = np.full(len(z), -1, dtype=np.int64)
+    cell[ok] = ci[ok].astype(np.int64) * N_BINS + np.searchsorted(Z_EDGES, z[ok], side="right")
+    return cell
+
+
+def _agreement(f: np.ndarray) -> float:
+    """Mean signed z of a cell distribution (positive: approves what the population rates high)."""
+    return float((f * _CENTRES * _SIGN).sum())
+
+
+def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
+                    iters: int = 100) -> pd.DataFrame:
+    """Posterior of being an inverted rater per user, with the fitted parameters (pi, agreements)."""
+    c = cfg.troll
+    counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
+    n = counts.sum(axis=1)
+    fit = (n > 0) & (~exclude.to_numpy(dtype=bool) if exclude is not None else True)
+    post, llr = np.zeros(len(f)), np.zeros(len(f))
+    params = {"pi": 0.0, "agreement_honest": 0.0, "agreement_troll": 0.0}
+    if fit.sum() < 10:
         return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
-    mu, sigma2, tau2 = _moments(n, s, ss)
-    params.update(mu=mu, sigma2=sigma2, tau2=tau2)
-    rated = n > 0
-    if mu <= 0:
+    pop = counts[fit].sum(axis=0) + 0.5
+    pop /= pop.sum()
+    params["agreement_honest"] = _agreement(pop)
+    if params["agreement_honest"] <= 0:  # no consensus to invert
         return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
-    m = np.where(rated, s / np.maximum(n, 1), 0.0)
-    sd = np.sqrt(tau2 + sigma2 / np.maximum(n, 1))
-    w = 1 / sd[rated] ** 2
-    pi, mu_t = cfg.troll.prior_share, -mu
-    for _ in range(iters):  # EM for the share of inverted raters and their mean (kept <= 0: they disagree)
-        llr = np.where(rated, norm.logpdf(m, mu_t, sd) - norm.logpdf(m, mu, sd), 0.0)
-        r = 1 / (1 + np.exp(-np.clip(np.log(pi / (1 - pi)) + llr[rated], -50, 50)))
-        new = float(np.clip(r.mean(), 1e-4, cfg.troll.max_share))
-        new_mu_t = float(min(np.sum(r * w * m[rated]) / max(np.sum(r * w), 1e-9), 0.0))
-        done = abs(new - pi) < 1e-6 and abs(new_mu_t - mu_t) < 1e-6
-        pi, mu_t = new, new_mu_t
+    f_h, f_t, pi = pop.copy(), pop[_MIRROR] / pop[_MIRROR].sum(), c.prior_share
+    prior = c.smoothing * pop  # Dirichlet pseudo-counts: each component shrinks toward the population
+    x = counts[fit]
+    for _ in range(iters):
+        l = x @ (np.log(f_t) - np.log(f_h))
+        r = 1.0 / (1.0 + np.exp(-np.clip(np.log(pi / (1 - pi)) + l, -50, 50)))
+        new_pi = float(np.clip(r.mean(), 1e-4, c.max_share))
+        f_t = (r @ x + prior) / (r @ x + prior).sum()
+        f_h = ((1 - r) @ x + prior) / ((1 - r) @ x + prior).sum()
+        done = abs(new_pi - pi) < 1e-7
+        pi = new_pi
         if done:
             break
-    llr = np.where(rated, norm.logpdf(m, mu_t, sd) - norm.logpdf(m, mu, sd), 0.0)
-    params.update(pi=pi, mu_troll=mu_t)
-    post[rated] = 1 / (1 + np.exp(-np.clip(np.log(pi / (1 - pi)) + llr[rated], -50, 50)))
-    return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
+    params.update(pi=pi, agreement_honest=_agreement(f_h), agreement_troll=_agreement(f_t))
+    if params["agreement_troll"] >= params["agreement_honest"]:  # the second component is not inverted
+        return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
+    llr = counts @ (np.log(f_t) - np.log(f_h))
+    post = np.where(n > 0, 1.0 / (1.0 + np.exp(-np.clip(np.log(pi / (1 - pi)) + llr, -50, 50))), 0.0)
+    if exclude is not None:
+        post = np.where(exclude.to_numpy(dtype=bool), 0.0, post)
+    return pd.DataFrame({"troll_posterior": post, "troll_llr": np.where(n > 0, llr, 0.0)}, index=f.index).assign(**params)
 
 
-def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:
     c = cfg.troll
-    p = troll_posterior(f, cfg)
+    p = troll_posterior(f, cfg, exclude)
     enough = f["n_rated"].fillna(0) >= c.min_reactions
     flag = enough & (p["troll_posterior"] >= c.posterior_threshold)
     score = p["troll_llr"].where(enough, 0.0).clip(lower=0.0)
@@ -82,7 +94,7 @@ def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     if len(x):
         reason[flag] = ("troll: " + x["n_rated"].astype(int).astype(str) + " reactions against the population's quality "
                         "signal (mean signed quality z " + x["agreement_mean"].round(2).astype(str) + " vs population "
-                        + f"{p['mu'].iloc[0]:.2f}" + "; posterior of an inverted rater "
+                        + f"{p['agreement_honest'].iloc[0]:.2f}" + "; posterior of an inverted rater "
                         + p.loc[flag, "troll_posterior"].round(3).astype(str) + ")")
     return pd.DataFrame({"troll_score": score, "is_troll": flag, "troll_reason": reason,
                          "troll_posterior": p["troll_posterior"]}, index=f.index)

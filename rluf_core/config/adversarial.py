@@ -16,14 +16,17 @@ from rluf_core.config.base import Section
 class QualitySignalConfig(Section):
     """The content-quality signal built without ground truth: a text model of the population's reactions."""
 
-    max_rows: int = Field(20_000, ge=100, description="turns sampled per day to fit the text model")
-    fit_days: int = Field(3, ge=1, description="labelled days (the day and those before) the text model learns from")
+    max_rows: int = Field(200_000, ge=100, description="most turns the text model is fitted on (negatives sampled)")
+    fit_days: int = Field(7, ge=1, description="labelled days (the day and those before) the text model learns from")
+    kind_features: bool = Field(True, description="also words crossed with the content kind (topic), so that "
+                                "on-topic substance can be told from off-topic")
     reference_rows: int = Field(5_000, ge=100, description="turns sampled per day to standardise the signal")
     user_weight_cap: float = Field(5.0, gt=0, description="most total weight one user has in the fit")
     n_features: int = Field(2**18, ge=1024, description="hashing dimension of the text features")
-    alpha: float = Field(1e-4, gt=0, description="L2 strength of the SGD logistic model")
-    exclude_flagged: bool = Field(False, description="leave accounts flagged as of the day before out of the fit "
-                                  "(costs a reputation pass per day; no gain measured on the default scenario)")
+    alpha: float = Field(3e-5, gt=0, description="L2 strength of the logistic model, per unit of row weight")
+    exclude_flagged: bool = Field(True, description="weight the fit by the reputation as of the day before: flagged "
+                                  "accounts out, others by 1 - their inverted-rater posterior (contaminated labels "
+                                  "blunt the signal: per-love troll AUROC 0.95 with, 0.93 without, default scenario)")
 
 
 class BotDetectorConfig(Section):
@@ -85,6 +88,8 @@ class TrollDetectorConfig(Section):
                                        "(empirical-Bayes mixture; in effect the target precision)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
+    smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
+                             "toward the population's (keeps EM stable when few users are inverted raters)")
     max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of inverted raters EM may estimate")
     weight_by_posterior: bool = Field(True, description="feedback_dataset weights an unflagged user's labels by "
                                                         "1 - their posterior of being an inverted rater")
