@@ -20,6 +20,7 @@ from scipy.stats import poisson
 from sklearn.cluster import MiniBatchKMeans
 
 from rluf_core.adversarial.quality import QualityModel
+from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
 from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
@@ -33,7 +34,7 @@ COORDINATED_DATASET = "coordinated_reactions"
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
     "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "q_sq", "cells_n", "burst_n", "burst_exp",
-    "coord_n", "coord_day", *HIST_COLUMNS,
+    "coord_n", "coord_day", *HIST_COLUMNS, *BURST_COLUMNS,
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
@@ -281,6 +282,13 @@ def compute_daily_aggregates(
     strong = coordinated[coordinated["excess_share"] >= cfg.adversarial.brigade.label_min_excess]
     stats["coord_n"] = strong.groupby("user_id").size()
     stats["coord_day"] = (stats["coord_n"].fillna(0) > 0).astype("int64")  # summed over the window: days with any
+    # positive reactions as (inside a burst or not, latency bin) cells: the coordination model's per-user histogram
+    key = pd.MultiIndex.from_arrays([pos["turn_id"].astype(str), pos["user_id"].astype(str)])
+    in_burst = key.isin(pd.MultiIndex.from_arrays([strong["turn_id"].astype(str), strong["user_id"].astype(str)]))
+    cells = burst_latency_cells(in_burst, pos["latency_s"].to_numpy(dtype=float))
+    onehot = np.zeros((len(cells), len(BURST_COLUMNS)), dtype=np.int64)
+    onehot[np.arange(len(cells)), cells] = 1
+    stats = stats.join(pd.DataFrame(onehot, columns=BURST_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
     for c in SUM_COLUMNS:

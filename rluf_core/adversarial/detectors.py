@@ -2,8 +2,10 @@
 
 - bots: fast indiscriminate reactors; their reactions are far faster than the population's AND far
   more frequent (per served turn or per day), both measured as robust z-scores (median/MAD);
-- brigades: connected components of the co-reaction graph (accounts that repeatedly react to the same
-  content kind in the same short window, more than their own activity explains);
+- brigades: accounts whose positive reactions fall inside bursts on their content kind (many accounts, same
+  content kind, same short window) far more than ordinary accounts' do: a latent-class posterior
+  (rluf_core.adversarial.coordination); linked accounts form groups (connected components of the
+  co-reaction graph);
 - trolls: inverted raters; the posterior of the inverted class of a latent-class model over each user's
   reactions and the population's quality z of what they rated (rluf_core.adversarial.trolls).
 """
@@ -13,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.stats import binom, poisson
+from scipy.stats import poisson
 from scipy.sparse.csgraph import connected_components
 
+from rluf_core.adversarial.coordination import coordination_posterior
 from rluf_core.adversarial.trolls import detect_trolls
 from rluf_core.config.adversarial import AdversarialConfig
 
@@ -68,46 +71,32 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     return out
 
 
-def repeated_coordination(f: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series) -> pd.DataFrame:
-    """Accounts whose positive reactions repeatedly (on several days) fall inside bursts on their content kind.
-
-    Null: each positive reaction lands in a burst with the rate of accounts no detector flags (a binomial
-    test); an account needs ``repeat_min_days`` such days and p < ``user_p_value``.
-    """
-    c = cfg.brigade
-    n = f["n_pos"].fillna(0).astype(float)
-    k = f.get("coord_n", pd.Series(0, index=f.index)).fillna(0).astype(float)
-    days = f.get("coord_day", pd.Series(0, index=f.index)).fillna(0)
-    ref = ~others & (n > 0)
-    q = float(k[ref].sum() / max(n[ref].sum(), 1.0))
-    p = pd.Series(binom.sf(k - 1, n, min(max(q, 1e-6), 0.5)), index=f.index).where(k > 0, 1.0)
-    flag = (days >= c.repeat_min_days) & (p < c.user_p_value)
-    return pd.DataFrame({"coord_p": p, "coord_flag": flag, "coord_rate": q}, index=f.index)
-
-
 def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series | None = None) -> pd.DataFrame:
     g = coreaction_groups(f, pairs, cfg)
     in_group = g["group_size"] >= cfg.brigade.min_group_size
-    rc = repeated_coordination(f, cfg, in_group | (others if others is not None else False))
-    flag = in_group | rc["coord_flag"]
-    g["brigade_score"] = np.maximum(g["brigade_score"], -np.log10(rc["coord_p"].clip(lower=1e-300)).where(rc["coord_flag"], 0.0))
+    cp = coordination_posterior(f, cfg, others)
+    lone_flag = cp["coord_posterior"] >= cfg.brigade.posterior_threshold
+    if others is not None:
+        lone_flag &= ~others
+    flag = in_group | lone_flag
+    g["brigade_score"] = np.maximum(g["brigade_score"], cp["coord_llr"].clip(lower=0.0).where(lone_flag, 0.0))
     reason = pd.Series("", index=f.index, dtype=object)
-    lone = rc["coord_flag"] & ~in_group
+    lone = lone_flag & ~in_group
     if lone.any():
         reason[lone] = ("brigade: " + f.loc[lone, "coord_n"].astype(int).astype(str) + " of " + f.loc[lone, "n_pos"].astype(int).astype(str)
-                        + " positive reactions on " + f.loc[lone, "coord_day"].astype(int).astype(str) + " days inside bursts on "
-                        "their content kind (population rate " + f"{rc['coord_rate'].iloc[0]:.3f}" + ", p "
-                        + rc.loc[lone, "coord_p"].map(lambda v: f"{v:.1e}") + ")")
-    flag_g = in_group
-    x, y = f[flag_g], g[flag_g]
+                        + " positive reactions inside bursts on their content kind (ordinary accounts: "
+                        + f"{cp['burst_share_ordinary'].iloc[0]:.3f}, coordinated: {cp['burst_share_coordinated'].iloc[0]:.2f}"
+                        + "); posterior of a coordinated account " + cp.loc[lone, "coord_posterior"].round(3).astype(str))
+    x, y = f[in_group], g[in_group]
     if len(x):
-        reason[flag_g] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
-                        + " reaction windows in bursts (expected " + x["burst_exp"].round(1).astype(str) + ", p "
-                        + y["burst_p"].map(lambda v: f"{v:.1e}") + "), " + y["shared_windows"].astype(str)
-                        + " shared with " + (y["group_size"] - 1).astype(str) + " accounts of group "
-                        + y["group_id"].astype(str))
+        reason[in_group] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
+                            + " reaction windows in bursts (expected " + x["burst_exp"].round(1).astype(str) + ", p "
+                            + y["burst_p"].map(lambda v: f"{v:.1e}") + "), " + y["shared_windows"].astype(str)
+                            + " shared with " + (y["group_size"] - 1).astype(str) + " accounts of group "
+                            + y["group_id"].astype(str))
     g["brigade_score"] = g["brigade_score"].where(flag, 0.0)
-    return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason)
+    return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason,
+                                              coord_posterior=cp["coord_posterior"])
 
 
 def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:

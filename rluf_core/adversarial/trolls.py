@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rluf_core.adversarial.latent_class import fit_two_class
 from rluf_core.config.adversarial import AdversarialConfig
 
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
@@ -44,43 +45,24 @@ def _agreement(f: np.ndarray) -> float:
     return float((f * _CENTRES * _SIGN).sum())
 
 
-def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
-                    iters: int = 100) -> pd.DataFrame:
+def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:
     """Posterior of being an inverted rater per user, with the fitted parameters (pi, agreements)."""
     c = cfg.troll
     counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
-    n = counts.sum(axis=1)
-    fit = (n > 0) & (~exclude.to_numpy(dtype=bool) if exclude is not None else True)
-    post, llr = np.zeros(len(f)), np.zeros(len(f))
+    ex = None if exclude is None else exclude.to_numpy(dtype=bool)
+    zeros = np.zeros(len(f))
     params = {"pi": 0.0, "agreement_honest": 0.0, "agreement_troll": 0.0}
-    if fit.sum() < 10:
-        return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
-    pop = counts[fit].sum(axis=0) + 0.5
-    pop /= pop.sum()
-    params["agreement_honest"] = _agreement(pop)
-    if params["agreement_honest"] <= 0:  # no consensus to invert
-        return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
-    f_h, f_t, pi = pop.copy(), pop[_MIRROR] / pop[_MIRROR].sum(), c.prior_share
-    prior = c.smoothing * pop  # Dirichlet pseudo-counts: each component shrinks toward the population
-    x = counts[fit]
-    for _ in range(iters):
-        l = x @ (np.log(f_t) - np.log(f_h))
-        r = 1.0 / (1.0 + np.exp(-np.clip(np.log(pi / (1 - pi)) + l, -50, 50)))
-        new_pi = float(np.clip(r.mean(), 1e-4, c.max_share))
-        f_t = (r @ x + prior) / (r @ x + prior).sum()
-        f_h = ((1 - r) @ x + prior) / ((1 - r) @ x + prior).sum()
-        done = abs(new_pi - pi) < 1e-7
-        pi = new_pi
-        if done:
-            break
-    params.update(pi=pi, agreement_honest=_agreement(f_h), agreement_troll=_agreement(f_t))
-    if params["agreement_troll"] >= params["agreement_honest"]:  # the second component is not inverted
-        return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(**params)
-    llr = counts @ (np.log(f_t) - np.log(f_h))
-    post = np.where(n > 0, 1.0 / (1.0 + np.exp(-np.clip(np.log(pi / (1 - pi)) + llr, -50, 50))), 0.0)
-    if exclude is not None:
-        post = np.where(exclude.to_numpy(dtype=bool), 0.0, post)
-    return pd.DataFrame({"troll_posterior": post, "troll_llr": np.where(n > 0, llr, 0.0)}, index=f.index).assign(**params)
+    rated = counts[(counts.sum(axis=1) > 0) & (True if ex is None else ~ex)]
+    pop = rated.sum(axis=0) + 0.5
+    params["agreement_honest"] = _agreement(pop / pop.sum())
+    if len(rated) < 10 or params["agreement_honest"] <= 0:  # too few raters, or no consensus to invert
+        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros}, index=f.index).assign(**params)
+    fit = fit_two_class(counts, pop[_MIRROR], exclude=ex, prior_share=c.prior_share, max_share=c.max_share,
+                        smoothing=c.smoothing)
+    params.update(pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
+    if not fit.fitted or params["agreement_troll"] >= params["agreement_honest"]:  # the second class is not inverted
+        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros}, index=f.index).assign(**params)
+    return pd.DataFrame({"troll_posterior": fit.posterior, "troll_llr": fit.llr}, index=f.index).assign(**params)
 
 
 def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:

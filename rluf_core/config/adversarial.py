@@ -74,8 +74,13 @@ class BrigadeDetectorConfig(Section):
     min_burst_reactions: int = Field(2, ge=1, description="burst reactions before an account can be judged")
     min_shared_windows: int = Field(1, ge=1, description="burst windows two coordinated accounts must share")
     min_group_size: int = Field(3, ge=2, description="linked accounts needed to call it a group")
-    repeat_min_days: int = Field(2, ge=1, description="days with positive reactions inside content-kind bursts before "
-                                                    "an account is judged on repeated coordination alone")
+    posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of a coordinated account "
+                                       "(latent-class model over burst membership and latency of positive reactions)")
+    prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of coordinated accounts for EM")
+    max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of coordinated accounts EM may estimate")
+    smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class toward the population")
+    burst_tilt: float = Field(20.0, gt=1, description="EM starts the coordinated class as the population with burst "
+                                                      "cells this many times likelier (only a start: EM learns it)")
     burst_min_accounts: int = Field(2, ge=2, description="accounts in a window before it can be a burst (the Poisson "
                                                          "test decides; 2 lets sparse content kinds show raids)")
     max_cell_users: int = Field(5000, ge=2, description="burst windows with more accounts are sampled (logged)")

@@ -1,0 +1,49 @@
+"""Coordinated accounts by their positive reactions: inside bursts on the content kind, and how fast.
+
+Every positive reaction is a cell: whether it fell inside a burst on its content kind (many accounts
+reacting to the same kind of content in the same short window, far above that kind's usual rate; see
+daily_stats) and the bin of its latency after the response was served. Daily stats store per-user cell
+counts. A two-class latent model (rluf_core.adversarial.latent_class) fits how ordinary and coordinated
+accounts spread over the cells; the coordinated class starts as the population tilted toward the burst
+cells and learns the rest (its latency included) from the data. An account is flagged when its
+posterior reaches ``brigade.posterior_threshold`` and it has at least one reaction inside a burst.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rluf_core.adversarial.latent_class import fit_two_class
+from rluf_core.config.adversarial import AdversarialConfig
+
+LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency
+N_LAT = len(LATENCY_EDGES_S) + 2
+BURST_COLUMNS = [f"cb_{b}_{i}" for b in (0, 1) for i in range(N_LAT)]
+_IN_BURST = np.repeat([False, True], N_LAT)
+
+
+def burst_latency_cells(in_burst: np.ndarray, latency_s: np.ndarray) -> np.ndarray:
+    """Cell index (inside a burst or not x latency bin) of each positive reaction."""
+    lat = np.asarray(latency_s, dtype=float)
+    b = np.where(np.isnan(lat) | (lat < 0), N_LAT - 1, np.searchsorted(LATENCY_EDGES_S, np.nan_to_num(lat), side="right"))
+    return np.asarray(in_burst, dtype=np.int64) * N_LAT + b
+
+
+def coordination_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:
+    """Posterior of belonging to a coordinated group, per user, with the fitted burst shares."""
+    c = cfg.brigade
+    counts = f.reindex(columns=BURST_COLUMNS).fillna(0).to_numpy(dtype=float)
+    zeros = np.zeros(len(f))
+    pop = counts.sum(axis=0) + 0.5
+    init = pop * np.where(_IN_BURST, c.burst_tilt, 1.0)
+    fit = fit_two_class(counts, init, exclude=None if exclude is None else exclude.to_numpy(dtype=bool),
+                        prior_share=c.prior_share, max_share=c.max_share, smoothing=c.smoothing)
+    share_o = float(fit.f_ordinary[_IN_BURST].sum()) if fit.fitted else 0.0
+    share_a = float(fit.f_adversarial[_IN_BURST].sum()) if fit.fitted else 0.0
+    params = {"coord_pi": fit.pi, "burst_share_ordinary": share_o, "burst_share_coordinated": share_a}
+    if not fit.fitted or share_a <= share_o:  # the second class is not the one that reacts in bursts
+        return pd.DataFrame({"coord_posterior": zeros, "coord_llr": zeros}, index=f.index).assign(**params)
+    in_burst = counts[:, _IN_BURST].sum(axis=1) > 0
+    return pd.DataFrame({"coord_posterior": np.where(in_burst, fit.posterior, 0.0), "coord_llr": fit.llr},
+                        index=f.index).assign(**params)
