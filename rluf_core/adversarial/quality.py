@@ -24,6 +24,19 @@ from rluf_core.config.adversarial import QualitySignalConfig
 
 log = logging.getLogger(__name__)
 
+QUALITY_SAMPLE_DATASET = "quality_fit_sample"
+
+
+def quality_fit_sample(labeled: pd.DataFrame, max_rows: int, seed: int) -> pd.DataFrame:
+    """One day's labelled turns for later days' quality fits: every positive and a seeded sample of the
+    negatives up to max_rows in all, with ``fit_weight`` undoing the negatives' sampling."""
+    lab = labeled[labeled["label"].notna()]
+    pos, neg = lab[lab["label"].astype(int) == 1], lab[lab["label"].astype(int) == 0]
+    k = min(len(neg), max(max_rows - len(pos), 0))
+    negs = neg.sample(n=k, random_state=seed % 2**31) if k < len(neg) else neg
+    w = len(neg) / max(k, 1)
+    return pd.concat([pos.assign(fit_weight=1.0), negs.assign(fit_weight=w)], ignore_index=True)
+
 
 def _vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
     return HashingVectorizer(
@@ -67,9 +80,11 @@ class QualityModel:
 
     def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
         """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped; ``trust``
-        (0..1 per row, default 1) multiplies each row's weight."""
+        (0..1 per row, default 1) and an optional ``fit_weight`` column multiply each row's weight."""
         label = label.astype(int).to_numpy()
         trust_w = np.ones(len(label)) if trust is None else np.clip(np.asarray(trust, dtype=float), 0.0, 1.0)
+        if "fit_weight" in turns.columns:  # rows standing for several (sampled days' negatives)
+            trust_w = trust_w * turns["fit_weight"].fillna(1.0).to_numpy(dtype=float)
         rng = np.random.default_rng(self.seed)
         pos = np.flatnonzero(label == 1)
         neg = np.flatnonzero(label == 0)

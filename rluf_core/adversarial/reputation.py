@@ -18,6 +18,7 @@ from rluf_core.adversarial.daily_stats import (
     COORDINATED_DATASET, PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_daily_aggregates,
 )
 from rluf_core.adversarial.detectors import detect
+from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET, quality_fit_sample
 from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake, day_str
@@ -33,6 +34,18 @@ def window_days(as_of: dt.date | str, n: int) -> list[str]:
     return [(end - dt.timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
+def _fit_sample(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
+    """A day's stored sample of labelled turns for the quality fit (made and stored on first use), so that
+    later days read a bounded sample of each earlier day instead of its whole labeled_turns."""
+    if lake.has_dataset(QUALITY_SAMPLE_DATASET, day):
+        return lake.read_dataset(QUALITY_SAMPLE_DATASET, [day])
+    labeled = lake.read_dataset("labeled_turns", [day], columns=TURN_COLUMNS + ["label"])
+    q = cfg.adversarial.quality
+    sample = quality_fit_sample(labeled, q.max_rows // q.fit_days, seed=cfg.seed + int(day.replace("-", "")))
+    lake.write_dataset(QUALITY_SAMPLE_DATASET, sample, day)
+    return sample
+
+
 def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     rx_cols = REACTION_COLUMNS + ["topic"]
     reactions = lake.read_dataset("clean_reactions", [day])
@@ -46,9 +59,8 @@ def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFram
     turns = turns[keep]
     if has_labels and cfg.adversarial.quality.fit_days > 1:  # more labelled text for the quality signal
         before = window_days(day, cfg.adversarial.quality.fit_days)[:-1]
-        prev = lake.read_dataset("labeled_turns", [d for d in before if lake.has_dataset("labeled_turns", d)],
-                                 columns=TURN_COLUMNS + ["label"])
-        turns = pd.concat([turns, prev], ignore_index=True) if len(prev) else turns
+        prev = [_fit_sample(lake, cfg, d) for d in before if lake.has_dataset("labeled_turns", d)]
+        turns = pd.concat([turns.assign(fit_weight=1.0), *prev], ignore_index=True) if prev else turns
     # earlier turns the day's reactions refer to (late reactions): only their text and topic
     missing = set(reactions["turn_id"]) - set(turns["turn_id"])
     if missing and "turn_day" in reactions.columns:

@@ -79,6 +79,8 @@ class BrigadeDetectorConfig(Section):
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of coordinated accounts for EM")
     max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of coordinated accounts EM may estimate")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class toward the population")
+    weight_by_posterior: bool = Field(True, description="feedback_dataset weights an unflagged user's labels by "
+                                                        "1 - their posterior of being a coordinated account")
     burst_tilt: float = Field(20.0, gt=1, description="EM starts the coordinated class as the population with burst "
                                                       "cells this many times likelier (only a start: EM learns it)")
     burst_min_accounts: int = Field(2, ge=2, description="accounts in a window before it can be a burst (the Poisson "

@@ -65,6 +65,21 @@ def _filter_coordinated(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.D
     return df[~hit]
 
 
+def _weight_by_posteriors(df: pd.DataFrame, rep: pd.DataFrame, acfg, report: dict) -> pd.DataFrame:
+    """Weight each unflagged user's labels by 1 - their posterior of each adversarial class (where enabled)."""
+    for name, col, on in (("troll", "troll_posterior", acfg.troll.weight_by_posterior),
+                          ("coordinated", "coord_posterior", acfg.brigade.weight_by_posterior)):
+        if not on or col not in rep.columns:
+            continue
+        post = df["user_id"].map(rep[col]).fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
+        df["weight"] = df["weight"] * (1.0 - post)
+        report[f"downweighted_{name}_posterior"] = {
+            "rows": int((post > 0.01).sum()), "users": int(df.loc[post > 0.01, "user_id"].nunique()),
+            "weight_removed": round(float(post.sum()), 3),
+            "positive_weight_removed": round(float(post[df["label"] == 1].sum()), 3)}
+    return df
+
+
 def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg: RlufConfig,
                            coordinated: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """The training set and a report of what was removed or down-weighted, why and how much.
@@ -104,13 +119,8 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
         df["weight"] = df["weight"] * df["user_flagged"].map({True: acfg.downweight_factor, False: 1.0})
     if acfg.enabled and acfg.brigade.label_filter != "off":
         df = _filter_coordinated(df, cfg, report)
-    if acfg.enabled and acfg.troll.weight_by_posterior and "troll_posterior" in rep.columns:
-        # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
-        post = df["user_id"].map(rep["troll_posterior"]).fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
-        df["weight"] = df["weight"] * (1.0 - post)
-        report["downweighted_troll_posterior"] = {"rows": int((post > 0.01).sum()), "users": int(df.loc[post > 0.01, "user_id"].nunique()),
-                                                  "weight_removed": round(float(post.sum()), 3),
-                                                  "positive_weight_removed": round(float(post[df["label"] == 1].sum()), 3)}
+    if acfg.enabled:  # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
+        df = _weight_by_posteriors(df, rep, acfg, report)
     before = len(df)
     df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)
     report["capped"] = {"cap": acfg.max_labels_per_user_per_day, "mode": acfg.cap_mode,
