@@ -6,6 +6,7 @@ import pytest
 
 from rluf_core.adversarial.daily_stats import COORDINATED_COLUMNS, compute_daily_aggregates
 from rluf_core.adversarial.synthetic import Scenario, generate
+from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells, coordination_posterior
 from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells, troll_posterior
 from rluf_core.config import parse_config
 from rluf_core.feedback import build_feedback_dataset
@@ -115,3 +116,29 @@ def test_quality_fit_can_leave_out_accounts_flagged_the_day_before(tmp_path):
     build_user_reputation(lake, cfg, days[1])
     out = update_daily_stats(lake, cfg, days[2])
     assert out["computed"] and out["quality_excluded"] > 0
+
+
+def _burst_counts(rng, n_ordinary, n_coordinated):
+    """Positive reactions as (inside a burst, latency) cells: ordinary accounts rarely in bursts and slow,
+    coordinated ones mostly in bursts and fast."""
+    n = rng.integers(1, 6, n_ordinary + n_coordinated)
+    coord = np.r_[np.zeros(n_ordinary, bool), np.ones(n_coordinated, bool)]
+    counts = np.zeros((len(n), len(BURST_COLUMNS)), dtype=np.int64)
+    for i in range(len(n)):
+        burst = rng.random(n[i]) < (0.8 if coord[i] else 0.01)
+        lat = rng.lognormal(np.log(8.0 if coord[i] else 30.0), 0.4 if coord[i] else 1.0, n[i])
+        np.add.at(counts[i], burst_latency_cells(burst, lat), 1)
+    return pd.DataFrame(counts, columns=BURST_COLUMNS), coord
+
+
+def test_coordination_posterior_finds_burst_reactors_and_nobody_without_them():
+    rng = np.random.default_rng(3)
+    f, coord = _burst_counts(rng, 4000, 200)
+    p = coordination_posterior(f, CFG.adversarial)
+    flag = p["coord_posterior"] >= 0.9
+    assert p["burst_share_coordinated"].iloc[0] > 0.5 > 0.05 > p["burst_share_ordinary"].iloc[0]
+    assert flag[coord].mean() >= 0.8 and coord[flag].mean() >= 0.95
+    # an account with no reaction inside a burst is never called coordinated
+    assert (p.loc[f[[c for c in BURST_COLUMNS if c.startswith("cb_1_")]].sum(axis=1) == 0, "coord_posterior"] == 0).all()
+    f0, _ = _burst_counts(rng, 4000, 0)
+    assert (coordination_posterior(f0, CFG.adversarial)["coord_posterior"] >= 0.9).mean() < 0.01

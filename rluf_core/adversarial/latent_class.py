@@ -63,5 +63,5 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude: 
         if done:
             break
     llr = counts @ (np.log(f_a) - np.log(f_o))
-    post = np.where(fit | ((n > 0) & ~ex), _logit_post(pi, llr), 0.0)
+    post = np.where((n > 0) & ~ex, _logit_post(pi, llr), 0.0)
     return LatentFit(post, np.where(n > 0, llr, 0.0), pi, f_o, f_a, fitted=True)
