@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pandas as pd
@@ -12,6 +11,7 @@ from rluf_core.adversarial.evaluation import evaluate
 from rluf_core.adversarial.reputation import REPUTATION_DATASET, build_user_reputation
 from rluf_core.config import RlufConfig
 from rluf_core.feedback.builder import DATASET, build_feedback_dataset
+from rluf_core.feedback.markdown import markdown
 from rluf_core.lake import Lake
 
 log = logging.getLogger(__name__)
@@ -28,24 +28,6 @@ def latest_reputation(lake: Lake, cfg: RlufConfig, as_of: str | None = None) -> 
         return lake.read_dataset(REPUTATION_DATASET, [as_of])
     rep, _ = build_user_reputation(lake, cfg, as_of)
     return rep
-
-
-def markdown(report: dict) -> str:
-    lines = ["# feedback_dataset", "", f"rows {report['input_rows']} -> {report['output_rows']}, positive "
-             f"{report['input_positive']} -> {report['output_positive']}", "", "## removed", "",
-             "```json", json.dumps(report.get("removed", {}), indent=1), "```"]
-    ev = report.get("evaluation")
-    if ev:
-        lines += ["", "## against ground truth (users)", "", "| kind | precision | recall | true | flagged |",
-                  "|---|---|---|---|---|"]
-        for k in ("bot", "brigade", "troll"):
-            r = ev["users"][k]
-            lines.append(f"| {k} | {r['precision']} | {r['recall']} | {r['true']} | {r['flagged_as']} |")
-        lab = ev["labels"]
-        lines += ["", f"adversarial share of positive labels: {lab['adversarial_positive_share_before']} before, "
-                  f"{lab['adversarial_positive_share_after']} after; honest reacting users flagged: "
-                  f"{ev['users']['honest_flagged_share']}"]
-    return "\n".join(lines)
 
 
 def run_feedback(lake: Lake, cfg: RlufConfig, ground_truth: Lake | None = None, as_of: str | None = None,

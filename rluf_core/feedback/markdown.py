@@ -1,0 +1,77 @@
+"""feedback_dataset's report as Markdown tables (the Dagster metadata and the lake report show the same)."""
+
+from __future__ import annotations
+
+KINDS = ("bot", "brigade", "troll")
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in rows]
+    return out + [""]
+
+
+def _removed_rows(report: dict) -> list[list]:
+    rows = []
+    for reason, r in report.get("removed", {}).items():
+        if reason == "adversarial_user":
+            for kind, k in r.items():
+                rows.append([f"flagged user: {kind}", k["rows"], k["positive"], k["users"]])
+        else:
+            rows.append([reason.replace("_", " "), r.get("rows"), r.get("positive"), r.get("users", "")])
+    return rows
+
+
+def _weighted_rows(report: dict) -> list[list]:
+    rows = []
+    for key, r in report.items():
+        if key.startswith("downweighted_") and isinstance(r, dict) and "weight_removed" in r:
+            rows.append([key.removeprefix("downweighted_").replace("_", " "), r.get("rows"), r.get("users"),
+                         r["weight_removed"], r.get("positive_weight_removed", "")])
+    dw = report.get("downweighted")
+    if dw:
+        for kind, k in dw.get("by_kind", {}).items():
+            rows.append([f"flagged user: {kind} (x{dw['factor']})", k["rows"], k["users"], "", ""])
+    return rows
+
+
+def _evaluation(ev: dict) -> list[str]:
+    users, lab = ev["users"], ev["labels"]
+    lines = ["## Against the simulator's ground truth", "", "Users who reacted in the window:", ""]
+    lines += _table(["kind", "precision", "recall", "true", "flagged as"],
+                    [[k, users[k]["precision"], users[k]["recall"], users[k]["true"], users[k]["flagged_as"]] for k in KINDS])
+    lines += [f"Honest reacting users flagged: {users['honest_flagged']} ({users['honest_flagged_share']:.2%}).", "",
+              "Positive labels:", ""]
+    left = lab.get("adversarial_positive_left_by_kind", {})
+    lines += _table(["kind", "precision", "recall", "true", "left in the dataset"],
+                    [[k, lab[k]["precision"], lab[k]["recall"], lab[k]["true"], left.get(k)] for k in KINDS])
+    lines += [f"Adversarial share of positive labels: {lab['adversarial_positive_share_before']:.2%} before, "
+              f"{lab['adversarial_positive_share_after']:.2%} after "
+              f"({lab['adversarial_positive_weight_share_after']:.2%} by weight).", ""]
+    return lines
+
+
+def markdown(report: dict) -> str:
+    lines = ["# feedback_dataset", "",
+             f"Rows {report['input_rows']:,} -> {report['output_rows']:,}; positive labels "
+             f"{report['input_positive']:,} -> {report['output_positive']:,} "
+             f"(weighted {report.get('weighted_positive', '')}); reputation as of {report.get('reputation_as_of')}.", "",
+             "## Removed", ""]
+    lines += _table(["why", "rows", "positive", "users"], _removed_rows(report))
+    weighted = _weighted_rows(report)
+    if weighted:
+        lines += ["## Down-weighted (kept, with a smaller sample weight)", ""]
+        lines += _table(["why", "rows", "users", "weight removed", "positive weight removed"], weighted)
+    cap = report.get("capped")
+    if cap:
+        lines += [f"Per-user daily cap: {cap['cap']} labels ({cap['mode']}); {cap['rows_over_cap']} rows of "
+                  f"{cap['users_over_cap']} users over it.", ""]
+    splits = report.get("splits", {})
+    if splits:
+        lines += ["## Splits (by time)", ""]
+        lines += _table(["split", "rows", "positive", "days"],
+                        [[k, v["rows"], v["positive"], f"{v['days'][0]} .. {v['days'][-1]}" if v["days"] else ""]
+                         for k, v in splits.items()])
+    if report.get("evaluation"):
+        lines += _evaluation(report["evaluation"])
+    return "\n".join(lines)
