@@ -18,8 +18,9 @@ from scipy.sparse import coo_matrix
 from scipy.stats import poisson
 from scipy.sparse.csgraph import connected_components
 
-from rluf_core.adversarial.coordination import coordination_posterior
-from rluf_core.adversarial.trolls import detect_trolls
+from rluf_core.adversarial.coordination import coordination_posterior, fit_coordination
+from rluf_core.adversarial.latent_class import LatentFit
+from rluf_core.adversarial.trolls import detect_trolls, fit_trolls
 from rluf_core.config.adversarial import AdversarialConfig
 
 KINDS = ("bot", "brigade", "troll")
@@ -71,10 +72,11 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     return out
 
 
-def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series | None = None) -> pd.DataFrame:
+def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series | None = None,
+                    fit: LatentFit | None = None) -> pd.DataFrame:
     g = coreaction_groups(f, pairs, cfg)
     in_group = g["group_size"] >= cfg.brigade.min_group_size
-    cp = coordination_posterior(f, cfg, others)
+    cp = coordination_posterior(f, cfg, others, fit)
     lone_flag = cp["coord_posterior"] >= cfg.brigade.posterior_threshold
     if others is not None:
         lone_flag &= ~others
@@ -99,12 +101,21 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
                                               coord_posterior=cp["coord_posterior"])
 
 
-def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
-    """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll."""
+def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: dict | None = None) -> pd.DataFrame:
+    """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll.
+
+    ``fits``: the population models ("coordination", "troll") to score with; missing ones are fitted on
+    ``f`` and stored into the dict, so that a second call (the window's last days) reuses the first's."""
+    fits = {} if fits is None else fits
     bots = detect_bots(f, cfg)
-    brigades = detect_brigades(f, pairs, cfg, bots["is_bot"])
+    if "coordination" not in fits:
+        fits["coordination"] = fit_coordination(f, cfg, bots["is_bot"])
+    brigades = detect_brigades(f, pairs, cfg, bots["is_bot"], fits["coordination"])
     # accounts another detector explains stay out of the inverted-rater model's fit
-    trolls = detect_trolls(f, cfg, exclude=bots["is_bot"] | brigades["is_brigade"])
+    explained = bots["is_bot"] | brigades["is_brigade"]
+    if "troll" not in fits:
+        fits["troll"] = fit_trolls(f, cfg, explained)
+    trolls = detect_trolls(f, cfg, exclude=explained, fit=fits["troll"])
     out = pd.concat([bots, brigades, trolls], axis=1)
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd

@@ -62,6 +62,15 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude: 
         pi = new_pi
         if done:
             break
-    llr = counts @ (np.log(f_a) - np.log(f_o))
-    post = np.where((n > 0) & ~ex, _logit_post(pi, llr), 0.0)
-    return LatentFit(post, np.where(n > 0, llr, 0.0), pi, f_o, f_a, fitted=True)
+    return score(LatentFit(zeros, zeros, pi, f_o, f_a, fitted=True), counts, ex)
+
+
+def score(fit: LatentFit, counts: np.ndarray, exclude: np.ndarray | None = None) -> LatentFit:
+    """Posteriors of (other) users' counts under an already fitted model (e.g. the last days of a window
+    scored with the whole window's fit)."""
+    counts = np.asarray(counts, dtype=float)
+    n = counts.sum(axis=1)
+    ex = np.zeros(len(counts), bool) if exclude is None else np.asarray(exclude, dtype=bool)
+    llr = counts @ (np.log(fit.f_adversarial) - np.log(fit.f_ordinary))
+    post = np.where((n > 0) & ~ex, _logit_post(fit.pi, llr), 0.0)
+    return LatentFit(post, np.where(n > 0, llr, 0.0), fit.pi, fit.f_ordinary, fit.f_adversarial, fitted=True)

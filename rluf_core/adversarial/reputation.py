@@ -108,23 +108,27 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
             "pairs": len(pairs), "seconds": round(secs, 3)}
 
 
-def _detect_window(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: str) -> pd.DataFrame:
+def _detect_window(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: str,
+                   fits: dict | None = None) -> pd.DataFrame:
     f = user_features(combine_days(stats), cfg.adversarial, as_of)
-    return pd.concat([f, detect(f, combine_pairs(pairs), cfg.adversarial)], axis=1)
+    return pd.concat([f, detect(f, combine_pairs(pairs), cfg.adversarial, fits)], axis=1)
 
 
 def compute_reputation(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: dt.date | str) -> pd.DataFrame:
     """Reputation per user from the window's daily stats and pairs (pure function, no lake).
 
     Detectors run on the whole window and on its last ``recent_days`` alone, so that an account that
-    turns adversarial late in the window is not diluted by its earlier honest days.
+    turns adversarial late in the window is not diluted by its earlier honest days; the last days are scored
+    with the population models (coordination, inverted raters) fitted on the whole window.
     """
     as_of = day_str(as_of)
     acfg = cfg.adversarial
-    full = _detect_window(stats, pairs, cfg, as_of)
+    fits: dict = {}  # the population models fitted on the whole window score the last days too
+    full = _detect_window(stats, pairs, cfg, as_of, fits)
     recent_days = set(window_days(as_of, acfg.recent_days))
     if acfg.recent_days < acfg.trailing_days and not stats.empty:
-        rec = _detect_window(stats[stats["day"].isin(recent_days)], pairs[pairs["day"].isin(recent_days)], cfg, as_of)
+        rec = _detect_window(stats[stats["day"].isin(recent_days)], pairs[pairs["day"].isin(recent_days)], cfg, as_of,
+                             fits)
         rec = rec.set_index("user_id").reindex(full["user_id"]).reset_index(drop=True)
         for k in FLAG_COLUMNS:
             late = rec[k].fillna(False).astype(bool) & ~full[k]

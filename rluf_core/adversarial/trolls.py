@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import fit_two_class
+from rluf_core.adversarial.latent_class import LatentFit, fit_two_class, score
 from rluf_core.config.adversarial import AdversarialConfig
 
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
@@ -45,29 +45,41 @@ def _agreement(f: np.ndarray) -> float:
     return float((f * _CENTRES * _SIGN).sum())
 
 
-def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:
-    """Posterior of being an inverted rater per user, with the fitted parameters (pi, agreements)."""
+def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
+    """The inverted-rater model fitted on the population; None when there is nothing to invert."""
     c = cfg.troll
     counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
     ex = None if exclude is None else exclude.to_numpy(dtype=bool)
-    zeros = np.zeros(len(f))
-    params = {"pi": 0.0, "agreement_honest": 0.0, "agreement_troll": 0.0}
     rated = counts[(counts.sum(axis=1) > 0) & (True if ex is None else ~ex)]
     pop = rated.sum(axis=0) + 0.5
-    params["agreement_honest"] = _agreement(pop / pop.sum())
-    if len(rated) < 10 or params["agreement_honest"] <= 0:  # too few raters, or no consensus to invert
-        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros}, index=f.index).assign(**params)
+    if len(rated) < 10 or _agreement(pop / pop.sum()) <= 0:  # too few raters, or no consensus to invert
+        return None
     fit = fit_two_class(counts, pop[_MIRROR], exclude=ex, prior_share=c.prior_share, max_share=c.max_share,
                         smoothing=c.smoothing)
-    params.update(pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
-    if not fit.fitted or params["agreement_troll"] >= params["agreement_honest"]:  # the second class is not inverted
-        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros}, index=f.index).assign(**params)
-    return pd.DataFrame({"troll_posterior": fit.posterior, "troll_llr": fit.llr}, index=f.index).assign(**params)
+    if not fit.fitted or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
+        return None
+    return fit
 
 
-def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> pd.DataFrame:
+def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
+                    fit: LatentFit | None = None) -> pd.DataFrame:
+    """Posterior of being an inverted rater per user, with the model's parameters (pi, agreements).
+    ``fit``: an already fitted model (default: fit one on ``f``)."""
+    fit = fit if fit is not None else fit_trolls(f, cfg, exclude)
+    zeros = np.zeros(len(f))
+    if fit is None:
+        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros, "pi": 0.0, "agreement_honest": 0.0,
+                             "agreement_troll": 0.0}, index=f.index)
+    counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
+    s = score(fit, counts, None if exclude is None else exclude.to_numpy(dtype=bool))
+    return pd.DataFrame({"troll_posterior": s.posterior, "troll_llr": s.llr}, index=f.index).assign(
+        pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
+
+
+def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
+                  fit: LatentFit | None = None) -> pd.DataFrame:
     c = cfg.troll
-    p = troll_posterior(f, cfg, exclude)
+    p = troll_posterior(f, cfg, exclude, fit)
     enough = f["n_rated"].fillna(0) >= c.min_reactions
     flag = enough & (p["troll_posterior"] >= c.posterior_threshold)
     score = p["troll_llr"].where(enough, 0.0).clip(lower=0.0)
