@@ -118,6 +118,10 @@ class AdversarialConfig(Section):
     recent_days: int = Field(3, ge=1, description="detectors also run on the last days alone (behaviour changes)")
     action: Literal["drop", "downweight"] = "drop"
     downweight_factor: float = Field(0.1, ge=0, le=1, description="weight of a flagged user's labels (downweight)")
+    posterior_drop: float | None = Field(
+        0.5, gt=0, le=1, description="drop an unflagged user's labels when their posterior of an adversarial class "
+                                     "(coordinated, inverted rater) reaches this (0.5: adversarial is more likely than "
+                                     "not); below it, labels are weighted by 1 - posterior; null: weight only")
     max_labels_per_user_per_day: int = Field(50, ge=1)
     cap_mode: Literal["weight", "sample"] = Field(
         "weight", description="over the daily cap: shrink weights to the cap, or keep a seeded sample"

@@ -66,12 +66,24 @@ def _filter_coordinated(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.D
 
 
 def _weight_by_posteriors(df: pd.DataFrame, rep: pd.DataFrame, acfg, report: dict) -> pd.DataFrame:
-    """Weight each unflagged user's labels by 1 - their posterior of each adversarial class (where enabled)."""
+    """Unflagged users' labels by their posteriors of each adversarial class (where enabled): dropped when a
+    posterior reaches ``posterior_drop`` (more likely adversarial than not, by default), else weighted by
+    1 - each posterior."""
+    posts = {}
     for name, col, on in (("troll", "troll_posterior", acfg.troll.weight_by_posterior),
                           ("coordinated", "coord_posterior", acfg.brigade.weight_by_posterior)):
-        if not on or col not in rep.columns:
-            continue
-        post = df["user_id"].map(rep[col]).fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
+        if on and col in rep.columns:
+            posts[name] = df["user_id"].map(rep[col]).fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
+    if not posts:
+        return df
+    if acfg.action == "drop" and acfg.posterior_drop is not None:
+        likely = pd.concat(posts.values(), axis=1).max(axis=1) >= acfg.posterior_drop
+        report["removed"]["likely_adversarial"] = {
+            "rows": int(likely.sum()), "positive": int(df.loc[likely, "label"].sum()),
+            "users": int(df.loc[likely, "user_id"].nunique()), "min_posterior": acfg.posterior_drop}
+        df = df[~likely]
+        posts = {k: v[~likely] for k, v in posts.items()}
+    for name, post in posts.items():
         df["weight"] = df["weight"] * (1.0 - post)
         report[f"downweighted_{name}_posterior"] = {
             "rows": int((post > 0.01).sum()), "users": int(df.loc[post > 0.01, "user_id"].nunique()),
