@@ -1,4 +1,4 @@
-"""Label-level filter of coordinated bursts, and the empirical-Bayes troll posterior."""
+"""Label-level filter of coordinated bursts, the latent-class posteriors (coordination, inverted raters), the quality fit sample."""
 
 import numpy as np
 import pandas as pd
@@ -142,3 +142,14 @@ def test_coordination_posterior_finds_burst_reactors_and_nobody_without_them():
     assert (p.loc[f[[c for c in BURST_COLUMNS if c.startswith("cb_1_")]].sum(axis=1) == 0, "coord_posterior"] == 0).all()
     f0, _ = _burst_counts(rng, 4000, 0)
     assert (coordination_posterior(f0, CFG.adversarial)["coord_posterior"] >= 0.9).mean() < 0.01
+
+
+def test_quality_fit_sample_keeps_positives_and_undoes_the_negative_sampling():
+    from rluf_core.adversarial.quality import quality_fit_sample
+
+    lab = pd.DataFrame({"turn_id": [f"t{i}" for i in range(1000)], "label": [1] * 50 + [0] * 940 + [None] * 10})
+    s = quality_fit_sample(lab, max_rows=250, seed=0)
+    assert len(s) == 250 and s["label"].sum() == 50  # every positive, unlabelled rows left out
+    neg = s[s["label"] == 0]
+    assert neg["fit_weight"].sum() == pytest.approx(940) and (s.loc[s["label"] == 1, "fit_weight"] == 1).all()
+    assert quality_fit_sample(lab, max_rows=250, seed=0).equals(s)  # seeded

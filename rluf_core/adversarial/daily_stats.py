@@ -261,9 +261,7 @@ def compute_daily_aggregates(
     # rated reactions as (class, quality-z bin) cells: the inverted-rater model's per-user histogram
     klass = np.where(is_pos, "love", np.where(approve, "approve", np.where(is_neg, "negative", "")))
     cell = reaction_cells(klass, qz.to_numpy(dtype=float))
-    onehot = np.zeros((len(cell), len(HIST_COLUMNS)), dtype=np.int64)
-    onehot[np.flatnonzero(cell >= 0), cell[cell >= 0]] = 1
-    e = pd.concat([e, pd.DataFrame(onehot, columns=HIST_COLUMNS, index=e.index)], axis=1)
+    e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
     g = e.groupby("user_id")
     stats = g[[c for c in e.columns if c not in ("user_id", "ts")]].sum()
     stats["first_ts"] = g["ts"].min()
@@ -286,9 +284,7 @@ def compute_daily_aggregates(
     key = pd.MultiIndex.from_arrays([pos["turn_id"].astype(str), pos["user_id"].astype(str)])
     in_burst = key.isin(pd.MultiIndex.from_arrays([strong["turn_id"].astype(str), strong["user_id"].astype(str)]))
     cells = burst_latency_cells(in_burst, pos["latency_s"].to_numpy(dtype=float))
-    onehot = np.zeros((len(cells), len(BURST_COLUMNS)), dtype=np.int64)
-    onehot[np.arange(len(cells)), cells] = 1
-    stats = stats.join(pd.DataFrame(onehot, columns=BURST_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
+    stats = stats.join(_one_hot(cells, BURST_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
     for c in SUM_COLUMNS:
@@ -298,6 +294,14 @@ def compute_daily_aggregates(
     int_cols = [c for c in SUM_COLUMNS if not c.endswith(("_sum", "_exp", "_sq"))]
     stats[int_cols] = stats[int_cols].astype("int64")
     return stats[STATS_COLUMNS].sort_values("user_id", ignore_index=True), pairs, coordinated
+
+
+def _one_hot(cells: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """One row per event with a 1 in its cell's column (cell -1: none), to be summed per user."""
+    out = np.zeros((len(cells), len(columns)), dtype=np.int64)
+    ok = np.flatnonzero(cells >= 0)
+    out[ok, cells[ok]] = 1
+    return pd.DataFrame(out, columns=columns)
 
 
 def _safety(turns: pd.DataFrame, turn_ids: pd.Series) -> pd.Series:
