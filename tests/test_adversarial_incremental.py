@@ -35,3 +35,22 @@ def test_incremental_equals_full_recompute(tmp_path):
     assert set(stored["day"]) == set(days[-4:])
     assert (stored.groupby("day")["user_id"].nunique() > 0).all()
     assert isinstance(rep_full, pd.DataFrame) and rep_full["flagged"].sum() > 0
+
+
+def test_quality_fit_sample_follows_relabelled_days(tmp_path):
+    from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET
+
+    cfg = parse_config({"adversarial": {"trailing_days": 3, "recent_days": 1}})
+    data = generate(Scenario(days=3, turns_per_day=2000, n_honest=1000, n_bots=4, n_brigades=1, brigade_size=5,
+                             n_trolls=4, seed=2))
+    lake = Lake(str(tmp_path / "lake"))
+    days = write_lake(lake, data)
+    for d in days:
+        build_user_reputation(lake, cfg, d)
+    first = lake.read_dataset(QUALITY_SAMPLE_DATASET, [days[0]])
+    assert first["label"].sum() == lake.read_dataset("labeled_turns", [days[0]])["label"].sum()
+    # relabel day 0 (labels change), re-materialise its reputation: its stored sample follows
+    lab = lake.read_dataset("labeled_turns", [days[0]])
+    lake.write_dataset("labeled_turns", lab.assign(label=0), days[0])
+    build_user_reputation(lake, cfg, days[0])
+    assert lake.read_dataset(QUALITY_SAMPLE_DATASET, [days[0]])["label"].sum() == 0

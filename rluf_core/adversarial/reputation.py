@@ -34,10 +34,11 @@ def window_days(as_of: dt.date | str, n: int) -> list[str]:
     return [(end - dt.timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
-def _fit_sample(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
-    """A day's stored sample of labelled turns for the quality fit (made and stored on first use), so that
-    later days read a bounded sample of each earlier day instead of its whole labeled_turns."""
-    if lake.has_dataset(QUALITY_SAMPLE_DATASET, day):
+def _fit_sample(lake: Lake, cfg: RlufConfig, day: str, refresh: bool = False) -> pd.DataFrame:
+    """A day's stored sample of labelled turns for the quality fit (made and stored on first use, and
+    remade whenever the day's own aggregates are recomputed, e.g. after relabelling), so that later days
+    read a bounded sample of each earlier day instead of its whole labeled_turns."""
+    if not refresh and lake.has_dataset(QUALITY_SAMPLE_DATASET, day):
         return lake.read_dataset(QUALITY_SAMPLE_DATASET, [day])
     labeled = lake.read_dataset("labeled_turns", [day], columns=TURN_COLUMNS + ["label"])
     q = cfg.adversarial.quality
@@ -94,6 +95,8 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
     if not force and all(lake.has_dataset(n, day) for n in (STATS_DATASET, PAIRS_DATASET, COORDINATED_DATASET)):
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
+    if lake.has_dataset("labeled_turns", day):  # this day's labels may have changed: later days' fits see them
+        _fit_sample(lake, cfg, day, refresh=True)
     turns, reactions = _read_day_inputs(lake, cfg, day)
     # the quality signal is the consensus of accounts in good standing
     trust = trust_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else pd.Series(dtype=float)
