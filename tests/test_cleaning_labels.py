@@ -82,6 +82,7 @@ def test_late_reactions_across_partition_boundary_through_the_lake(tmp_path):
         daily.clean_reactions_day(lake, cfg, d)
         if d == DAY:
             first = daily.label_day(lake, cfg, DAY)["labeled"]
+            assert first["turn_id"].tolist() == t["turn_id"].tolist()  # in time order, deterministically
             assert first["label"].tolist() == [1, 0, 0] and not first["label_window_complete"].any()
     out = daily.label_day(lake, cfg, DAY)
     lab = out["labeled"].set_index("turn_id").loc[t["turn_id"]]

@@ -70,7 +70,8 @@ def label_turns_in(con: duckdb.DuckDBPyConnection, turns: pd.DataFrame | pa.Tabl
                coalesce((t.ts + to_seconds({window_s}))::DATE
                         + {int(labels.late_arrival_days)} <= {through}, FALSE) AS label_window_complete
         FROM lt_turns t LEFT JOIN pos USING (turn_id) LEFT JOIN cnt USING (turn_id)
-    """).to_arrow_table()
+        ORDER BY t.ts, t.turn_id
+    """).to_arrow_table()  # ordered: a join's output order is not deterministic across threads
     con.unregister("lt_turns")
     con.unregister("lt_rx")
     return out
