@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, fit_two_class, score
+from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score
 from rluf_core.config.adversarial import AdversarialConfig
 
 LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency
@@ -33,27 +33,27 @@ def burst_latency_cells(in_burst: np.ndarray, latency_s: np.ndarray) -> np.ndarr
 def fit_coordination(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
     """The coordinated-account model fitted on the population; None when no class reacts more in bursts."""
     c = cfg.brigade
-    counts = f.reindex(columns=BURST_COLUMNS).fillna(0).to_numpy(dtype=float)
+    counts = cell_counts(f, BURST_COLUMNS)
     init = (counts.sum(axis=0) + 0.5) * np.where(_IN_BURST, c.burst_tilt, 1.0)
-    fit = fit_two_class(counts, init, exclude=None if exclude is None else exclude.to_numpy(dtype=bool),
-                        prior_share=c.prior_share, max_share=c.max_share, smoothing=c.smoothing)
-    if not fit.fitted or fit.f_adversarial[_IN_BURST].sum() <= fit.f_ordinary[_IN_BURST].sum():
+    fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
+                        smoothing=c.smoothing)
+    if fit is None or fit.f_adversarial[_IN_BURST].sum() <= fit.f_ordinary[_IN_BURST].sum():
         return None
     return fit
 
 
 def coordination_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
                            fit: LatentFit | None = None) -> pd.DataFrame:
-    """Posterior of belonging to a coordinated group, per user, with the model's burst shares.
-    ``fit``: an already fitted model (default: fit one on ``f``)."""
+    """Posterior of belonging to a coordinated group, per user (0 without a reaction inside a burst), with
+    the model's burst shares. ``fit``: an already fitted model (default: fit one on ``f``)."""
     fit = fit if fit is not None else fit_coordination(f, cfg, exclude)
-    zeros = np.zeros(len(f))
     if fit is None:
+        zeros = np.zeros(len(f))
         return pd.DataFrame({"coord_posterior": zeros, "coord_llr": zeros, "coord_pi": 0.0,
                              "burst_share_ordinary": 0.0, "burst_share_coordinated": 0.0}, index=f.index)
-    counts = f.reindex(columns=BURST_COLUMNS).fillna(0).to_numpy(dtype=float)
-    s = score(fit, counts, None if exclude is None else exclude.to_numpy(dtype=bool))
+    counts = cell_counts(f, BURST_COLUMNS)
+    post, llr = score(fit, counts, exclude)
     in_burst = counts[:, _IN_BURST].sum(axis=1) > 0
-    return pd.DataFrame({"coord_posterior": np.where(in_burst, s.posterior, 0.0), "coord_llr": s.llr}, index=f.index).assign(
+    return pd.DataFrame({"coord_posterior": np.where(in_burst, post, 0.0), "coord_llr": llr}, index=f.index).assign(
         coord_pi=fit.pi, burst_share_ordinary=float(fit.f_ordinary[_IN_BURST].sum()),
         burst_share_coordinated=float(fit.f_adversarial[_IN_BURST].sum()))

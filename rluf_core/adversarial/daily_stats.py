@@ -33,7 +33,7 @@ COORDINATED_DATASET = "coordinated_reactions"
 
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
-    "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "q_sq", "cells_n", "burst_n", "burst_exp",
+    "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "cells_n", "burst_n", "burst_exp",
     "coord_n", "coord_day", *HIST_COLUMNS, *BURST_COLUMNS,
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
@@ -76,8 +76,8 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
-    X = model.vec.transform(both["response"].fillna("").astype(str).str.slice(0, 4000))
-    logit = model.logit(both)
+    X = model.vec.transform(both["response"].fillna("").astype(str).str.slice(0, 4000))  # hashed once: logit, clusters
+    logit = model.logit(both, plain=X)
     # standardise with the reference sample's distribution per content kind
     z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
     grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
@@ -255,7 +255,6 @@ def compute_daily_aggregates(
         "q_pos_sum": np.where(approve & qz.notna(), qz.fillna(0), 0.0),
         "q_neg_n": (is_neg & qz.notna()).to_numpy().astype(int),
         "q_neg_sum": np.where(is_neg & qz.notna(), qz.fillna(0), 0.0),
-        "q_sq": np.where((approve | is_neg) & qz.notna(), qz.fillna(0) ** 2, 0.0),
         "ts": pd.to_datetime(adds["ts"], utc=True).to_numpy(),
     })
     # rated reactions as (class, quality-z bin) cells: the inverted-rater model's per-user histogram

@@ -14,37 +14,43 @@ inside a burst or not x reaction latency bin).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass
 class LatentFit:
-    posterior: np.ndarray           # per user (0 where excluded or without reactions)
-    llr: np.ndarray                 # log likelihood ratio adversarial vs ordinary, per user
-    pi: float = 0.0                 # fitted share of adversarial users (among those fitted)
-    f_ordinary: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    f_adversarial: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    fitted: bool = False            # False: too few users, nothing flagged
+    """The fitted population model: the adversarial share and both classes' distributions over cells."""
+
+    pi: float
+    f_ordinary: np.ndarray
+    f_adversarial: np.ndarray
 
 
 def _logit_post(pi: float, llr: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(np.log(pi / (1 - pi)) + llr, -50, 50)))
 
 
-def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude: np.ndarray | None = None,
-                  prior_share: float = 0.02, max_share: float = 0.2, smoothing: float = 30.0,
-                  iters: int = 200, tol: float = 1e-7) -> LatentFit:
+def cell_counts(f: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Users x cells counts from a window frame (missing columns: days stored before they existed)."""
+    return f.reindex(columns=columns).fillna(0).to_numpy(dtype=float)
+
+
+def _mask(exclude, n: int) -> np.ndarray:
+    return np.zeros(n, bool) if exclude is None else np.asarray(exclude, dtype=bool)
+
+
+def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=None, prior_share: float = 0.02,
+                  max_share: float = 0.2, smoothing: float = 30.0, iters: int = 200,
+                  tol: float = 1e-7) -> LatentFit | None:
     """EM over users x cells counts. ``init_adversarial``: starting f_a (any positive weights over cells);
-    ``exclude``: users left out of the fit (explained by another detector), posterior 0."""
-    counts = np.asarray(counts, dtype=float)
-    n = counts.sum(axis=1)
-    ex = np.zeros(len(counts), bool) if exclude is None else np.asarray(exclude, dtype=bool)
-    fit = (n > 0) & ~ex
-    zeros = np.zeros(len(counts))
+    ``exclude`` (bool per user): users left out of the fit (explained by another detector). None when
+    fewer than 10 users have reactions to fit on."""
+    fit = (counts.sum(axis=1) > 0) & ~_mask(exclude, len(counts))
     if fit.sum() < 10:
-        return LatentFit(zeros, zeros)
+        return None
     x = counts[fit]
     pop = x.sum(axis=0) + 0.5
     pop /= pop.sum()
@@ -62,15 +68,14 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude: 
         pi = new_pi
         if done:
             break
-    return score(LatentFit(zeros, zeros, pi, f_o, f_a, fitted=True), counts, ex)
+    return LatentFit(pi, f_o, f_a)
 
 
-def score(fit: LatentFit, counts: np.ndarray, exclude: np.ndarray | None = None) -> LatentFit:
-    """Posteriors of (other) users' counts under an already fitted model (e.g. the last days of a window
-    scored with the whole window's fit)."""
-    counts = np.asarray(counts, dtype=float)
+def score(fit: LatentFit, counts: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior and log likelihood ratio (adversarial vs ordinary) of each user's counts under a fitted
+    model (the users it was fitted on, or others, e.g. the last days of the window); 0 where excluded
+    (posterior) or without reactions."""
     n = counts.sum(axis=1)
-    ex = np.zeros(len(counts), bool) if exclude is None else np.asarray(exclude, dtype=bool)
     llr = counts @ (np.log(fit.f_adversarial) - np.log(fit.f_ordinary))
-    post = np.where((n > 0) & ~ex, _logit_post(fit.pi, llr), 0.0)
-    return LatentFit(post, np.where(n > 0, llr, 0.0), fit.pi, fit.f_ordinary, fit.f_adversarial, fitted=True)
+    post = np.where((n > 0) & ~_mask(exclude, len(counts)), _logit_post(fit.pi, llr), 0.0)
+    return post, np.where(n > 0, llr, 0.0)

@@ -72,8 +72,9 @@ class QualityModel:
         self.clf: LogisticRegression | None = None
         self.n_fit = 0
 
-    def transform(self, turns: pd.DataFrame):
-        X = self.vec.transform(_texts(turns))
+    def transform(self, turns: pd.DataFrame, plain=None):
+        """Features of the turns; ``plain``: their hashed response words when already computed."""
+        X = self.vec.transform(_texts(turns)) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
             X = hstack([X, self.kind_vec.transform(_kind_crossed(turns))], format="csr")
         return X
@@ -116,7 +117,7 @@ class QualityModel:
         self.n_fit = len(sub)
         return self
 
-    def logit(self, turns: pd.DataFrame) -> np.ndarray:
+    def logit(self, turns: pd.DataFrame, plain=None) -> np.ndarray:
         if self.clf is None or len(turns) == 0:
             return np.zeros(len(turns))
-        return self.clf.decision_function(self.transform(turns))
+        return self.clf.decision_function(self.transform(turns, plain))

@@ -34,17 +34,21 @@ def window_days(as_of: dt.date | str, n: int) -> list[str]:
     return [(end - dt.timedelta(days=i)).isoformat() for i in range(n - 1, -1, -1)]
 
 
-def _fit_sample(lake: Lake, cfg: RlufConfig, day: str, refresh: bool = False) -> pd.DataFrame:
-    """A day's stored sample of labelled turns for the quality fit (made and stored on first use, and
-    remade whenever the day's own aggregates are recomputed, e.g. after relabelling), so that later days
-    read a bounded sample of each earlier day instead of its whole labeled_turns."""
-    if not refresh and lake.has_dataset(QUALITY_SAMPLE_DATASET, day):
-        return lake.read_dataset(QUALITY_SAMPLE_DATASET, [day])
-    labeled = lake.read_dataset("labeled_turns", [day], columns=TURN_COLUMNS + ["label"])
+def _store_fit_sample(lake: Lake, cfg: RlufConfig, day: str, labeled: pd.DataFrame) -> pd.DataFrame:
     q = cfg.adversarial.quality
-    sample = quality_fit_sample(labeled, q.max_rows // q.fit_days, seed=cfg.seed + int(day.replace("-", "")))
+    sample = quality_fit_sample(labeled[TURN_COLUMNS + ["label"]], q.max_rows // q.fit_days,
+                                seed=cfg.seed + int(day.replace("-", "")))
     lake.write_dataset(QUALITY_SAMPLE_DATASET, sample, day)
     return sample
+
+
+def _fit_sample(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
+    """A day's stored sample of labelled turns for the quality fit (made on first use, and remade whenever
+    the day's own aggregates are recomputed, e.g. after relabelling), so that later days read a bounded
+    sample of each earlier day instead of its whole labeled_turns."""
+    if lake.has_dataset(QUALITY_SAMPLE_DATASET, day):
+        return lake.read_dataset(QUALITY_SAMPLE_DATASET, [day])
+    return _store_fit_sample(lake, cfg, day, lake.read_dataset("labeled_turns", [day], columns=TURN_COLUMNS + ["label"]))
 
 
 def _read_day_inputs(lake: Lake, cfg: RlufConfig, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -95,9 +99,10 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
     if not force and all(lake.has_dataset(n, day) for n in (STATS_DATASET, PAIRS_DATASET, COORDINATED_DATASET)):
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
-    if lake.has_dataset("labeled_turns", day):  # this day's labels may have changed: later days' fits see them
-        _fit_sample(lake, cfg, day, refresh=True)
     turns, reactions = _read_day_inputs(lake, cfg, day)
+    if "label" in turns.columns:  # this day's labels may have changed: later days' fits see them
+        own = pd.to_datetime(turns["ts"], utc=True).dt.strftime("%Y-%m-%d") == day
+        _store_fit_sample(lake, cfg, day, turns[own])
     # the quality signal is the consensus of accounts in good standing
     trust = trust_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else pd.Series(dtype=float)
     stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg, trust)

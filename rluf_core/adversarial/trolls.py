@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, fit_two_class, score
+from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score
 from rluf_core.config.adversarial import AdversarialConfig
 
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
@@ -48,15 +48,14 @@ def _agreement(f: np.ndarray) -> float:
 def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
     """The inverted-rater model fitted on the population; None when there is nothing to invert."""
     c = cfg.troll
-    counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
-    ex = None if exclude is None else exclude.to_numpy(dtype=bool)
-    rated = counts[(counts.sum(axis=1) > 0) & (True if ex is None else ~ex)]
+    counts = cell_counts(f, HIST_COLUMNS)
+    rated = counts[(counts.sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))]
     pop = rated.sum(axis=0) + 0.5
     if len(rated) < 10 or _agreement(pop / pop.sum()) <= 0:  # too few raters, or no consensus to invert
         return None
-    fit = fit_two_class(counts, pop[_MIRROR], exclude=ex, prior_share=c.prior_share, max_share=c.max_share,
+    fit = fit_two_class(counts, pop[_MIRROR], exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
                         smoothing=c.smoothing)
-    if not fit.fitted or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
+    if fit is None or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
         return None
     return fit
 
@@ -66,13 +65,12 @@ def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series 
     """Posterior of being an inverted rater per user, with the model's parameters (pi, agreements).
     ``fit``: an already fitted model (default: fit one on ``f``)."""
     fit = fit if fit is not None else fit_trolls(f, cfg, exclude)
-    zeros = np.zeros(len(f))
     if fit is None:
+        zeros = np.zeros(len(f))
         return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros, "pi": 0.0, "agreement_honest": 0.0,
                              "agreement_troll": 0.0}, index=f.index)
-    counts = f.reindex(columns=HIST_COLUMNS).fillna(0).to_numpy(dtype=float)
-    s = score(fit, counts, None if exclude is None else exclude.to_numpy(dtype=bool))
-    return pd.DataFrame({"troll_posterior": s.posterior, "troll_llr": s.llr}, index=f.index).assign(
+    post, llr = score(fit, cell_counts(f, HIST_COLUMNS), exclude)
+    return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(
         pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
 
 
@@ -82,7 +80,7 @@ def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | 
     p = troll_posterior(f, cfg, exclude, fit)
     enough = f["n_rated"].fillna(0) >= c.min_reactions
     flag = enough & (p["troll_posterior"] >= c.posterior_threshold)
-    score = p["troll_llr"].where(enough, 0.0).clip(lower=0.0)
+    troll_score = p["troll_llr"].where(enough, 0.0).clip(lower=0.0)
     reason = pd.Series("", index=f.index, dtype=object)
     x = f[flag]
     if len(x):
@@ -90,5 +88,5 @@ def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | 
                         "signal (mean signed quality z " + x["agreement_mean"].round(2).astype(str) + " vs population "
                         + f"{p['agreement_honest'].iloc[0]:.2f}" + "; posterior of an inverted rater "
                         + p.loc[flag, "troll_posterior"].round(3).astype(str) + ")")
-    return pd.DataFrame({"troll_score": score, "is_troll": flag, "troll_reason": reason,
+    return pd.DataFrame({"troll_score": troll_score, "is_troll": flag, "troll_reason": reason,
                          "troll_posterior": p["troll_posterior"]}, index=f.index)
