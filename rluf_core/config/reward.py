@@ -41,6 +41,11 @@ class RewardModelConfig(Section):
         description="how positives reach positive_share in training (class_weight: positives weighted so they "
         "carry positive_share of the weight, every row kept); calibration undoes the prior shift",
     )
+    wide: bool = Field(True, description="also a sparse logistic model over hashed words of the response (and "
+                       "prompt), mixed with the head's logit by a weight chosen on validation (0: head alone)")
+    wide_C: float = Field(1.0, gt=0, description="inverse L2 strength of the wide model (per training row)")
+    wide_features: int = Field(2**18, ge=1024, description="hashing dimension of the wide model's response words")
+    wide_prompt_words: bool = Field(False, description="the wide model also reads the prompt's words")
     finetune_learning_rate: float = Field(3e-5, gt=0)
     chunking: Literal["sentence", "none"] = Field(
         "sentence", description="sentence: encode sentences separately and pool them (cached per sentence); "

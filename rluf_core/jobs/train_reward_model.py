@@ -90,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
                                  device=cfg.compute.device, stop_after_steps=args.stop_after_steps)
         ev = evaluate_predictions(res.predictions, rm.model_copy(update={"bootstrap": min(rm.bootstrap, 200)}),
                                   seed=cfg.seed)
+        if rm.wide:
+            sm = res.summary
+            ev.markdown += ("\n## Head and wide model\n\n| validation AUROC | head | wide (hashed words) | mixed |\n"
+                            f"|---|---|---|---|\n| weight of the wide logit {sm['wide_weight']:.2f} | "
+                            f"{sm['validation_auroc_head']:.4f} | {sm['validation_auroc_wide']:.4f} | "
+                            f"{sm['validation_auroc_mixed']:.4f} |\n")
         lake = Lake(cfg.storage.lake)
         lake.write_dataset(PREDICTIONS, res.predictions)
         mt = ev.metrics["test"]

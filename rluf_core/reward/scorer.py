@@ -5,6 +5,8 @@ A saved scorer is a folder:
     encoder/             the frozen encoder and tokenizer (method 'head'), safetensors
     head.safetensors     the trained head with its feature normalisation (method 'head')
     classifier/          the fine-tuned AutoModelForSequenceClassification and tokenizer ('finetune')
+    wide.safetensors     the wide model's coefficients (reward_model.wide; its settings and mixing weight
+                         are in scorer.json under "wide")
 """
 
 from __future__ import annotations
@@ -26,14 +28,17 @@ from rluf_core.reward.finetune import classifier_logits, encode_pairs
 from rluf_core.reward.features import featurize
 from rluf_core.reward.head import Head
 from rluf_core.reward.text import query_texts
+from rluf_core.reward.wide import WideText, mix
 
 FORMAT_VERSION = 1
 
 
 class PLoveScorer:
     def __init__(self, meta: dict, calibrator: Calibrator, *, encoder: TextEncoder | None = None,
-                 head: Head | None = None, classifier=None, tokenizer=None, device: str = "cpu"):
+                 head: Head | None = None, classifier=None, tokenizer=None, wide: WideText | None = None,
+                 device: str = "cpu"):
         self.meta = meta
+        self.wide = wide
         self.calibrator = calibrator
         self.encoder = encoder
         self.head = head
@@ -55,10 +60,15 @@ class PLoveScorer:
             raise ValueError(f"contexts, prompts, responses differ in length: "
                              f"{len(contexts)}, {len(prompts)}, {len(responses)}")
         if self.method == "head":
-            return self.head.predict_logits(featurize(self.encoder, contexts, prompts, responses, self.meta))
-        queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
-        enc = encode_pairs(self.tokenizer, queries, responses, self.meta["max_length"])
-        return classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
+            z = self.head.predict_logits(featurize(self.encoder, contexts, prompts, responses, self.meta))
+        else:
+            queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
+            enc = encode_pairs(self.tokenizer, queries, responses, self.meta["max_length"])
+            z = classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
+        if self.wide is None:
+            return z
+        return mix(z, self.wide.logits(["" if p is None else str(p) for p in prompts], responses),
+                   self.meta["wide"]["weight"])
 
     def score(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
         """Calibrated P(love | context, prompt, response) at the natural rate, float64 array."""
@@ -80,6 +90,8 @@ class PLoveScorer:
         else:
             self.classifier.save_pretrained(path / "classifier", safe_serialization=True)
             self.tokenizer.save_pretrained(path / "classifier")
+        if self.wide is not None:
+            save_file(self.wide.tensors(), str(path / "wide.safetensors"))
         (path / "scorer.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
         return path
 
@@ -95,6 +107,7 @@ class PLoveScorer:
             meta["batch_size"] = batch_size
         cal = Calibrator.from_dict(meta["calibration"])
         trc = bool(meta.get("trust_remote_code", False))
+        wide = WideText.restore(meta["wide"], load_file(str(path / "wide.safetensors"))) if meta.get("wide") else None
         if meta["method"] == "head":
             model = AutoModel.from_pretrained(path / "encoder", trust_remote_code=trc)
             tok = AutoTokenizer.from_pretrained(path / "encoder", trust_remote_code=trc)
@@ -103,7 +116,7 @@ class PLoveScorer:
             head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0),
                         members=meta.get("ensemble", 1))
             head.load_state_dict(load_file(str(path / "head.safetensors")))
-            return cls(meta, cal, encoder=enc, head=head.eval(), device=device)
+            return cls(meta, cal, encoder=enc, head=head.eval(), wide=wide, device=device)
         clf = AutoModelForSequenceClassification.from_pretrained(path / "classifier", trust_remote_code=trc)
         tok = AutoTokenizer.from_pretrained(path / "classifier", trust_remote_code=trc)
-        return cls(meta, cal, classifier=clf.to(bb.pick_device(device)).eval(), tokenizer=tok, device=device)
+        return cls(meta, cal, classifier=clf.to(bb.pick_device(device)).eval(), tokenizer=tok, wide=wide, device=device)

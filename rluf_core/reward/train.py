@@ -26,6 +26,7 @@ from rluf_core.reward.sampling import rebalance
 from rluf_core.reward.scorer import PLoveScorer
 from rluf_core.reward.text import query_texts
 from rluf_core.reward.trainer import train_loop
+from rluf_core.reward.wide import WideText, choose_mix, mix
 
 log = logging.getLogger("rluf.reward.train")
 
@@ -83,6 +84,21 @@ def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 def _features(enc: TextEncoder, df: pd.DataFrame, rm: RewardModelConfig, desc: str) -> np.ndarray:
     return featurize(enc, df["context"].tolist(), df["prompt"].tolist(), df["response"].tolist(),
                      rm.model_dump(), desc)
+
+
+def _add_wide(rm: RewardModelConfig, tr: pd.DataFrame, y_train: np.ndarray, w_train: np.ndarray, val: pd.DataFrame,
+              test: pd.DataFrame, z_val: np.ndarray, z_test: np.ndarray, seed: int):
+    """Fit the wide model on the training rows, choose its mixing weight on validation, mix both splits."""
+    t0 = time.perf_counter()
+    wide = WideText(rm.wide_features, rm.wide_prompt_words, rm.wide_C).fit(
+        tr["prompt"].tolist(), tr["response"].tolist(), y_train, w_train, seed=seed)
+    wv, wt = wide.logits(val["prompt"].tolist(), val["response"].tolist()), wide.logits(test["prompt"].tolist(),
+                                                                                        test["response"].tolist())
+    weight, grid = choose_mix(z_val, wv, val["label"].to_numpy(), val["weight"].to_numpy())
+    info = dict(weight=weight, head=grid[0.0], wide=grid[1.0], mixed=grid[weight])
+    log.info("wide model fitted in %.0fs; validation AUROC head %.4f, wide %.4f, mixed %.4f at weight %.2f",
+             time.perf_counter() - t0, info["head"], info["wide"], info["mixed"], weight)
+    return mix(z_val, wv, weight), mix(z_test, wt, weight), wide, info
 
 
 def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | os.PathLike, *, seed: int = 0,
@@ -152,6 +168,10 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
         scorer_kw = dict(classifier=clf, tokenizer=tok)
     if not fit["finished"]:
         raise InterruptedError(f"training stopped at step {fit['steps']}/{fit['total_steps']} (checkpoint kept)")
+    mix_auroc: dict = {}
+    if rm.wide:
+        z_val, z_test, scorer_kw["wide"], mix_auroc = _add_wide(rm, tr, y_train, w_train, val, test, z_val, z_test, seed)
+        meta["wide"] = dict(scorer_kw["wide"].meta(), weight=mix_auroc["weight"])
     cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset).fit(
         z_val, val["label"].to_numpy(), val["weight"].to_numpy())
     scorer = PLoveScorer(meta, cal, device=device, **scorer_kw)
@@ -168,6 +188,8 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     summary = dict(fingerprint=fp, train_rows=len(tr), validation_rows=len(val), test_rows=len(test),
                    natural_rate=shift.natural_rate, train_rate=shift.train_rate, steps=fit["steps"],
                    resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
-                   temperature=cal.temperature, calibration_bias=cal.bias, train_seconds=time.perf_counter() - t_start)
+                   temperature=cal.temperature, calibration_bias=cal.bias, train_seconds=time.perf_counter() - t_start,
+                   **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
+                   wide_weight=mix_auroc.get("weight", 0.0))
     log.info("trained P[Love] in %.0fs: %s", summary["train_seconds"], summary)
     return TrainResult(scorer, scorer_dir, pd.concat(preds, ignore_index=True), summary)
