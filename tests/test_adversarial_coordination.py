@@ -153,3 +153,36 @@ def test_quality_fit_sample_keeps_positives_and_undoes_the_negative_sampling():
     neg = s[s["label"] == 0]
     assert neg["fit_weight"].sum() == pytest.approx(940) and (s.loc[s["label"] == 1, "fit_weight"] == 1).all()
     assert quality_fit_sample(lab, max_rows=250, seed=0).equals(s)  # seeded
+
+
+def test_unsafe_view_is_learnt_from_the_population():
+    """Coordinated accounts that also love unsafe replies: the view adds evidence; a view that does not
+    tell the classes apart changes (almost) nothing; off, the model is the burst x latency one."""
+    rng = np.random.default_rng(4)
+    f, coord = _burst_counts(rng, 4000, 200)
+    n = f[BURST_COLUMNS].sum(axis=1).to_numpy()
+    off_cfg = parse_config({"adversarial": {"brigade": {"unsafe_view": False}}}).adversarial
+    off = coordination_posterior(f, off_cfg)["coord_posterior"]
+    unsafe = rng.binomial(n, np.where(coord, 0.7, 0.01))
+    on = coordination_posterior(f.assign(cs_unsafe=unsafe, cs_safe=n - unsafe), CFG.adversarial)["coord_posterior"]
+    assert (on[coord] >= 0.9).mean() > (off[coord] >= 0.9).mean()
+    assert (on[~coord] >= 0.9).mean() <= (off[~coord] >= 0.9).mean() + 0.002
+    same = rng.binomial(n, 0.05)
+    flat = coordination_posterior(f.assign(cs_unsafe=same, cs_safe=n - same), CFG.adversarial)["coord_posterior"]
+    assert ((flat >= 0.9) == (off >= 0.9)).mean() > 0.99
+
+
+def test_latent_class_blocks_are_separate_multinomials():
+    from rluf_core.adversarial.latent_class import fit_two_class, score
+
+    rng = np.random.default_rng(5)
+    bad = np.r_[np.zeros(900, bool), np.ones(100, bool)]
+    a = np.where(bad[:, None], rng.multinomial(4, [0.2, 0.8], 1000), rng.multinomial(4, [0.8, 0.2], 1000))
+    b = np.where(bad[:, None], rng.multinomial(30, [0.3, 0.7], 1000), rng.multinomial(3, [0.7, 0.3], 1000))
+    counts = np.c_[a, b].astype(float)  # block b: bad users have 10x the counts, which must not count by itself
+    fit = fit_two_class(counts, np.array([1.0, 3.0, 1.0, 3.0]), blocks=np.array([0, 0, 1, 1]), prior_share=0.05)
+    for f in (fit.f_ordinary, fit.f_adversarial):
+        assert f[:2].sum() == pytest.approx(1) and f[2:].sum() == pytest.approx(1)
+    assert fit.f_adversarial[3] > 0.6 > 0.4 > fit.f_ordinary[3]
+    post, _ = score(fit, counts)
+    assert (post[bad] > 0.9).mean() > 0.9 and (post[~bad] > 0.9).mean() < 0.02

@@ -5,8 +5,13 @@ reacting to the same kind of content in the same short window, far above that ki
 daily_stats) and the bin of its latency after the response was served. Daily stats store per-user cell
 counts. A two-class latent model (rluf_core.adversarial.latent_class) fits how ordinary and coordinated
 accounts spread over the cells; the coordinated class starts as the population tilted toward the burst
-cells and learns the rest (its latency included) from the data. An account is flagged when its
-posterior reaches ``brigade.posterior_threshold`` and it has at least one reaction inside a burst.
+cells and learns the rest (its latency included) from the data.
+
+With ``brigade.unsafe_view``, a second, independent view of the same positive reactions says whether
+they went to replies the rule-based safety judge finds unsafe: the content kind a raid on a reward
+model most wants to push up. The model learns from the population how much more the coordinated class
+loves unsafe replies (it is not assumed). An account is flagged when its posterior reaches
+``brigade.posterior_threshold`` and it has at least one reaction inside a burst.
 """
 
 from __future__ import annotations
@@ -20,7 +25,16 @@ from rluf_core.config.adversarial import AdversarialConfig
 LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency
 N_LAT = len(LATENCY_EDGES_S) + 2
 BURST_COLUMNS = [f"cb_{b}_{i}" for b in (0, 1) for i in range(N_LAT)]
+SAFETY_COLUMNS = ["cs_safe", "cs_unsafe"]  # the same positive reactions: on replies judged safe / unsafe
 _IN_BURST = np.repeat([False, True], N_LAT)
+
+
+def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The model's columns, which are inside a burst, and their block (0: burst x latency, 1: safety)."""
+    if not cfg.brigade.unsafe_view:
+        return BURST_COLUMNS, _IN_BURST, np.zeros(len(BURST_COLUMNS), dtype=np.int64)
+    return (BURST_COLUMNS + SAFETY_COLUMNS, np.r_[_IN_BURST, False, False],
+            np.r_[np.zeros(len(BURST_COLUMNS)), 1, 1].astype(np.int64))
 
 
 def burst_latency_cells(in_burst: np.ndarray, latency_s: np.ndarray) -> np.ndarray:
@@ -33,11 +47,12 @@ def burst_latency_cells(in_burst: np.ndarray, latency_s: np.ndarray) -> np.ndarr
 def fit_coordination(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
     """The coordinated-account model fitted on the population; None when no class reacts more in bursts."""
     c = cfg.brigade
-    counts = cell_counts(f, BURST_COLUMNS)
-    init = (counts.sum(axis=0) + 0.5) * np.where(_IN_BURST, c.burst_tilt, 1.0)
+    columns, in_burst, blocks = _cells(cfg)
+    counts = cell_counts(f, columns)
+    init = (counts.sum(axis=0) + 0.5) * np.where(in_burst, c.burst_tilt, 1.0)
     fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
-                        smoothing=c.smoothing)
-    if fit is None or fit.f_adversarial[_IN_BURST].sum() <= fit.f_ordinary[_IN_BURST].sum():
+                        smoothing=c.smoothing, blocks=blocks)
+    if fit is None or fit.f_adversarial[in_burst].sum() <= fit.f_ordinary[in_burst].sum():
         return None
     return fit
 
@@ -51,9 +66,10 @@ def coordination_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.
         zeros = np.zeros(len(f))
         return pd.DataFrame({"coord_posterior": zeros, "coord_llr": zeros, "coord_pi": 0.0,
                              "burst_share_ordinary": 0.0, "burst_share_coordinated": 0.0}, index=f.index)
-    counts = cell_counts(f, BURST_COLUMNS)
+    columns, in_burst_cell, _ = _cells(cfg)
+    counts = cell_counts(f, columns)
     post, llr = score(fit, counts, exclude)
-    in_burst = counts[:, _IN_BURST].sum(axis=1) > 0
+    in_burst = counts[:, in_burst_cell].sum(axis=1) > 0
     return pd.DataFrame({"coord_posterior": np.where(in_burst, post, 0.0), "coord_llr": llr}, index=f.index).assign(
-        coord_pi=fit.pi, burst_share_ordinary=float(fit.f_ordinary[_IN_BURST].sum()),
-        burst_share_coordinated=float(fit.f_adversarial[_IN_BURST].sum()))
+        coord_pi=fit.pi, burst_share_ordinary=float(fit.f_ordinary[in_burst_cell].sum()),
+        burst_share_coordinated=float(fit.f_adversarial[in_burst_cell].sum()))

@@ -20,7 +20,7 @@ from scipy.stats import poisson
 from sklearn.cluster import MiniBatchKMeans
 
 from rluf_core.adversarial.quality import QualityModel
-from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
+from rluf_core.adversarial.coordination import BURST_COLUMNS, SAFETY_COLUMNS, burst_latency_cells
 from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
@@ -34,7 +34,7 @@ COORDINATED_DATASET = "coordinated_reactions"
 SUM_COLUMNS = [
     "n_turns", "n_add", "n_remove", "n_pos", "n_neg", "n_own", "n_own_turns", "lat_n", "lat_sum", "lat_sq",
     "q_pos_n", "q_pos_sum", "q_neg_n", "q_neg_sum", "cells_n", "burst_n", "burst_exp",
-    "coord_n", "coord_day", *HIST_COLUMNS, *BURST_COLUMNS,
+    "coord_n", "coord_day", *HIST_COLUMNS, *BURST_COLUMNS, *SAFETY_COLUMNS,
 ]
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
@@ -284,6 +284,9 @@ def compute_daily_aggregates(
     in_burst = key.isin(pd.MultiIndex.from_arrays([strong["turn_id"].astype(str), strong["user_id"].astype(str)]))
     cells = burst_latency_cells(in_burst, pos["latency_s"].to_numpy(dtype=float))
     stats = stats.join(_one_hot(cells, BURST_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
+    if "safety" in pos.columns:  # the same positive reactions by the safety of the reply they went to
+        unsafe = (pos["safety"] == "unsafe").to_numpy().astype(np.int64)
+        stats = stats.join(_one_hot(unsafe, SAFETY_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
     for c in SUM_COLUMNS:

@@ -9,7 +9,8 @@ caller-given guess (say, the population tilted toward the behaviour) and is othe
 posterior is  pi prod f_a / (pi prod f_a + (1 - pi) prod f_o)  over their reactions.
 
 Used for inverted raters (cells: reaction class x quality-z bin) and for coordinated accounts (cells:
-inside a burst or not x reaction latency bin).
+inside a burst or not x reaction latency bin;
+and, as a second block, the safety of the rewarded reply).
 """
 
 from __future__ import annotations
@@ -42,28 +43,34 @@ def _mask(exclude, n: int) -> np.ndarray:
     return np.zeros(n, bool) if exclude is None else np.asarray(exclude, dtype=bool)
 
 
+def _normalise(x: np.ndarray, blocks: np.ndarray) -> np.ndarray:
+    """Each block of cells sums to one (a block is one multinomial)."""
+    return x / np.bincount(blocks, weights=x)[blocks]
+
+
 def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=None, prior_share: float = 0.02,
                   max_share: float = 0.2, smoothing: float = 30.0, iters: int = 200,
-                  tol: float = 1e-7) -> LatentFit | None:
+                  tol: float = 1e-7, blocks: np.ndarray | None = None) -> LatentFit | None:
     """EM over users x cells counts. ``init_adversarial``: starting f_a (any positive weights over cells);
-    ``exclude`` (bool per user): users left out of the fit (explained by another detector). None when
+    ``exclude`` (bool per user): users left out of the fit (explained by another detector); ``blocks``
+    (int per cell, default all 0): the cells of one block form one multinomial and blocks are
+    independent given the class (two views of the same reactions, say when and on what). None when
     fewer than 10 users have reactions to fit on."""
     fit = (counts.sum(axis=1) > 0) & ~_mask(exclude, len(counts))
     if fit.sum() < 10:
         return None
     x = counts[fit]
-    pop = x.sum(axis=0) + 0.5
-    pop /= pop.sum()
+    blocks = np.zeros(counts.shape[1], dtype=np.int64) if blocks is None else np.asarray(blocks, dtype=np.int64)
+    pop = _normalise(x.sum(axis=0) + 0.5, blocks)
     prior = smoothing * pop
     f_o = pop.copy()
-    f_a = np.asarray(init_adversarial, dtype=float) + 1e-9
-    f_a /= f_a.sum()
+    f_a = _normalise(np.asarray(init_adversarial, dtype=float) + 1e-9, blocks)
     pi = prior_share
     for _ in range(iters):
         r = _logit_post(pi, x @ (np.log(f_a) - np.log(f_o)))
         new_pi = float(np.clip(r.mean(), 1e-4, max_share))
         a, o = r @ x + prior, (1 - r) @ x + prior
-        f_a, f_o = a / a.sum(), o / o.sum()
+        f_a, f_o = _normalise(a, blocks), _normalise(o, blocks)
         done = abs(new_pi - pi) < tol
         pi = new_pi
         if done:

@@ -83,6 +83,9 @@ class BrigadeDetectorConfig(Section):
                                                         "1 - their posterior of being a coordinated account")
     burst_tilt: float = Field(20.0, gt=1, description="EM starts the coordinated class as the population with burst "
                                                       "cells this many times likelier (only a start: EM learns it)")
+    unsafe_view: bool = Field(True, description="the coordination model also reads whether each positive reaction "
+                              "went to a reply the safety judge finds unsafe (an independent view of the same "
+                              "reactions; how much more the coordinated class does so is learnt, not assumed)")
     burst_min_accounts: int = Field(2, ge=2, description="accounts in a window before it can be a burst (the Poisson "
                                                          "test decides; 2 lets sparse content kinds show raids)")
     max_cell_users: int = Field(5000, ge=2, description="burst windows with more accounts are sampled (logged)")
