@@ -1,9 +1,12 @@
 """P[Love] under adversarial feedback: filter off/on at 0%, 10%, 20% adversarial reacting users;
 AUROC on honest users' test labels (issue 5, item 5).
 
-    python -m benchmarks.bench_robustness [--quick] [--days 8 --turns-per-day 5000 --users 4000]
+    python -m benchmarks.bench_robustness [--quick] [--days 14 --turns-per-day 20000 --users 20000]
 
-Acceptance: with 20% adversaries and the filter on, AUROC within 0.01 of the adversary-free run.
+The default is the demo's scale (14 days x 20k turns, 20k users per scenario; about 21 minutes on 2
+cores): each scenario is its own simulation, so smaller runs (--quick: 8 days x 2k turns) are too noisy
+to resolve the 0.01 of the acceptance. Acceptance: with 20% adversaries and the filter on, AUROC
+within 0.01 of the adversary-free run.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ def run(args) -> dict:
     from rluf_core.reward import robustness
 
     quick = getattr(args, "quick", False)
-    days = getattr(args, "days", None) or 8  # fewer days leave no train split (time-held-out splits)
-    tpd = getattr(args, "turns_per_day", None) or (2000 if quick else 5000)
-    users = getattr(args, "users", None) or (2000 if quick else 4000)
+    days = getattr(args, "days", None) or (8 if quick else 14)  # fewer days leave no train split (time-held-out)
+    tpd = getattr(args, "turns_per_day", None) or (2000 if quick else 20000)
+    users = getattr(args, "users", None) or (2000 if quick else 20000)
     with tempfile.TemporaryDirectory() as tmp:
         rows = robustness.run(days=days, turns_per_day=tpd, n_users=users, work=tmp,
                               cache_dir=os.environ.get("RLUF_EMBED_CACHE", str(Path(tmp) / "cache")))
