@@ -21,6 +21,7 @@ from scipy.sparse import hstack
 from sklearn.linear_model import LogisticRegression
 
 from rluf_core.config.adversarial import QualitySignalConfig
+from rluf_core.hashed_text import MAX_CHARS, word_hasher
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,8 @@ def quality_fit_sample(labeled: pd.DataFrame, max_rows: int, seed: int) -> pd.Da
     return pd.concat([pos.assign(fit_weight=1.0), negs.assign(fit_weight=w)], ignore_index=True)
 
 
-def _vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
-    return HashingVectorizer(
-        n_features=cfg.n_features, ngram_range=(1, 2), alternate_sign=False, norm="l2",
-        token_pattern=r"(?u)\b\w+\b|[^\w\s]",
-    )
-
-
 def _texts(df: pd.DataFrame) -> pd.Series:
-    return df["response"].fillna("").astype(str).str.slice(0, 4000)
+    return df["response"].fillna("").astype(str).str.slice(0, MAX_CHARS)
 
 
 def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
@@ -67,7 +61,7 @@ class QualityModel:
     def __init__(self, cfg: QualitySignalConfig, seed: int = 0):
         self.cfg = cfg
         self.seed = seed
-        self.vec = _vectorizer(cfg)
+        self.vec = word_hasher(cfg.n_features)
         self.kind_vec = _kind_vectorizer(cfg)
         self.clf: LogisticRegression | None = None
         self.n_fit = 0

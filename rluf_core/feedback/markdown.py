@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-KINDS = ("bot", "brigade", "troll")
+from rluf_core.adversarial.detectors import KINDS
+from rluf_core.markdown import table
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in rows]
-    return out + [""]
+    return table(header, rows) + [""]
 
 
 def _removed_rows(report: dict) -> list[list]:

@@ -25,7 +25,7 @@ from rluf_core.config import RlufConfig, load_config
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
 from rluf_core.reward.registry import log_and_register
-from rluf_core.reward.report import evaluate_predictions
+from rluf_core.reward.report import evaluate_predictions, md_table
 from rluf_core.reward.train import train_reward_model
 
 PREDICTIONS = "p_love_predictions"
@@ -92,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                                   seed=cfg.seed)
         if rm.wide:
             sm = res.summary
-            ev.markdown += ("\n## Head and wide model\n\n| validation AUROC | head | wide (hashed words) | mixed |\n"
-                            f"|---|---|---|---|\n| weight of the wide logit {sm['wide_weight']:.2f} | "
-                            f"{sm['validation_auroc_head']:.4f} | {sm['validation_auroc_wide']:.4f} | "
-                            f"{sm['validation_auroc_mixed']:.4f} |\n")
+            ev.markdown += "\n## Head and wide model\n\n" + md_table(pd.DataFrame([{
+                "validation AUROC": f"weight of the wide logit {sm['wide_weight']:.2f}",
+                "head": sm["validation_auroc_head"], "wide (hashed words)": sm["validation_auroc_wide"],
+                "mixed": sm["validation_auroc_mixed"]}])) + "\n"
         lake = Lake(cfg.storage.lake)
         lake.write_dataset(PREDICTIONS, res.predictions)
         mt = ev.metrics["test"]

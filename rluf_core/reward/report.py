@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.config.reward import RewardModelConfig
+from rluf_core.markdown import table
 from rluf_core.reward import plots
 from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, fit_length_baseline, pearson, slice_table
 
@@ -37,10 +38,7 @@ def _fmt(v) -> str:
 
 
 def md_table(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
+    return "\n".join(table(list(df.columns), df.itertuples(index=False), _fmt))
 
 
 def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.DataFrame | None = None,

@@ -23,26 +23,26 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from rluf_core.hashed_text import MAX_CHARS, clip_texts, word_hasher
+
 MIX_GRID = np.round(np.arange(0.0, 1.0001, 0.05), 2)
 
 
 class WideText:
     """Hashed word features of (prompt, response) and a weighted L2 logistic regression over them."""
 
-    def __init__(self, n_features: int = 2**18, prompt_features: bool = True, C: float = 1.0, max_chars: int = 4000):
+    def __init__(self, n_features: int = 2**18, prompt_features: bool = True, C: float = 1.0,
+                 max_chars: int = MAX_CHARS):
         self.n_features, self.prompt_features, self.C, self.max_chars = n_features, prompt_features, C, max_chars
-        self.response_vec = HashingVectorizer(n_features=n_features, ngram_range=(1, 2), alternate_sign=False,
-                                              norm="l2", token_pattern=r"(?u)\b\w+\b|[^\w\s]")
+        self.response_vec = word_hasher(n_features)
         self.prompt_vec = HashingVectorizer(n_features=max(n_features // 4, 1024), alternate_sign=False, norm="l2")
         self.coef: np.ndarray | None = None
         self.intercept = 0.0
 
     def features(self, prompts: Sequence, responses: Sequence):
-        r = [("" if x is None else str(x))[: self.max_chars] for x in responses]
-        X = self.response_vec.transform(r)
+        X = self.response_vec.transform(clip_texts(responses, self.max_chars))
         if self.prompt_features:
-            p = [("" if x is None else str(x))[: self.max_chars] for x in prompts]
-            X = hstack([X, self.prompt_vec.transform(p)], format="csr")
+            X = hstack([X, self.prompt_vec.transform(clip_texts(prompts, self.max_chars))], format="csr")
         return X
 
     def fit(self, prompts: Sequence, responses: Sequence, labels: np.ndarray, weights: np.ndarray | None = None,
@@ -72,7 +72,7 @@ class WideText:
 
     @classmethod
     def restore(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> "WideText":
-        out = cls(meta["n_features"], meta["prompt_features"], meta["C"], meta.get("max_chars", 4000))
+        out = cls(meta["n_features"], meta["prompt_features"], meta["C"], meta.get("max_chars", MAX_CHARS))
         out.coef, out.intercept = tensors["coef"].numpy().astype(np.float32), float(meta["intercept"])
         return out
 

@@ -1,0 +1,24 @@
+"""Hashed word features of free text, shared by the quality signal (adversarial) and P[Love]'s wide part.
+
+A HashingVectorizer needs no vocabulary: the same settings give the same columns on any machine and
+day, so a fitted linear model over them is just its coefficients and these settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sklearn.feature_extraction.text import HashingVectorizer
+
+MAX_CHARS = 4000  # longer texts are cut: the words that matter come first, and hashing cost stays bounded
+
+
+def word_hasher(n_features: int) -> HashingVectorizer:
+    """Word unigrams and bigrams (punctuation marks count as words), L2-normalised, non-negative."""
+    return HashingVectorizer(n_features=n_features, ngram_range=(1, 2), alternate_sign=False, norm="l2",
+                             token_pattern=r"(?u)\b\w+\b|[^\w\s]")
+
+
+def clip_texts(values: Iterable, max_chars: int = MAX_CHARS) -> list[str]:
+    """Texts as strings (None -> ''), cut to max_chars."""
+    return [("" if v is None or v != v else str(v))[:max_chars] for v in values]
