@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 from sklearn.cluster import MiniBatchKMeans
+from sklearn.preprocessing import normalize
 
 from rluf_core.adversarial.quality import QualityModel
 from rluf_core.adversarial.coordination import BURST_COLUMNS, SAFETY_COLUMNS, burst_latency_cells
@@ -103,7 +104,7 @@ def _clusters(X, cfg: RlufConfig, seed: int) -> np.ndarray:
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
     km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096)
-    return km.fit_predict(X).astype(np.int64)
+    return km.fit_predict(normalize(X)).astype(np.int64)  # unit length whatever the quality model's norm
 
 
 def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFrame, float]:

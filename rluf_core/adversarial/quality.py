@@ -61,7 +61,7 @@ class QualityModel:
     def __init__(self, cfg: QualitySignalConfig, seed: int = 0):
         self.cfg = cfg
         self.seed = seed
-        self.vec = word_hasher(cfg.n_features)
+        self.vec = word_hasher(cfg.n_features, norm=cfg.word_norm)
         self.kind_vec = _kind_vectorizer(cfg)
         self.clf: LogisticRegression | None = None
         self.n_fit = 0

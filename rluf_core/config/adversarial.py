@@ -23,7 +23,12 @@ class QualitySignalConfig(Section):
     reference_rows: int = Field(5_000, ge=100, description="turns sampled per day to standardise the signal")
     user_weight_cap: float = Field(5.0, gt=0, description="most total weight one user has in the fit")
     n_features: int = Field(2**18, ge=1024, description="hashing dimension of the text features")
-    alpha: float = Field(3e-5, gt=0, description="L2 strength of the logistic model, per unit of row weight")
+    word_norm: Literal["l1", "l2"] = Field("l1", description="normalisation of each response's hashed words: l1 "
+                                           "scores the density of substance words rather than their amount and tracks "
+                                           "what inverted raters invert better (default scenario, days 8-14: per-love "
+                                           "troll AUROC 0.966 vs 0.940 with l2, rank correlation with true helpfulness "
+                                           "0.88 vs 0.86)")
+    alpha: float = Field(1e-4, gt=0, description="L2 strength of the logistic model, per unit of row weight")
     exclude_flagged: bool = Field(True, description="weight the fit by the reputation as of the day before: flagged "
                                   "accounts out, others by 1 - their inverted-rater posterior (contaminated labels "
                                   "blunt the signal: per-love troll AUROC 0.95 with, 0.93 without, default scenario)")
