@@ -65,3 +65,24 @@ def test_missing_columns_named():
 
     with pytest.raises(ValueError, match="label"):
         build_feedback_dataset(_labeled().drop(columns=["label"]), _rep(), parse_config({}))
+
+
+def test_labels_faster_than_reading_are_dropped():
+    """A positive label whose first love came sooner than bot.label_min_latency_s is dropped (reported), whoever
+    gave it; slower positives and negatives stay; null keeps everything."""
+    lab = _labeled(n_days=2)
+    pos = lab.index[lab["label"] == 1]
+    lab["first_positive_latency_s"] = None
+    lab.loc[pos, "first_positive_latency_s"] = [0.4 if k % 2 == 0 else 6.0 for k in range(len(pos))]
+    lab["first_positive_latency_s"] = lab["first_positive_latency_s"].astype(float)
+    fast = lab.loc[(lab["first_positive_latency_s"] < 1.0) & lab["label_window_complete"] & (lab["user_id"] != "bad")]
+    cfg = parse_config({})
+    df, rep = build_feedback_dataset(lab, _rep(), cfg)
+    assert not set(fast["turn_id"]) & set(df["turn_id"])
+    r = rep["removed"]["too_fast_to_read"]
+    assert r["rows"] == r["positive"] == len(fast) > 0 and r["min_latency_s"] == 1.0
+    slow = lab.loc[(lab["first_positive_latency_s"] > 1.0) & lab["label_window_complete"] & (lab["user_id"] != "bad")]
+    assert set(slow["turn_id"]) <= set(df["turn_id"])
+    assert (df["label"] == 0).sum() == ((lab["label"] == 0) & lab["label_window_complete"] & (lab["user_id"] != "bad")).sum()
+    keep, rep2 = build_feedback_dataset(lab, _rep(), parse_config({"adversarial": {"bot": {"label_min_latency_s": None}}}))
+    assert "too_fast_to_read" not in rep2["removed"] and len(keep) == len(df) + len(fast)

@@ -41,6 +41,11 @@ class BotDetectorConfig(Section):
     min_events: int = Field(2, ge=1, description="reaction events in the window before a user can be judged")
     rate_prior_strength: float = Field(20.0, ge=0, description="pseudo-turns shrinking a user's reaction rate")
     latency_prior_strength: float = Field(5.0, ge=0, description="pseudo-events shrinking a user's latency")
+    label_min_latency_s: float | None = Field(1.0, ge=0, description="positive labels whose first positive reaction "
+                                              "came sooner than this after the reply was served are dropped, whoever "
+                                              "gave them: too fast to be about the reply (catches bots with too few "
+                                              "events to judge; default scenario: 0.2% of honest positive labels); "
+                                              "null keeps them")
 
 
 class BrigadeDetectorConfig(Section):

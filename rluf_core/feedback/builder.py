@@ -65,6 +65,20 @@ def _filter_coordinated(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.D
     return df[~hit]
 
 
+def _filter_too_fast(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.DataFrame:
+    """Label level: positive labels whose first positive reaction came sooner after the reply was served than
+    anyone reads it. They say nothing about the reply (the label-level side of the bot detector, which needs
+    ``bot.min_events`` reactions before it judges an account); the turn's label is unknown, so the row goes."""
+    t = cfg.adversarial.bot.label_min_latency_s
+    if t is None or "first_positive_latency_s" not in df.columns:
+        return df
+    lat = pd.to_numeric(df["first_positive_latency_s"], errors="coerce")
+    hit = (df["label"] == 1) & (lat < t)
+    report["removed"]["too_fast_to_read"] = {"rows": int(hit.sum()), "positive": int(hit.sum()),
+                                             "users": int(df.loc[hit, "user_id"].nunique()), "min_latency_s": t}
+    return df[~hit]
+
+
 def _weight_by_posteriors(df: pd.DataFrame, rep: pd.DataFrame, acfg, report: dict) -> pd.DataFrame:
     """Unflagged users' labels by their posteriors of each adversarial class (where enabled): dropped when a
     posterior reaches ``posterior_drop`` (more likely adversarial than not, by default), else weighted by
@@ -131,6 +145,8 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
         df["weight"] = df["weight"] * df["user_flagged"].map({True: acfg.downweight_factor, False: 1.0})
     if acfg.enabled and acfg.brigade.label_filter != "off":
         df = _filter_coordinated(df, cfg, report)
+    if acfg.enabled:
+        df = _filter_too_fast(df, cfg, report)
     if acfg.enabled:  # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
         df = _weight_by_posteriors(df, rep, acfg, report)
     before = len(df)
