@@ -1,8 +1,9 @@
 """A content-quality signal built without ground truth.
 
 The population's positive reactions are the only evidence of quality rluf has. A text model
-(hashed word n-grams of the response, plus words crossed with the content kind so that "on topic"
-can be learnt; L2 logistic regression) learns P(positive | response) from the labelled turns of the
+(hashed word n-grams of the response, each response's counts normalised to sum to one so that the
+model scores the density of good or bad words rather than their amount (``word_norm``), plus words crossed
+with the content kind so that "on topic" can be learnt; L2 logistic regression) learns P(positive | response) from the labelled turns of the
 last days, each user's total weight capped so that a few prolific accounts (bots, brigades, trolls)
 cannot steer it, and each row weighted by how far its user is trusted (the previous day's
 reputation: flagged accounts out, the others by 1 - their inverted-rater posterior). Its logit, standardised within each content kind (topic), says
