@@ -77,7 +77,7 @@ def _quality(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufCo
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
-    X = model.vec.transform(both["response"].fillna("").astype(str).str.slice(0, 4000))  # hashed once: logit, clusters
+    X = model.hash_words(both)  # hashed once: logit, clusters
     logit = model.logit(both, plain=X)
     # standardise with the reference sample's distribution per content kind
     z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)

@@ -67,9 +67,13 @@ class QualityModel:
         self.clf: LogisticRegression | None = None
         self.n_fit = 0
 
+    def hash_words(self, turns: pd.DataFrame):
+        """The turns' hashed response words (the ``plain`` part of the features; also what texts cluster on)."""
+        return self.vec.transform(_texts(turns))
+
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
-        X = self.vec.transform(_texts(turns)) if plain is None else plain
+        X = self.hash_words(turns) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
             X = hstack([X, self.kind_vec.transform(_kind_crossed(turns))], format="csr")
         return X

@@ -74,8 +74,9 @@ def _filter_too_fast(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.Data
         return df
     lat = pd.to_numeric(df["first_positive_latency_s"], errors="coerce")
     hit = (df["label"] == 1) & (lat < t)
-    report["removed"]["too_fast_to_read"] = {"rows": int(hit.sum()), "positive": int(hit.sum()),
-                                             "users": int(df.loc[hit, "user_id"].nunique()), "min_latency_s": t}
+    n = int(hit.sum())  # positive labels only, so rows and positives are the same
+    report["removed"]["too_fast_to_read"] = {"rows": n, "positive": n, "users": int(df.loc[hit, "user_id"].nunique()),
+                                             "min_latency_s": t}
     return df[~hit]
 
 
@@ -147,7 +148,7 @@ def build_feedback_dataset(labeled: pd.DataFrame, reputation: pd.DataFrame, cfg:
         df = _filter_coordinated(df, cfg, report)
     if acfg.enabled:
         df = _filter_too_fast(df, cfg, report)
-    if acfg.enabled:  # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
+        # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
         df = _weight_by_posteriors(df, rep, acfg, report)
     before = len(df)
     df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)

@@ -67,8 +67,7 @@ class PLoveScorer:
             z = classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
         if self.wide is None:
             return z
-        return mix(z, self.wide.logits(["" if p is None else str(p) for p in prompts], responses),
-                   self.meta["wide"]["weight"])
+        return mix(z, self.wide.logits(prompts, responses), self.meta["wide"]["weight"])  # clip_texts takes None
 
     def score(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
         """Calibrated P(love | context, prompt, response) at the natural rate, float64 array."""
