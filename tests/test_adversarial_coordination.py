@@ -103,6 +103,38 @@ def test_troll_posterior_finds_inverted_raters_and_nobody_without_them():
     assert (troll_posterior(mirrored, CFG.adversarial)["troll_posterior"] == 0).all()
 
 
+def _with_safety(rng, f, troll, p_unsafe_honest, p_unsafe_troll):
+    """Each user's loves split by the safety of the reply: unsafe with a per-kind probability."""
+    n = f["n_rated"].to_numpy()
+    unsafe = rng.binomial(n, np.where(troll, p_unsafe_troll, p_unsafe_honest))
+    return f.assign(cs_safe=n - unsafe, cs_unsafe=unsafe)
+
+
+def test_troll_safety_view_is_learnt_from_the_population():
+    from rluf_core.adversarial.trolls import fit_trolls
+
+    rng = np.random.default_rng(4)
+    f, troll = _features(rng, 3000, 150, reactions=4, mu=0.5)  # weak quality evidence alone
+    on, off = CFG.adversarial, CFG.adversarial.model_copy(deep=True)
+    off.troll.unsafe_view = False
+    # inverted raters who also love what the safety judge vetoes: the view sharpens the posterior
+    fs = _with_safety(rng, f, troll, 0.02, 0.3)
+    fit = fit_trolls(fs, on)
+    assert fit.f_adversarial[-1] / fit.f_adversarial[-2:].sum() > 3 * fit.f_ordinary[-1] / fit.f_ordinary[-2:].sum()
+    rec, prec = {}, {}
+    for name, cfg in (("on", on), ("off", off)):
+        p = troll_posterior(fs, cfg)
+        flag = (p["troll_posterior"] >= 0.9) & (fs["n_rated"] >= 2)
+        rec[name], prec[name] = flag[troll].mean(), troll[flag].mean()
+    # measured (seed 4): on R 0.33 at P 0.98; off R 0.14 at P 0.75
+    assert prec["on"] >= 0.9 and prec["on"] > prec["off"] and rec["on"] > rec["off"] + 0.1, (rec, prec)
+    # the same unsafe share in both kinds: the view learns nothing and changes little
+    same = _with_safety(rng, f, troll, 0.05, 0.05)
+    p_on, p_off = troll_posterior(same, on)["troll_posterior"], troll_posterior(same, off)["troll_posterior"]
+    assert np.abs(p_on - p_off).mean() < 0.02
+    assert ((p_on >= 0.9) & (same["n_rated"] >= 2) & ~troll).mean() < 0.01
+
+
 def test_quality_fit_can_leave_out_accounts_flagged_the_day_before(tmp_path):
     from rluf_core.adversarial.reputation import build_user_reputation, update_daily_stats
     from rluf_core.adversarial.synthetic import write_lake

@@ -79,3 +79,18 @@ def test_adversaries_switching_mid_window_are_caught_by_recent_days():
     # trolls: 3 adversarial days on a small synthetic day give a weak quality signal; some are still found
     assert ev["troll"]["recall"] >= 0.25, ev["troll"]
     assert ev["honest_flagged_share"] < 0.01
+
+
+def test_safety_of_loved_replies_is_counted_for_the_views_without_the_content_key():
+    """The latent models' safety views need each love's reply judged, even when 'safety' is no burst key."""
+    data = generate(Scenario(days=1, turns_per_day=2000, n_honest=500, n_bots=0, n_brigades=1, brigade_size=6,
+                             n_trolls=0, seed=2))
+    turns, rx = data["labeled_turns"], data["clean_reactions"]
+    day = turns["ts"].dt.strftime("%Y-%m-%d").iloc[0]
+    rx = rx[rx["ts"].dt.strftime("%Y-%m-%d") == day]
+    cfg = parse_config({"adversarial": {"brigade": {"content_keys": ["all", "topic"]}}})
+    stats, _ = compute_user_daily_stats(day, turns, rx, cfg)
+    assert stats["cs_unsafe"].sum() > 0 and (stats["cs_safe"] + stats["cs_unsafe"]).sum() == stats["n_pos"].sum()
+    off = parse_config({"adversarial": {"brigade": {"content_keys": ["all", "topic"], "unsafe_view": False},
+                                        "troll": {"unsafe_view": False}}})
+    assert compute_user_daily_stats(day, turns, rx, off)[0]["cs_unsafe"].sum() == 0

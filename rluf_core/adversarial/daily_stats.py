@@ -273,7 +273,8 @@ def compute_daily_aggregates(
         topic = adds["topic"].where(adds["topic"].notna(), topic)
     pos = adds[is_pos].assign(topic=topic[is_pos], _qz=qz[is_pos].fillna(0.0),
                               cluster=adds.loc[is_pos, "turn_id"].map(q["cluster"]).fillna(-1).astype("int64").astype(str))
-    if "safety" in cfg.adversarial.brigade.content_keys:
+    acfg = cfg.adversarial  # the safety of loved replies: a content kind, and a view of the two latent models
+    if "safety" in acfg.brigade.content_keys or acfg.brigade.unsafe_view or acfg.troll.unsafe_view:
         pos["safety"] = pos["turn_id"].map(_safety(turns, pos["turn_id"])).fillna("safe")
     pairs, per_user, coordinated = _coreaction(pos, day, cfg)
     stats = stats.join(per_user, how="left")

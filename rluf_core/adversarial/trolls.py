@@ -8,7 +8,10 @@ with f_t started at the mirror image of the population's (z -> -z within each cl
 the inverted raters is assumed but that they disagree with the crowd. A user's posterior of being an
 inverted rater is  pi prod f_t / (pi prod f_t + (1 - pi) prod f_h)  over their reactions; a user is
 flagged when it reaches ``troll.posterior_threshold`` with at least ``troll.min_reactions`` rated
-reactions. If the fitted inverted component does not rate lower content than the honest one, or the
+reactions. With ``troll.unsafe_view``, a second, independent view of the same loves says whether they
+went to replies the rule-based safety judge finds unsafe (a quality signal that needs no labels); how
+much more the inverted class does so is learnt from the population, not assumed (it starts equal). If
+the fitted inverted component does not rate lower content than the honest one, or the
 population shows no agreement with its own quality signal, nothing is flagged.
 
 Accounts already explained by another detector (bots, brigades) are left out of the fit.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rluf_core.adversarial.coordination import SAFETY_COLUMNS
 from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score
 from rluf_core.config.adversarial import AdversarialConfig
 
@@ -42,19 +46,29 @@ def reaction_cells(klass: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 def _agreement(f: np.ndarray) -> float:
     """Mean signed z of a cell distribution (positive: approves what the population rates high)."""
-    return float((f * _CENTRES * _SIGN).sum())
+    return float((f[:len(HIST_COLUMNS)] * _CENTRES * _SIGN).sum())
+
+
+def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray]:
+    """The model's columns and their block (0: class x quality z; 1: loves on replies judged safe / unsafe)."""
+    if not cfg.troll.unsafe_view:
+        return HIST_COLUMNS, np.zeros(len(HIST_COLUMNS), dtype=np.int64)
+    return HIST_COLUMNS + SAFETY_COLUMNS, np.r_[np.zeros(len(HIST_COLUMNS)), 1, 1].astype(np.int64)
 
 
 def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
     """The inverted-rater model fitted on the population; None when there is nothing to invert."""
     c = cfg.troll
-    counts = cell_counts(f, HIST_COLUMNS)
+    columns, blocks = _cells(cfg)
+    counts = cell_counts(f, columns)
     rated = counts[(counts.sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))]
     pop = rated.sum(axis=0) + 0.5
-    if len(rated) < 10 or _agreement(pop / pop.sum()) <= 0:  # too few raters, or no consensus to invert
+    hist = pop[:len(HIST_COLUMNS)]
+    if len(rated) < 10 or _agreement(hist / hist.sum()) <= 0:  # too few raters, or no consensus to invert
         return None
-    fit = fit_two_class(counts, pop[_MIRROR], exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
-                        smoothing=c.smoothing)
+    init = np.r_[hist[_MIRROR], pop[len(HIST_COLUMNS):]]  # the safety view starts as the population's: learnt
+    fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
+                        smoothing=c.smoothing, blocks=blocks)
     if fit is None or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
         return None
     return fit
@@ -69,7 +83,7 @@ def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series 
         zeros = np.zeros(len(f))
         return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros, "pi": 0.0, "agreement_honest": 0.0,
                              "agreement_troll": 0.0}, index=f.index)
-    post, llr = score(fit, cell_counts(f, HIST_COLUMNS), exclude)
+    post, llr = score(fit, cell_counts(f, _cells(cfg)[0]), exclude)
     return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(
         pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
 
