@@ -26,22 +26,24 @@ log = logging.getLogger("rluf.reward.robustness")
 FAST_REWARD = dict(backbone="minilm", chunking="sentence", bootstrap=0)  # training as configured by default
 
 
-def scenario(home: str | Path, share: float, days: int, turns_per_day: int, n_users: int, seed: int = 0,
-             reward: dict | None = None) -> RlufConfig:
-    part = share / 3
+def scenario(home: str | Path, share: float | None, days: int, turns_per_day: int, n_users: int, seed: int = 0,
+             reward: dict | None = None, simulator: dict | None = None) -> RlufConfig:
+    """A simulated scenario's config: ``share`` of adversarial reacting users in equal parts (None: the
+    default mix); ``simulator``: other simulator settings (its own seed, the trolls' love rate...)."""
+    sim = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
+    if share is not None:
+        sim.update(bot_share=share / 3, brigade_share=share / 3, troll_share=share / 3)
     return parse_config({
         "seed": seed, "storage": {"home": str(home)},
-        "source": {"simulator": {"days": days, "turns_per_day": turns_per_day, "n_users": n_users,
-                                 "bot_share": part, "brigade_share": part, "troll_share": part}},
+        "source": {"simulator": {**sim, **(simulator or {})}},
         "reward_model": {**FAST_REWARD, **(reward or {})},
     })
 
 
-def build_datasets(cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """feedback_dataset with the adversarial filter (off, on) for a freshly simulated scenario."""
+def build_lake(cfg: RlufConfig) -> Lake:
+    """Simulate the scenario and run it through ingest, cleaning, labelling and user reputation."""
     from rluf_core.adversarial.reputation import build_user_reputation
     from rluf_core.cleaning import daily
-    from rluf_core.feedback.report import run_feedback
     from rluf_core.simulation import simulate
 
     simulate(cfg, progress=False)
@@ -55,6 +57,14 @@ def build_datasets(cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     for d in days:
         daily.label_day(lake, cfg, d)
     build_user_reputation(lake, cfg, days[-1])
+    return lake
+
+
+def build_datasets(cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """feedback_dataset with the adversarial filter (off, on) for a freshly simulated scenario."""
+    from rluf_core.feedback.report import run_feedback
+
+    lake = build_lake(cfg)
     off = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": False})})
     on = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": True})})
     df_off, _ = run_feedback(lake, off, write=False)
