@@ -94,3 +94,27 @@ def test_safety_of_loved_replies_is_counted_for_the_views_without_the_content_ke
     off = parse_config({"adversarial": {"brigade": {"content_keys": ["all", "topic"], "unsafe_view": False},
                                         "troll": {"unsafe_view": False}}})
     assert compute_user_daily_stats(day, turns, rx, off)[0]["cs_unsafe"].sum() == 0
+
+
+def test_users_are_rated_by_reactions_to_their_own_replies():
+    """Reactions to others' turns (group-chat members) never become labels; by default they do not rate the
+    reacting user either (adversarial.troll.own_turns_only), while every event still counts for the bot features."""
+    from rluf_core.adversarial.trolls import HIST_COLUMNS
+
+    data = generate(Scenario(days=1, turns_per_day=3000, n_honest=800, n_bots=0, n_brigades=0, n_trolls=0, seed=4))
+    turns, rx = data["labeled_turns"], data["clean_reactions"]
+    day = turns["ts"].dt.strftime("%Y-%m-%d").iloc[0]
+    rx = rx[rx["ts"].dt.strftime("%Y-%m-%d") == day]
+    base, _ = compute_user_daily_stats(day, turns, rx, CFG)
+    user = base.loc[(base["q_pos_n"] + base["q_neg_n"]).idxmax(), "user_id"]
+    others = turns[(turns["user_id"] != user) & turns["turn_id"].isin(rx["turn_id"])].head(5)
+    extra = others[["turn_id"]].assign(user_id=user, ts=others["ts"] + pd.Timedelta(seconds=30), reaction="love",
+                                       action="add", is_receiving_user=False, latency_s=30.0)
+    rx2 = pd.concat([rx, extra], ignore_index=True)
+    on = compute_user_daily_stats(day, turns, rx2, CFG)[0].set_index("user_id").loc[user]
+    b = base.set_index("user_id").loc[user]
+    assert on["n_add"] == b["n_add"] + len(extra)
+    assert on["q_pos_n"] == b["q_pos_n"] and (on[HIST_COLUMNS] == b[HIST_COLUMNS]).all()
+    off_cfg = parse_config({"adversarial": {"troll": {"own_turns_only": False}}})
+    off = compute_user_daily_stats(day, turns, rx2, off_cfg)[0].set_index("user_id").loc[user]
+    assert off["q_pos_n"] == b["q_pos_n"] + len(extra) and off[HIST_COLUMNS].sum() == b[HIST_COLUMNS].sum() + len(extra)

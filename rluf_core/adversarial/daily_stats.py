@@ -241,7 +241,9 @@ def compute_daily_aggregates(
     own = adds["is_receiving_user"].fillna(False).astype(bool)
 
     q = _quality(day, turns, rx, cfg, user_trust) if len(adds) else pd.DataFrame(columns=["z", "cluster"])
-    qz = adds["turn_id"].map(q["z"])
+    qz_all = adds["turn_id"].map(q["z"])
+    # the inverted-rater model reads the reactions that can become labels: on the reacting user's own turns
+    qz = qz_all.where(own) if cfg.adversarial.troll.own_turns_only else qz_all
     approve = is_pos | adds["reaction"].isin(cfg.adversarial.agreement_positive_reactions)
     lat = adds["latency_s"].astype(float)
     loglat = np.log10(lat.clip(lower=0.1))
@@ -271,7 +273,7 @@ def compute_daily_aggregates(
     topic = adds["turn_id"].map(turns.set_index("turn_id")["topic"])
     if "topic" in adds.columns:
         topic = adds["topic"].where(adds["topic"].notna(), topic)
-    pos = adds[is_pos].assign(topic=topic[is_pos], _qz=qz[is_pos].fillna(0.0),
+    pos = adds[is_pos].assign(topic=topic[is_pos], _qz=qz_all[is_pos].fillna(0.0),
                               cluster=adds.loc[is_pos, "turn_id"].map(q["cluster"]).fillna(-1).astype("int64").astype(str))
     acfg = cfg.adversarial  # the safety of loved replies: a content kind, and a view of the two latent models
     if "safety" in acfg.brigade.content_keys or acfg.brigade.unsafe_view or acfg.troll.unsafe_view:

@@ -115,6 +115,9 @@ class TrollDetectorConfig(Section):
     max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of inverted raters EM may estimate")
     weight_by_posterior: bool = Field(True, description="feedback_dataset weights an unflagged user's labels by "
                                                         "1 - their posterior of being an inverted rater")
+    own_turns_only: bool = Field(True, description="rate users by their reactions to replies they received, the only "
+                                 "reactions that become labels (reactions of group-chat members to others' turns answer a "
+                                 "conversation they are not having; demo: 41% of single-reaction accounts' reactions)")
     unsafe_view: bool = Field(True, description="the model also reads whether each love went to a reply the safety "
                               "judge finds unsafe (a second view of the same loves; how much more the inverted class "
                               "does so is learnt from the population, not assumed)")
