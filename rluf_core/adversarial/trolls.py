@@ -1,7 +1,9 @@
 """Inverted raters (trolls): a latent-class model over each user's reactions, fitted on the population.
 
 Every rated reaction is a cell: its class (love, other approving reaction, negative reaction) and the
-bin of the population's quality z of the turn it rates. Daily stats store per-user cell counts (they
+bin of the population's quality z of the turn it rates. With ``troll.own_turns_only`` (default) only a
+user's reactions to replies they received are rated: the reactions that become labels (group-chat
+members' reactions to others' turns answer a conversation they are not having). Daily stats store per-user cell counts (they
 add up over days). Honest users' reactions follow one distribution over cells f_h; inverted raters'
 another, f_t. Both, and the share pi of inverted raters, are fitted by EM on the reacting population,
 with f_t started at the mirror image of the population's (z -> -z within each class): nothing about
