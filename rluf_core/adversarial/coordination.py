@@ -19,22 +19,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score
+from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
 from rluf_core.config.adversarial import AdversarialConfig
 
 LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency
 N_LAT = len(LATENCY_EDGES_S) + 2
 BURST_COLUMNS = [f"cb_{b}_{i}" for b in (0, 1) for i in range(N_LAT)]
-SAFETY_COLUMNS = ["cs_safe", "cs_unsafe"]  # the same positive reactions: on replies judged safe / unsafe
 _IN_BURST = np.repeat([False, True], N_LAT)
 
 
 def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The model's columns, which are inside a burst, and their block (0: burst x latency, 1: safety)."""
-    if not cfg.brigade.unsafe_view:
-        return BURST_COLUMNS, _IN_BURST, np.zeros(len(BURST_COLUMNS), dtype=np.int64)
-    return (BURST_COLUMNS + SAFETY_COLUMNS, np.r_[_IN_BURST, False, False],
-            np.r_[np.zeros(len(BURST_COLUMNS)), 1, 1].astype(np.int64))
+    columns, blocks = with_safety_view(BURST_COLUMNS, cfg.brigade.unsafe_view)
+    return columns, np.r_[_IN_BURST, np.zeros(len(columns) - len(BURST_COLUMNS), dtype=bool)], blocks
 
 
 def burst_latency_cells(in_burst: np.ndarray, latency_s: np.ndarray) -> np.ndarray:

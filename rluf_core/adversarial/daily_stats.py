@@ -21,7 +21,8 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.preprocessing import normalize
 
 from rluf_core.adversarial.quality import QualityModel
-from rluf_core.adversarial.coordination import BURST_COLUMNS, SAFETY_COLUMNS, burst_latency_cells
+from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
+from rluf_core.adversarial.latent_class import SAFETY_COLUMNS
 from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge

@@ -21,6 +21,17 @@ import numpy as np
 import pandas as pd
 
 
+SAFETY_COLUMNS = ["cs_safe", "cs_unsafe"]  # positive reactions on replies the safety judge finds safe / unsafe
+
+
+def with_safety_view(columns: list[str], enabled: bool) -> tuple[list[str], np.ndarray]:
+    """A model's columns and each one's block: ``columns`` form block 0; with ``enabled`` the safety of the same
+    positive reactions is appended as block 1 (a second, independent view)."""
+    if not enabled:
+        return list(columns), np.zeros(len(columns), dtype=np.int64)
+    return list(columns) + SAFETY_COLUMNS, np.r_[np.zeros(len(columns)), np.ones(len(SAFETY_COLUMNS))].astype(np.int64)
+
+
 @dataclass
 class LatentFit:
     """The fitted population model: the adversarial share and both classes' distributions over cells."""

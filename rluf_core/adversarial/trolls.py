@@ -24,8 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.coordination import SAFETY_COLUMNS
-from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score
+from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
 from rluf_core.config.adversarial import AdversarialConfig
 
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
@@ -53,9 +52,7 @@ def _agreement(f: np.ndarray) -> float:
 
 def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray]:
     """The model's columns and their block (0: class x quality z; 1: loves on replies judged safe / unsafe)."""
-    if not cfg.troll.unsafe_view:
-        return HIST_COLUMNS, np.zeros(len(HIST_COLUMNS), dtype=np.int64)
-    return HIST_COLUMNS + SAFETY_COLUMNS, np.r_[np.zeros(len(HIST_COLUMNS)), 1, 1].astype(np.int64)
+    return with_safety_view(HIST_COLUMNS, cfg.troll.unsafe_view)
 
 
 def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
