@@ -16,16 +16,11 @@ import pathlib
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import precision_recall_curve
 
+from rluf_core.adversarial.evaluation import best_recall_at_precision
 from rluf_core.cleaning import pseudonymise
 from rluf_core.config import load_config
 from rluf_core.lake import Lake
-
-
-def _recall_at(y, s, p_min=0.9):
-    p, r, _ = precision_recall_curve(y, s)
-    return float(r[p >= p_min].max())
 
 
 def main() -> None:
@@ -54,8 +49,8 @@ def main() -> None:
     s = h.groupby("user_id").agg(llr=("llr", "sum"), kind=("kind", "first"))
     r = rep[rep["kind_true"].isin(["honest", "troll"])]
     out = {
-        "troll_oracle_recall_at_p90": round(_recall_at(s["kind"] == "troll", s["llr"]), 3),
-        "troll_shipped_signal_best_recall_at_p90": round(_recall_at(r["kind_true"] == "troll",
+        "troll_oracle_recall_at_p90": round(best_recall_at_precision(s["kind"] == "troll", s["llr"]), 3),
+        "troll_shipped_signal_best_recall_at_p90": round(best_recall_at_precision(r["kind_true"] == "troll",
                                                                     r["troll_posterior"].where(r["n_rated"] >= 2, 0)), 3),
         "troll_recall_at_posterior_threshold": round(float(r.loc[r["kind_true"] == "troll", "is_troll"].mean()), 3),
         "troll_mean_rated_reactions": round(float(r.loc[r["kind_true"] == "troll", "n_rated"].mean()), 2),

@@ -34,20 +34,10 @@ SCENARIOS = {
 }
 
 
-def _best_recall_at(y, score, p_min: float = 0.9) -> float | None:
-    from sklearn.metrics import precision_recall_curve
-
-    if y.sum() == 0:
-        return None
-    p, r, _ = precision_recall_curve(y, score)
-    ok = r[:-1][p[:-1] >= p_min]
-    return float(ok.max()) if len(ok) else 0.0
-
-
 def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, tpd: int, users: int) -> dict:
     import numpy as np
 
-    from rluf_core.adversarial.evaluation import truth_by_pseudonym
+    from rluf_core.adversarial.evaluation import best_recall_at_precision, truth_by_pseudonym
     from rluf_core.adversarial.reputation import REPUTATION_DATASET
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
@@ -69,7 +59,7 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
         row[f"{k}s"] = ev_u["reacting_users"][k]
         row[f"{k}_P"] = ev_u[k]["precision"]
         row[f"{k}_R"] = ev_u[k]["recall"]
-    row["troll_best_R_at_P90"] = _best_recall_at((kind[m] == "troll").to_numpy(), post[m])
+    row["troll_best_R_at_P90"] = best_recall_at_precision((kind[m] == "troll").to_numpy(), post[m])
     row["honest_flagged"] = ev_u["honest_flagged_share"]
     row["adv_pos_before"] = ev_l["adversarial_positive_share_before"]
     row["adv_pos_after_rows"] = ev_l["adversarial_positive_share_after"]

@@ -50,6 +50,19 @@ def _pr(pred_kind: pd.Series, flagged: pd.Series, true: pd.Series, weight: pd.Se
     return out
 
 
+def best_recall_at_precision(y, score, p_min: float = 0.9) -> float | None:
+    """The highest recall any threshold on ``score`` reaches at precision >= p_min (None without positives):
+    what a detector's signal allows, next to the recall its shipped threshold gives."""
+    from sklearn.metrics import precision_recall_curve
+
+    y = np.asarray(y, dtype=bool)
+    if not y.any():
+        return None
+    p, r, _ = precision_recall_curve(y, score)
+    ok = r[:-1][p[:-1] >= p_min]
+    return float(ok.max()) if len(ok) else 0.0
+
+
 def evaluate_users(reputation: pd.DataFrame, truth: pd.Series) -> dict:
     """Per-kind precision/recall over users who reacted in the window."""
     r = reputation[reputation["n_add"] > 0]

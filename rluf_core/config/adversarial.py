@@ -107,7 +107,7 @@ class TrollDetectorConfig(Section):
     posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
                                        "(empirical-Bayes mixture). A posterior, not a measured precision: on "
                                        "small accounts it runs overconfident, so precision at 0.9 was 0.94 on the demo's "
-                                       "scenario and 0.86 on another simulator seed (benchmarks/bench_detectors.py)")
+                                       "scenario and 0.88-0.93 on other simulator seeds (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
