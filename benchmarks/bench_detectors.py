@@ -1,6 +1,6 @@
 """The adversarial detectors on several simulated scenarios, not only the demo's (issue 4).
 
-    python -m benchmarks.bench_detectors [--quick] [--scenarios default,seed11,...]
+    python -m benchmarks.bench_detectors [--quick] [--scenarios default,seed11,...] [--jobs 2]
 
 The demo runs one simulation (simulator seed 7); acceptance numbers read off one seed can flatter or
 wrong a detector. Each scenario here is its own simulation (14 days x 20k turns, 20k users, as the demo;
@@ -76,18 +76,33 @@ def run(args) -> dict:
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; available: {list(SCENARIOS)}")
+    jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users) for n in names]
+        if jobs == 1:
+            rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users) for n in names]
+        else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_log_setup) as pool:
+                rows = list(pool.map(evaluate_scenario, names, *zip(*(SCENARIOS[n] for n in names)),
+                                     [Path(tmp)] * len(names), [days] * len(names), [tpd] * len(names),
+                                     [users] * len(names)))
     return {"rows": rows, "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
             "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names}}
+
+
+def _log_setup() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.bench_detectors", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="8 days x 2k turns per scenario (checks the harness only)")
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
+    p.add_argument("--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_setup()
     from benchmarks.run import machine, print_table
     from rluf_core.runinfo import code_version
 
