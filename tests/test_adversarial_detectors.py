@@ -118,3 +118,19 @@ def test_users_are_rated_by_reactions_to_their_own_replies():
     off_cfg = parse_config({"adversarial": {"troll": {"own_turns_only": False}}})
     off = compute_user_daily_stats(day, turns, rx2, off_cfg)[0].set_index("user_id").loc[user]
     assert off["q_pos_n"] == b["q_pos_n"] + len(extra) and off[HIST_COLUMNS].sum() == b[HIST_COLUMNS].sum() + len(extra)
+
+
+def test_an_inverted_rater_more_likely_coordinated_than_not_is_named_a_brigade_account():
+    from rluf_core.adversarial.detectors import _name_coordinated_inverted_raters
+
+    brigades = pd.DataFrame({"is_brigade": [False, False, False, True], "coord_posterior": [0.7, 0.3, 0.9, 0.95],
+                             "brigade_reason": ["", "", "", "brigade: group"]})
+    trolls = pd.DataFrame({"is_troll": [True, True, False, True]})
+    out = _name_coordinated_inverted_raters(brigades, trolls, CFG.adversarial)
+    # flagged as an inverted rater and coordination posterior >= 0.5: a brigade account, with the reason
+    assert out["is_brigade"].tolist() == [True, False, False, True]
+    assert "coordinated (posterior of a coordinated account 0.7" in out.loc[0, "brigade_reason"]
+    assert out.loc[3, "brigade_reason"] == "brigade: group" and out.loc[1, "brigade_reason"] == ""
+    assert not brigades.loc[0, "is_brigade"]  # the input is not modified
+    off = parse_config({"adversarial": {"brigade": {"inverted_coordination_posterior": None}}}).adversarial
+    assert _name_coordinated_inverted_raters(brigades, trolls, off)["is_brigade"].tolist() == [False, False, False, True]

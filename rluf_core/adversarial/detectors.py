@@ -101,6 +101,24 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
                                               coord_posterior=cp["coord_posterior"])
 
 
+def _name_coordinated_inverted_raters(brigades: pd.DataFrame, trolls: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+    """Accounts the inverted-rater model flags and the coordination model finds more likely coordinated than not
+    (``brigade.inverted_coordination_posterior``) are brigade accounts: a raid member who also loved content the
+    population rates low is adversarial either way, and the coordination is the more specific behaviour."""
+    level = cfg.brigade.inverted_coordination_posterior
+    if level is None:
+        return brigades
+    both = trolls["is_troll"] & ~brigades["is_brigade"] & (brigades["coord_posterior"] >= level)
+    if not both.any():
+        return brigades
+    out = brigades.copy()
+    out.loc[both, "is_brigade"] = True
+    out.loc[both, "brigade_reason"] = ("brigade: an inverted rater whose positive reactions were coordinated (posterior "
+                                       "of a coordinated account " + out.loc[both, "coord_posterior"].round(3).astype(str)
+                                       + f" >= {level:g})")
+    return out
+
+
 def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: dict | None = None) -> pd.DataFrame:
     """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll.
 
@@ -116,6 +134,7 @@ def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: d
     if "troll" not in fits:
         fits["troll"] = fit_trolls(f, cfg, explained)
     trolls = detect_trolls(f, cfg, exclude=explained, fit=fits["troll"])
+    brigades = _name_coordinated_inverted_raters(brigades, trolls, cfg)
     out = pd.concat([bots, brigades, trolls], axis=1)
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd

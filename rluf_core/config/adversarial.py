@@ -86,6 +86,10 @@ class BrigadeDetectorConfig(Section):
     min_group_size: int = Field(3, ge=2, description="linked accounts needed to call it a group")
     posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of a coordinated account "
                                        "(latent-class model over burst membership and latency of positive reactions)")
+    inverted_coordination_posterior: float | None = Field(
+        0.5, gt=0, lt=1, description="an account the inverted-rater model flags is named a brigade account when its "
+        "posterior of a coordinated account reaches this (adversarial, and more likely coordinated than not: a raid "
+        "member who also loved low-rated content outside raids); null: always named by the inverted-rater model")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of coordinated accounts for EM")
     max_share: float = Field(0.2, gt=0, lt=0.5, description="largest share of coordinated accounts EM may estimate")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class toward the population")
@@ -105,9 +109,10 @@ class TrollDetectorConfig(Section):
     """Inverted raters: positive reactions on what the population rates low, negative on what it rates high."""
 
     posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
-                                       "(empirical-Bayes mixture). A posterior, not a measured precision: on "
-                                       "small accounts it runs overconfident, so precision at 0.9 was 0.94 on the demo's "
-                                       "scenario and 0.88-0.93 on other simulator seeds (benchmarks/bench_detectors.py)")
+                                       "(empirical-Bayes mixture). A posterior, not a measured precision: EM's share of "
+                                       "inverted raters runs high (demo: 0.095 fitted, 0.057 true), so posteriors are "
+                                       "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
+                                       "on other simulator seeds (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
