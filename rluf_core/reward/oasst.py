@@ -32,7 +32,11 @@ DEFAULT_PATH = "../shared/data/oasst/oasst_replies.parquet"
 # 0.626 -> 0.622 with counts; all_mlp 0.584 -> 0.588 with 3 heads, still last), unlike on the simulated scenario.
 # wide pinned off: the hashed-word model alone reaches 0.54-0.62 on dev folds (1,300 replies are too few words);
 # mixed with stats_relevance_logistic it scored 0.629 in CV (with its weight chosen on the held-out fold itself,
-# so optimistic) and 0.624 on test vs 0.622 without: no gain worth a selection-biased candidate
+# so optimistic) and 0.624 on test vs 0.622 without: no gain worth a selection-biased candidate.
+# Dev's crowd labels as auxiliary targets did not help either (5-fold CV on dev, frozen MiniLM + text statistics):
+# a ridge model of label_quality, label_helpfulness or the sibling rank, stacked under the thumbs-up logistic
+# (out-of-fold within each training fold), gave 0.600-0.605 vs 0.610 without; the crowd's own label_quality
+# reaches only 0.644 AUROC for thumbs up on dev, so those labels carry little beyond length here
 BASE = dict(backbone="minilm", positive_share=0.1, bootstrap=0, max_validation_rows=None, batch_size=32,
             imbalance="class_weight", chunking="sentence", relevance_counts=False, ensemble=1, wide=False)
 CANDIDATES = {
