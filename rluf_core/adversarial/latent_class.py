@@ -15,7 +15,7 @@ and, as a second block, the safety of the rewarded reply).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ class LatentFit:
     pi: float
     f_ordinary: np.ndarray
     f_adversarial: np.ndarray
+    views: dict = field(default_factory=dict)  # further evidence fitted after EM (trolls: "rate", reaction_rate.py)
 
 
 def _logit_post(pi: float, llr: np.ndarray) -> np.ndarray:
@@ -89,11 +90,14 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=N
     return LatentFit(pi, f_o, f_a)
 
 
-def score(fit: LatentFit, counts: np.ndarray, exclude=None) -> tuple[np.ndarray, np.ndarray]:
+def score(fit: LatentFit, counts: np.ndarray, exclude=None, extra_llr: np.ndarray | None = None
+          ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior and log likelihood ratio (adversarial vs ordinary) of each user's counts under a fitted
     model (the users it was fitted on, or others, e.g. the last days of the window); 0 where excluded
-    (posterior) or without reactions."""
+    (posterior) or without reactions. ``extra_llr``: independent evidence per user, added to the cells'."""
     n = counts.sum(axis=1)
     llr = counts @ (np.log(fit.f_adversarial) - np.log(fit.f_ordinary))
+    if extra_llr is not None:
+        llr = llr + np.asarray(extra_llr, dtype=float)
     post = np.where((n > 0) & ~_mask(exclude, len(counts)), _logit_post(fit.pi, llr), 0.0)
     return post, np.where(n > 0, llr, 0.0)

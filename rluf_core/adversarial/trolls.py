@@ -12,7 +12,9 @@ inverted rater is  pi prod f_t / (pi prod f_t + (1 - pi) prod f_h)  over their r
 flagged when it reaches ``troll.posterior_threshold`` with at least ``troll.min_reactions`` rated
 reactions. With ``troll.unsafe_view``, a second, independent view of the same loves says whether they
 went to replies the rule-based safety judge finds unsafe (a quality signal that needs no labels); how
-much more the inverted class does so is learnt from the population, not assumed (it starts equal). If
+much more the inverted class does so is learnt from the population, not assumed (it starts equal). With
+``troll.rate_view``, how many reactions a user gave out of the replies they were served is a third piece of
+evidence (reaction_rate.py: each class's beta-binomial, fitted once after EM with its posteriors). If
 the fitted inverted component does not rate lower content than the honest one, or the
 population shows no agreement with its own quality signal, nothing is flagged.
 
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
+from rluf_core.adversarial.reaction_rate import fit_rate_view, rate_llr
 from rluf_core.config.adversarial import AdversarialConfig
 
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
@@ -70,7 +73,21 @@ def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | Non
                         smoothing=c.smoothing, blocks=blocks)
     if fit is None or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
         return None
+    if c.rate_view and "n_turns" in f.columns:  # how often each class reacts to what it is served
+        post, _ = score(fit, counts, exclude)
+        fitted = (counts[:, blocks == 0].sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))
+        view = fit_rate_view(counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy(), post, fitted,
+                             smoothing=c.smoothing)
+        if view is not None:
+            fit.views["rate"] = view
     return fit
+
+
+def _rate_llr(f: pd.DataFrame, fit: LatentFit, counts: np.ndarray, blocks: np.ndarray) -> np.ndarray | None:
+    view = fit.views.get("rate")
+    if view is None or "n_turns" not in f.columns:
+        return None
+    return rate_llr(view, counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy())
 
 
 def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
@@ -82,7 +99,9 @@ def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series 
         zeros = np.zeros(len(f))
         return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros, "pi": 0.0, "agreement_honest": 0.0,
                              "agreement_troll": 0.0}, index=f.index)
-    post, llr = score(fit, cell_counts(f, _cells(cfg)[0]), exclude)
+    columns, blocks = _cells(cfg)
+    counts = cell_counts(f, columns)
+    post, llr = score(fit, counts, exclude, _rate_llr(f, fit, counts, blocks))
     return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(
         pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
 

@@ -126,6 +126,9 @@ class TrollDetectorConfig(Section):
     unsafe_view: bool = Field(True, description="the model also reads whether each love went to a reply the safety "
                               "judge finds unsafe (a second view of the same loves; how much more the inverted class "
                               "does so is learnt from the population, not assumed)")
+    rate_view: bool = Field(True, description="the model also reads how many of the replies a user was served they "
+                            "reacted to (each class's beta-binomial, fitted after EM with its posteriors as soft labels; "
+                            "which class reacts more is learnt, not assumed)")
 
 
 class SplitConfig(Section):
