@@ -61,8 +61,11 @@ def test_brigade_members_share_a_group(adversarial):
     assert b.groupby("group_id")["user_id"].apply(lambda u: u.map(truth).nunique()).max() == 1
 
 
-def test_no_adversaries_nothing_flagged_beyond_fp_bound():
-    rep, ev, _ = _run(Scenario(**SMALL, n_bots=0, n_brigades=0, n_trolls=0, seed=3))
+@pytest.mark.parametrize("rate_view", [False, True])
+def test_no_adversaries_nothing_flagged_beyond_fp_bound(rate_view):
+    # rate_view: a near-empty inverted class must not turn reaction counts into evidence (it once flagged > 1%)
+    cfg = parse_config({"adversarial": {"troll": {"rate_view": rate_view}}})
+    rep, ev, _ = _run(Scenario(**SMALL, n_bots=0, n_brigades=0, n_trolls=0, seed=3), cfg)
     reacting = rep["n_add"] > 0
     assert rep.loc[reacting, "flagged"].mean() < 0.01
     assert ev["honest_flagged_share"] < 0.01

@@ -126,9 +126,11 @@ class TrollDetectorConfig(Section):
     unsafe_view: bool = Field(True, description="the model also reads whether each love went to a reply the safety "
                               "judge finds unsafe (a second view of the same loves; how much more the inverted class "
                               "does so is learnt from the population, not assumed)")
-    rate_view: bool = Field(True, description="the model also reads how many of the replies a user was served they "
+    rate_view: bool = Field(False, description="the model also reads how many of the replies a user was served they "
                             "reacted to (each class's beta-binomial, fitted after EM with its posteriors as soft labels; "
-                            "which class reacts more is learnt, not assumed)")
+                            "which class reacts more is learnt, not assumed). Off by default: on four simulated scenarios "
+                            "it raised troll precision (0.92-0.95 from 0.88-0.94) but lowered light trolls' posteriors, so "
+                            "more of their labels stayed (seed 23: 0.96% -> 1.09% adversarial positive labels)")
 
 
 class SplitConfig(Section):
