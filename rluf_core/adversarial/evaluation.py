@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import precision_recall_curve
 
 from rluf_core.adversarial.detectors import KINDS
 
@@ -53,8 +54,6 @@ def _pr(pred_kind: pd.Series, flagged: pd.Series, true: pd.Series, weight: pd.Se
 def best_recall_at_precision(y, score, p_min: float = 0.9) -> float | None:
     """The highest recall any threshold on ``score`` reaches at precision >= p_min (None without positives):
     what a detector's signal allows, next to the recall its shipped threshold gives."""
-    from sklearn.metrics import precision_recall_curve
-
     y = np.asarray(y, dtype=bool)
     if not y.any():
         return None

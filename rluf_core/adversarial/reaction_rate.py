@@ -32,8 +32,16 @@ class RateView:
         return tuple(a / (a + b) for a, b in (self.ordinary, self.adversarial))
 
 
+def _counts(reactions: np.ndarray, served: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """k reactions out of n served, n at least k (reactions to replies served before the window)."""
+    k = np.asarray(reactions, dtype=float)
+    return k, np.maximum(np.asarray(served, dtype=float), k)
+
+
 def _log_pmf(k: np.ndarray, n: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Zero-truncated beta-binomial log pmf of k >= 1 reactions out of n served."""
+    """Zero-truncated beta-binomial log pmf of k >= 1 reactions out of n served: log P(k) - log P(k > 0).
+    The closed form of scipy.stats.betabinom's logpmf(k) - logsf(0) (same values to 1e-13), written out because
+    the optimiser calls it thousands of times and scipy's generic logsf is about 60x slower on 20k users."""
     lp = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + betaln(k + a, n - k + b) - betaln(a, b)
     p0 = np.exp(betaln(a, n + b) - betaln(a, b))  # P(k = 0)
     return lp - np.log(np.clip(1.0 - p0, 1e-300, None))
@@ -50,14 +58,14 @@ def _fit(k: np.ndarray, n: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def fit_rate_view(reactions: np.ndarray, served: np.ndarray, posterior: np.ndarray, fit_on: np.ndarray,
+def fit_rate_view(reactions: np.ndarray, served: np.ndarray, posterior: np.ndarray, fit_on: np.ndarray | None = None,
                   smoothing: float = 30.0) -> RateView | None:
-    """Each class's beta-binomial from users ``fit_on`` (with >= 1 reaction), weighted by ``posterior`` (adversarial)
-    and 1 - posterior, each class shrunk toward the population by ``smoothing`` pseudo-users (a class of a few
-    users' weight then reacts like the population: no evidence). None with fewer than 10 users."""
-    k = np.asarray(reactions, dtype=float)
-    n = np.maximum(np.asarray(served, dtype=float), k)  # reactions to replies served before the window
-    m = np.asarray(fit_on, dtype=bool) & (k >= 1)
+    """Each class's beta-binomial from the users with >= 1 reaction (of ``fit_on``, default all), weighted by
+    ``posterior`` (adversarial) and 1 - posterior, each class shrunk toward the population by ``smoothing``
+    pseudo-users (a class of a few users' weight then reacts like the population: no evidence). None with fewer
+    than 10 users."""
+    k, n = _counts(reactions, served)
+    m = (k >= 1) if fit_on is None else np.asarray(fit_on, dtype=bool) & (k >= 1)
     if m.sum() < 10:
         return None
     r = np.clip(np.asarray(posterior, dtype=float)[m], 0.0, 1.0)
@@ -67,8 +75,7 @@ def fit_rate_view(reactions: np.ndarray, served: np.ndarray, posterior: np.ndarr
 
 def rate_llr(view: RateView, reactions: np.ndarray, served: np.ndarray) -> np.ndarray:
     """Log likelihood ratio (adversarial vs ordinary) of each user's reaction count; 0 without reactions."""
-    k = np.asarray(reactions, dtype=float)
-    n = np.maximum(np.asarray(served, dtype=float), k)
+    k, n = _counts(reactions, served)
     out = np.zeros(len(k))
     m = k >= 1
     out[m] = _log_pmf(k[m], n[m], *view.adversarial) - _log_pmf(k[m], n[m], *view.ordinary)

@@ -73,21 +73,27 @@ def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | Non
                         smoothing=c.smoothing, blocks=blocks)
     if fit is None or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
         return None
-    if c.rate_view and "n_turns" in f.columns:  # how often each class reacts to what it is served
+    rate = _reactions_of_served(f, counts, blocks) if c.rate_view else None
+    if rate is not None:  # how often each class reacts to what it is served
         post, _ = score(fit, counts, exclude)
-        fitted = (counts[:, blocks == 0].sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))
-        view = fit_rate_view(counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy(), post, fitted,
+        view = fit_rate_view(*rate, post, None if exclude is None else ~exclude.to_numpy(dtype=bool),
                              smoothing=c.smoothing)
         if view is not None:
             fit.views["rate"] = view
     return fit
 
 
+def _reactions_of_served(f: pd.DataFrame, counts: np.ndarray, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each user's rated reactions and served replies (None without served counts, e.g. a frame of cells only)."""
+    if "n_turns" not in f.columns:
+        return None
+    return counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy()
+
+
 def _rate_llr(f: pd.DataFrame, fit: LatentFit, counts: np.ndarray, blocks: np.ndarray) -> np.ndarray | None:
     view = fit.views.get("rate")
-    if view is None or "n_turns" not in f.columns:
-        return None
-    return rate_llr(view, counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy())
+    rate = _reactions_of_served(f, counts, blocks) if view is not None else None
+    return None if rate is None else rate_llr(view, *rate)
 
 
 def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
