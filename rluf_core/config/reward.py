@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from rluf_core.config.base import Section
 
@@ -33,6 +33,12 @@ class RewardModelConfig(Section):
     dropout: float = Field(0.5, ge=0, lt=1)
     weight_decay: float = Field(1e-2, ge=0)
     text_features: bool = Field(True, description="append cheap text statistics (length, emoji, sign-offs...)")
+    text_stats: list[str] | None = Field(
+        None, description="which text statistics (names in rluf_core.reward.text.STAT_NAMES); None: all of them")
+    writing_features: bool = Field(False, description="append how well the response is written: misspelled share, "
+                                   "prompt words reused, mean word length (rluf_core/reward/writing.py)")
+    spelling_language: str = Field("en", description="dictionary of the misspelled share (pyspellchecker: en, es, "
+                                   "fr, de, pt, it, ru, ar, eu, lv, nl, fa)")
     embedding_features: bool = Field(True, description="response, query and response*query embeddings")
     relevance_features: bool = Field(True, description="similarities of response sentences to the prompt")
     relevance_counts: bool = Field(True, description="also counts of on-prompt sentences, similarities to the query")
@@ -57,6 +63,16 @@ class RewardModelConfig(Section):
     max_train_rows: int | None = Field(None, ge=1, description="cap on training rows after resampling")
     max_validation_rows: int | None = Field(50_000, ge=1, description="cap on validation rows (calibration)")
     max_test_rows: int | None = Field(None, ge=1)
+
+    @field_validator("text_stats")
+    @classmethod
+    def _known_stats(cls, v: list[str] | None) -> list[str] | None:
+        from rluf_core.reward.text import STAT_NAMES
+
+        unknown = [n for n in v or [] if n not in STAT_NAMES]
+        if unknown or v == []:
+            raise ValueError(f"unknown text statistic(s) {unknown or '(empty list)'}; known: {list(STAT_NAMES)}")
+        return v
 
     # ---- evaluation (p_love_report) -------------------------------------------------------------
     ece_bins: int = Field(15, ge=2)

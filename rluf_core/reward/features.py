@@ -5,6 +5,8 @@
   max, min, spread, and the shares above 0.3 and 0.5), the signal of on-topic vs off-topic substance;
   with relevance_counts also how many sentences are on the prompt and similarities to the whole query;
 - text statistics: length, sentences, emoji, hearts, sign-offs, warmth, lists, conversation depth...
+  (``text_stats``: a subset of them);
+- with writing_features, how well it is written: misspelled share, prompt words reused, word length.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from rluf_core.reward.embed import TextEncoder
-from rluf_core.reward.text import context_depths, query_texts, text_stats
+from rluf_core.reward.text import STAT_NAMES, context_depths, query_texts, text_stats
+from rluf_core.reward.writing import writing_stats
 
 RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")
 
@@ -44,7 +47,7 @@ def relevance(sentences: list[np.ndarray], prompt_vecs: np.ndarray, query_vecs: 
 def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], responses: Sequence[str],
               opts: Mapping, desc: str = "") -> np.ndarray:
     """(n, d) float32 features. `opts` holds embedding_features, relevance_features, text_features,
-    context_turns (a RewardModelConfig dump or a saved scorer's meta)."""
+    text_stats, writing_features, spelling_language, context_turns (a RewardModelConfig dump or a saved scorer's meta)."""
     prompts = ["" if p is None else str(p) for p in prompts]
     queries = query_texts(contexts, prompts, opts.get("context_turns", 2))
     parts = []
@@ -60,7 +63,12 @@ def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], 
         p = encoder.encode(prompts, desc=f"embed {desc} prompts".strip())
         parts.append(relevance(r_sents, p, q if counts else None))
     if opts.get("text_features", True):
-        parts.append(text_stats(responses, queries, context_depths(contexts)))
+        stats = text_stats(responses, queries, context_depths(contexts))
+        keep = opts.get("text_stats")
+        parts.append(stats if keep is None else stats[:, [STAT_NAMES.index(n) for n in keep]])
+    if opts.get("writing_features", False):
+        parts.append(writing_stats(responses, prompts, opts.get("spelling_language", "en")))
     if not parts:
-        raise ValueError("reward_model: embedding_features, relevance_features and text_features are all off")
+        raise ValueError("reward_model: embedding_features, relevance_features, text_features and writing_features "
+                         "are all off")
     return np.concatenate(parts, axis=1).astype(np.float32)

@@ -1,0 +1,52 @@
+"""How well a response is written, in three cheap numbers (the reward model's ``writing_features``):
+
+- spelling: the share of the response's lower-case words (3+ letters) that a spell checker's dictionary
+  does not know (pyspellchecker's word-frequency list for ``language``; capitalised words are left out, as
+  names and acronyms are not misspellings);
+- prompt_overlap: the share of the prompt's distinct words that the response uses again (does it
+  answer what was asked, in its terms);
+- mean_word_length: letters per word, a plain proxy of vocabulary and register.
+
+On real reactions (OpenAssistant thumbs up, repeated 5-fold CV grouped by conversation on `dev`) each adds
+to length and conversation depth alone (0.626 -> 0.633 with spelling); the three together 0.637.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+WRITING_NAMES = ("misspelled_share", "prompt_overlap", "mean_word_length")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=4)
+def _speller(language: str):
+    from spellchecker import SpellChecker
+
+    try:
+        return SpellChecker(language=language, distance=1)
+    except ValueError as err:
+        raise ValueError(f"reward_model.spelling_language: {err}") from None
+
+
+def writing_stats(responses: Sequence[str], prompts: Sequence[str], language: str = "en") -> np.ndarray:
+    """(n, len(WRITING_NAMES)) float32 over responses and the prompts they answer."""
+    if len(responses) != len(prompts):
+        raise ValueError(f"responses ({len(responses)}) and prompts ({len(prompts)}) differ in length")
+    known = _speller(language).word_frequency
+    out = np.zeros((len(responses), len(WRITING_NAMES)), dtype=np.float32)
+    for i, (r, p) in enumerate(zip(responses, prompts)):
+        words = _WORD.findall(r if isinstance(r, str) else "")
+        lower = [w for w in words if len(w) > 2 and w.islower()]
+        asked = {w.lower() for w in _WORD.findall(p if isinstance(p, str) else "")}
+        used = {w.lower() for w in words}
+        out[i] = (
+            sum(w not in known for w in lower) / max(len(lower), 1),
+            len(asked & used) / max(len(asked), 1),
+            float(np.mean([len(w) for w in words])) if words else 0.0,
+        )
+    return out
