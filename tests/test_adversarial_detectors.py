@@ -137,3 +137,34 @@ def test_an_inverted_rater_more_likely_coordinated_than_not_is_named_a_brigade_a
     assert not brigades.loc[0, "is_brigade"]  # the input is not modified
     off = parse_config({"adversarial": {"brigade": {"inverted_coordination_posterior": None}}}).adversarial
     assert _name_coordinated_inverted_raters(brigades, trolls, off)["is_brigade"].tolist() == [False, False, False, True]
+
+
+def test_only_standing_reactions_rate_a_user():
+    """A love undone seconds later (a mis-tap) does not rate the user, and one removed and added back counts once,
+    as labels resolve toggles (with adversarial.troll.standing_reactions_only); every event still counts for n_add."""
+    from rluf_core.adversarial.daily_stats import standing_adds
+    from rluf_core.adversarial.trolls import HIST_COLUMNS
+
+    data = generate(Scenario(days=1, turns_per_day=3000, n_honest=800, n_bots=0, n_brigades=0, n_trolls=0, seed=4))
+    turns, rx = data["labeled_turns"], data["clean_reactions"]
+    day = turns["ts"].dt.strftime("%Y-%m-%d").iloc[0]
+    rx = rx[rx["ts"].dt.strftime("%Y-%m-%d") == day]
+    b_off = compute_user_daily_stats(day, turns, rx, CFG)[0].set_index("user_id")  # the default: every add rated
+    user = b_off[HIST_COLUMNS].sum(axis=1).idxmax()
+    own = turns[(turns["user_id"] == user) & ~turns["turn_id"].isin(rx["turn_id"])].head(3)
+    t0 = own["ts"].to_numpy()
+    ev = lambda i, s, action: dict(turn_id=own["turn_id"].iloc[i], user_id=user, ts=t0[i] + pd.Timedelta(seconds=s),
+                                   reaction="love", action=action, is_receiving_user=True, latency_s=float(s))
+    extra = pd.DataFrame([ev(0, 20, "add"), ev(0, 23, "remove"),                      # a mis-tap
+                          ev(1, 40, "add"), ev(1, 600, "remove"), ev(1, 900, "add"),  # toggled back on: one love
+                          ev(2, 50, "add")])                                          # a plain love
+    rx2 = pd.concat([rx, extra], ignore_index=True)
+    assert standing_adds(extra).tolist() == [False, False, False, False, True, True]
+    on_cfg = parse_config({"adversarial": {"troll": {"standing_reactions_only": True}}})
+    base = compute_user_daily_stats(day, turns, rx, on_cfg)[0]
+    on = compute_user_daily_stats(day, turns, rx2, on_cfg)[0].set_index("user_id").loc[user]
+    b = base.set_index("user_id").loc[user]
+    assert on["n_add"] == b["n_add"] + 4
+    assert on[HIST_COLUMNS].sum() == b[HIST_COLUMNS].sum() + 2
+    off = compute_user_daily_stats(day, turns, rx2, CFG)[0].set_index("user_id").loc[user]
+    assert off[HIST_COLUMNS].sum() == b_off.loc[user, HIST_COLUMNS].sum() + 4

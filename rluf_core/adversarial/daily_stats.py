@@ -47,6 +47,16 @@ TURN_COLUMNS = ["turn_id", "user_id", "ts", "response", "topic"]
 REACTION_COLUMNS = ["turn_id", "user_id", "ts", "reaction", "action", "is_receiving_user", "latency_s"]
 
 
+def standing_adds(rx: pd.DataFrame) -> pd.Series:
+    """Per event (bool, rx's index): an add that is the user's final state for its (turn, reaction) in these
+    events, as labels resolve toggles (last action by time, ties by event_id). A love undone seconds later is a
+    mis-tap, one removed and added back is one verdict, not two; only standing reactions become labels."""
+    order = ["ts", "event_id"] if "event_id" in rx.columns else ["ts"]
+    ev = rx.sort_values(order, kind="stable")
+    last = ~ev.duplicated(["turn_id", "user_id", "reaction"], keep="last")
+    return (last & (ev["action"] == "add")).reindex(rx.index)
+
+
 def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
@@ -263,6 +273,8 @@ def compute_daily_aggregates(
     })
     # rated reactions as (class, quality-z bin) cells: the inverted-rater model's per-user histogram
     klass = np.where(is_pos, "love", np.where(approve, "approve", np.where(is_neg, "negative", "")))
+    if cfg.adversarial.troll.standing_reactions_only:
+        klass = np.where(standing_adds(rx).reindex(adds.index).to_numpy(dtype=bool), klass, "")
     cell = reaction_cells(klass, qz.to_numpy(dtype=float))
     e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
     g = e.groupby("user_id")
