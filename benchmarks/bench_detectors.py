@@ -35,10 +35,6 @@ SCENARIOS = {
 
 
 def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, tpd: int, users: int) -> dict:
-    import numpy as np
-
-    from rluf_core.adversarial.evaluation import best_recall_at_precision, truth_by_pseudonym
-    from rluf_core.adversarial.reputation import REPUTATION_DATASET
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
     from rluf_core.reward import robustness
@@ -49,17 +45,12 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
     gt = Lake(cfg.storage.ground_truth)
     _, report = run_feedback(lake, cfg, ground_truth=gt, write=False)
     ev_u, ev_l = report["evaluation"]["users"], report["evaluation"]["labels"]
-    rep = lake.read_dataset(REPUTATION_DATASET, [lake.dataset_days(REPUTATION_DATASET)[-1]])
-    rep = rep[rep["n_add"] > 0]
-    kind = rep["user_id"].map(truth_by_pseudonym(gt.read_dataset("users"), cfg.privacy.pseudonym_key))
-    m = kind.isin(["honest", "troll"]).to_numpy()
-    post = rep["troll_posterior"].where(rep["n_rated"] >= cfg.adversarial.troll.min_reactions, 0.0).to_numpy()
     row = {"scenario": name, "reacting": sum(ev_u["reacting_users"].values())}
     for k in ("bot", "brigade", "troll"):
         row[f"{k}s"] = ev_u["reacting_users"][k]
         row[f"{k}_P"] = ev_u[k]["precision"]
         row[f"{k}_R"] = ev_u[k]["recall"]
-    row["troll_best_R_at_P90"] = best_recall_at_precision((kind[m] == "troll").to_numpy(), post[m])
+    row["troll_best_R_at_P90"] = ev_u["troll"]["best_recall_at_precision_0.9"]
     row["honest_flagged"] = ev_u["honest_flagged_share"]
     row["adv_pos_before"] = ev_l["adversarial_positive_share_before"]
     row["adv_pos_after_rows"] = ev_l["adversarial_positive_share_after"]

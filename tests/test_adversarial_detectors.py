@@ -42,6 +42,19 @@ def test_each_kind_found_with_high_precision(adversarial):
     # trolls need enough reactions to be told apart from noisy honest raters (5 small days here)
     assert ev["troll"]["recall"] >= 0.4, ev["troll"]
     assert ev["honest_flagged_share"] < 0.01
+    # the posterior's best operating point at precision 0.9 is reported beside the configured threshold's
+    assert 0.4 <= ev["troll"]["best_recall_at_precision_0.9"] <= 1.0, ev["troll"]
+
+
+def test_feedback_report_shows_the_troll_recall_any_threshold_reaches(adversarial):
+    from rluf_core.feedback.markdown import _evaluation
+
+    _, ev, _ = adversarial
+    labels = {k: {"precision": 1.0, "recall": 1.0, "true": 1} for k in ("bot", "brigade", "troll")}
+    labels.update(adversarial_positive_share_before=0.1, adversarial_positive_share_after=0.005,
+                  adversarial_positive_weight_share_after=0.004)
+    text = "\n".join(_evaluation({"users": ev, "labels": labels}))
+    assert f"at precision >= 0.90 is {ev['troll']['best_recall_at_precision_0.9']:.3f}" in text
 
 
 def test_every_flag_has_a_reason_and_zero_weight(adversarial):

@@ -62,12 +62,20 @@ def best_recall_at_precision(y, score, p_min: float = 0.9) -> float | None:
     return float(ok.max()) if len(ok) else 0.0
 
 
-def evaluate_users(reputation: pd.DataFrame, truth: pd.Series) -> dict:
-    """Per-kind precision/recall over users who reacted in the window."""
+def evaluate_users(reputation: pd.DataFrame, truth: pd.Series, troll_min_reactions: int = 1) -> dict:
+    """Per-kind precision/recall over users who reacted in the window; for inverted raters also the best recall
+    any threshold on the posterior reaches at precision >= 0.9 among honest and troll accounts (users with fewer
+    than ``troll_min_reactions`` rated reactions count as not flagged): the signal's limit beside the shipped
+    threshold's recall."""
     r = reputation[reputation["n_add"] > 0]
     true = r["user_id"].map(truth).fillna("unknown")
     res = _pr(r["kind"].fillna(""), r["flagged"].astype(bool), true)
     res["reacting_users"] = {k: int((true == k).sum()) for k in ("honest", *KINDS)}
+    if "troll_posterior" in r.columns and "n_rated" in r.columns:
+        m = true.isin(["honest", "troll"]).to_numpy()
+        post = r["troll_posterior"].where(r["n_rated"] >= troll_min_reactions, 0.0).fillna(0.0).to_numpy()
+        best = best_recall_at_precision((true[m] == "troll").to_numpy(), post[m])
+        res["troll"]["best_recall_at_precision_0.9"] = None if best is None else round(best, 4)
     return res
 
 
@@ -112,8 +120,8 @@ def evaluate_coordinated(labeled: pd.DataFrame, reputation: pd.DataFrame, coordi
 
 def evaluate(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd.DataFrame, truth_users: pd.DataFrame,
              key: str | None, pseudonymise: Callable | None = None, coordinated: pd.DataFrame | None = None,
-             min_excess: float = 0.5) -> dict:
+             min_excess: float = 0.5, troll_min_reactions: int = 1) -> dict:
     truth = truth_by_pseudonym(truth_users, key, pseudonymise)
-    out = {"users": evaluate_users(reputation, truth), "labels": evaluate_labels(labeled, reputation, dataset, truth)}
+    out = {"users": evaluate_users(reputation, truth, troll_min_reactions), "labels": evaluate_labels(labeled, reputation, dataset, truth)}
     out["labels"]["coordinated_filter"] = evaluate_coordinated(labeled, reputation, coordinated, truth, min_excess)
     return out

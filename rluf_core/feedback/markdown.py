@@ -39,6 +39,11 @@ def _evaluation(ev: dict) -> list[str]:
     lines = ["## Against the simulator's ground truth", "", "Users who reacted in the window:", ""]
     lines += _table(["kind", "precision", "recall", "true", "flagged as"],
                     [[k, users[k]["precision"], users[k]["recall"], users[k]["true"], users[k]["flagged_as"]] for k in KINDS])
+    best = users["troll"].get("best_recall_at_precision_0.9")
+    if best is not None:
+        lines += [f"Inverted raters: the best recall any posterior threshold reaches at precision >= 0.90 is {best:.3f} "
+                  f"(the configured threshold: recall {users['troll']['recall']}, precision {users['troll']['precision']}).",
+                  ""]
     lines += [f"Honest reacting users flagged: {users['honest_flagged']} ({users['honest_flagged_share']:.2%}).", "",
               "Positive labels:", ""]
     left = lab.get("adversarial_positive_left_by_kind", {})

@@ -41,7 +41,8 @@ def run_feedback(lake: Lake, cfg: RlufConfig, ground_truth: Lake | None = None, 
     if ground_truth is not None and ground_truth.has_dataset("users"):
         truth = ground_truth.read_dataset("users")
         report["evaluation"] = evaluate(labeled, rep, df, truth, cfg.privacy.pseudonym_key, coordinated=coordinated,
-                                        min_excess=cfg.adversarial.brigade.label_min_excess)
+                                        min_excess=cfg.adversarial.brigade.label_min_excess,
+                                        troll_min_reactions=cfg.adversarial.troll.min_reactions)
     if write:
         lake.write_dataset(DATASET, df)
         lake.write_report(DATASET, report, markdown(report))
