@@ -111,9 +111,8 @@ class TrollDetectorConfig(Section):
     posterior_threshold: float = Field(0.88, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
                                        "(empirical-Bayes mixture). A posterior, not a measured precision: EM's share of "
                                        "inverted raters runs high (demo: 0.095 fitted, 0.057 true), so posteriors are "
-                                       "overconfident. 0.88 is the lowest on a 0.01 grid that kept troll precision >= 0.90 "
-                                       "on three simulations of the default mix (0.94, 0.92, 0.90; at 0.87 one fell to "
-                                       "0.897); 0.86 with 20% adversaries and quiet trolls (benchmarks/bench_detectors.py)")
+                                       "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
+                                       "on other simulator seeds (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
