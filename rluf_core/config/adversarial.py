@@ -108,7 +108,7 @@ class BrigadeDetectorConfig(Section):
 class TrollDetectorConfig(Section):
     """Inverted raters: positive reactions on what the population rates low, negative on what it rates high."""
 
-    posterior_threshold: float = Field(0.88, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
+    posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
                                        "(empirical-Bayes mixture). A posterior, not a measured precision: EM's share of "
                                        "inverted raters runs high (demo: 0.095 fitted, 0.057 true), so posteriors are "
                                        "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
