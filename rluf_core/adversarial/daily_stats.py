@@ -274,7 +274,7 @@ def compute_daily_aggregates(
     # rated reactions as (class, quality-z bin) cells: the inverted-rater model's per-user histogram
     klass = np.where(is_pos, "love", np.where(approve, "approve", np.where(is_neg, "negative", "")))
     if cfg.adversarial.troll.standing_reactions_only:
-        klass = np.where(standing_adds(rx).reindex(adds.index).to_numpy(dtype=bool), klass, "")
+        klass = np.where(standing_adds(rx).loc[adds.index].to_numpy(dtype=bool), klass, "")
     cell = reaction_cells(klass, qz.to_numpy(dtype=float))
     e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
     g = e.groupby("user_id")

@@ -122,6 +122,7 @@ def evaluate(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd.DataFr
              key: str | None, pseudonymise: Callable | None = None, coordinated: pd.DataFrame | None = None,
              min_excess: float = 0.5, troll_min_reactions: int = 1) -> dict:
     truth = truth_by_pseudonym(truth_users, key, pseudonymise)
-    out = {"users": evaluate_users(reputation, truth, troll_min_reactions), "labels": evaluate_labels(labeled, reputation, dataset, truth)}
+    out = {"users": evaluate_users(reputation, truth, troll_min_reactions),
+           "labels": evaluate_labels(labeled, reputation, dataset, truth)}
     out["labels"]["coordinated_filter"] = evaluate_coordinated(labeled, reputation, coordinated, truth, min_excess)
     return out

@@ -7,8 +7,9 @@
   answer what was asked, in its terms);
 - mean_word_length: letters per word, a plain proxy of vocabulary and register.
 
-On real reactions (OpenAssistant thumbs up, repeated 5-fold CV grouped by conversation on `dev`) each adds
-to length and conversation depth alone (0.626 -> 0.633 with spelling); the three together 0.637.
+On real reactions (OpenAssistant thumbs up, 5-fold CV grouped by conversation on `dev`, repeated 10 times, a
+logistic regression) each adds to length and conversation depth alone (0.626 -> 0.633 with spelling, 0.638 with
+prompt overlap, 0.631 with word length); the three together 0.645 (0.652 in rluf_core.reward.oasst's CV).
 """
 
 from __future__ import annotations
