@@ -61,6 +61,7 @@ def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch)
     got = np.asarray(pyfunc.predict(rows[["context", "prompt", "response"]]))
     want = preds.set_index("turn_id").loc[rows["turn_id"], "p_love"].to_numpy()
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(_predict_where_rluf_is_not_installed(rows, rluf_home), want, rtol=1e-4, atol=1e-6)
     run = mlflow.get_run(model["mlflow_run_id"])
     assert run.data.params["reward_model.backbone"] == "tiny"
     assert "test_model_auroc" in run.data.metrics
@@ -76,6 +77,27 @@ def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch)
     assert rep.images["reliability.png"][:4] == b"\x89PNG"
     version = mlflow.MlflowClient().get_model_version("rluf-p-love", "1")
     assert version.tags["rluf.report_passed"] == str(rep.passed).lower()
+
+
+def _predict_where_rluf_is_not_installed(rows: pd.DataFrame, tmp: Path) -> np.ndarray:
+    """Load the challenger in a Python that sees this environment's packages but not the rluf install (no site
+    hooks, so no editable finder; not run from the repository): the version must carry the code it needs."""
+    import sysconfig
+
+    rows.to_parquet(tmp / "rows.parquet")
+    script = (
+        "import sys, mlflow, numpy as np, pandas as pd\n"
+        "try:\n    import rluf_core\n    sys.exit('rluf_core importable before loading: ' + rluf_core.__file__)\n"
+        "except ImportError:\n    pass\n"
+        "m = mlflow.pyfunc.load_model('models:/rluf-p-love@challenger')\n"
+        "import rluf_core\nassert '/code/rluf_core/' in rluf_core.__file__, rluf_core.__file__\n"
+        f"np.save({str(tmp / 'p.npy')!r}, np.asarray(m.predict(pd.read_parquet({str(tmp / 'rows.parquet')!r}))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], MLFLOW_TRACKING_URI=mlflow.get_tracking_uri(),
+               HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return np.load(tmp / "p.npy")
 
 
 def test_missing_dataset_is_a_clear_error(rluf_home, monkeypatch):

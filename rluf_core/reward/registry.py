@@ -4,11 +4,19 @@ Why pyfunc rather than the transformers flavour: the served object is not a bare
 the encoder, the trained head, the prior-shift correction and the calibrator together; a transformers
 pipeline would return uncalibrated logits at the training prior. The pyfunc wraps `PLoveScorer`, so
 `mlflow.pyfunc.load_model("models:/rluf-p-love@challenger").predict(df)` returns calibrated P(love).
+
+The version is self-contained, so that a serving environment without rluf installed can load it (`mlflow models
+serve`, a batch job): it is logged from code (`pyfunc_entry.py`, no pickled object), carries the `rluf_core` source
+it was trained with (`code_paths`, ahead of any installed rluf on the path) and pins every package that source
+imports to load a scorer, with an input example that MLflow checks against the signature when it logs.
 """
 
 from __future__ import annotations
 
 import importlib.metadata as md
+import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import mlflow
@@ -17,9 +25,20 @@ import pandas as pd
 from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema, TensorSpec
 
+import rluf_core
+
 ARTIFACT = "scorer"
 INPUT_COLUMNS = ("context", "prompt", "response")
-REQUIREMENTS = ("torch", "transformers", "safetensors", "numpy", "pandas", "scipy", "scikit-learn", "mlflow")
+# what rluf_core imports to load and run a PLoveScorer (config models included), as distribution names
+REQUIREMENTS = ("torch", "transformers", "safetensors", "numpy", "pandas", "scipy", "scikit-learn", "mlflow",
+                "pydantic", "pyyaml")
+WRITING_REQUIREMENTS = ("pyspellchecker",)
+ENTRY = Path(__file__).with_name("pyfunc_entry.py")
+INPUT_EXAMPLE = pd.DataFrame({
+    "context": ['[{"role": "user", "text": "Hi!"}, {"role": "assistant", "text": "Hello, how can I help?"}]'],
+    "prompt": ["How long should I boil an egg?"],
+    "response": ["About 9 minutes for a firm yolk; put it in cold water afterwards so it peels easily."],
+})
 
 
 class PLovePyfunc(mlflow.pyfunc.PythonModel):
@@ -30,7 +49,7 @@ class PLovePyfunc(mlflow.pyfunc.PythonModel):
 
         self.scorer = PLoveScorer.load(context.artifacts[ARTIFACT])
 
-    def predict(self, context, model_input, params=None):
+    def predict(self, context, model_input: pd.DataFrame, params: dict | None = None) -> np.ndarray:
         df = pd.DataFrame(model_input)
         missing = [c for c in ("prompt", "response") if c not in df.columns]
         if missing:
@@ -39,9 +58,9 @@ class PLovePyfunc(mlflow.pyfunc.PythonModel):
         return self.scorer.score(ctx, df["prompt"].astype(str).tolist(), df["response"].astype(str).tolist())
 
 
-def _pins() -> list[str]:
+def _pins(writing_features: bool = False) -> list[str]:
     out = []
-    for p in REQUIREMENTS:
+    for p in REQUIREMENTS + (WRITING_REQUIREMENTS if writing_features else ()):
         try:
             out.append(f"{p}=={md.version(p)}")
         except md.PackageNotFoundError:
@@ -61,8 +80,13 @@ def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "chal
 
     Returns (models:/<name>@<alias> URI, version).
     """
-    info = mlflow.pyfunc.log_model(name="p_love", python_model=PLovePyfunc(), artifacts={ARTIFACT: str(scorer_dir)},
-                                   pip_requirements=_pins(), signature=signature(), registered_model_name=model_name)
+    writing = bool(json.loads(Path(scorer_dir, "scorer.json").read_text()).get("writing_features"))
+    with tempfile.TemporaryDirectory() as tmp:
+        code = Path(tmp, "rluf_core")
+        shutil.copytree(Path(rluf_core.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        info = mlflow.pyfunc.log_model(name="p_love", python_model=str(ENTRY), artifacts={ARTIFACT: str(scorer_dir)},
+                                       code_paths=[str(code)], pip_requirements=_pins(writing), signature=signature(),
+                                       input_example=INPUT_EXAMPLE, registered_model_name=model_name)
     version = str(info.registered_model_version)
     client = mlflow.MlflowClient()
     client.set_registered_model_alias(model_name, alias, version)
