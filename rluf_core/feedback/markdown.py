@@ -10,6 +10,11 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
     return table(header, rows) + [""]
 
 
+def _count(x):
+    """A count the evaluation stores as a float (it also sums weights): 254.0 -> 254."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def _removed_rows(report: dict) -> list[list]:
     rows = []
     for reason, r in report.get("removed", {}).items():
@@ -38,7 +43,8 @@ def _evaluation(ev: dict) -> list[str]:
     users, lab = ev["users"], ev["labels"]
     lines = ["## Against the simulator's ground truth", "", "Users who reacted in the window:", ""]
     lines += _table(["kind", "precision", "recall", "true", "flagged as"],
-                    [[k, users[k]["precision"], users[k]["recall"], users[k]["true"], users[k]["flagged_as"]] for k in KINDS])
+                    [[k, users[k]["precision"], users[k]["recall"], _count(users[k]["true"]), _count(users[k]["flagged_as"])]
+                     for k in KINDS])
     best = users["troll"].get("best_recall_at_precision_0.9")
     if best is not None:
         lines += [f"Inverted raters: the best recall any posterior threshold reaches at precision >= 0.90 is {best:.3f} "
@@ -48,7 +54,7 @@ def _evaluation(ev: dict) -> list[str]:
               "Positive labels:", ""]
     left = lab.get("adversarial_positive_left_by_kind", {})
     lines += _table(["kind", "precision", "recall", "true", "left in the dataset"],
-                    [[k, lab[k]["precision"], lab[k]["recall"], lab[k]["true"], left.get(k)] for k in KINDS])
+                    [[k, lab[k]["precision"], lab[k]["recall"], _count(lab[k]["true"]), left.get(k)] for k in KINDS])
     lines += [f"Adversarial share of positive labels: {lab['adversarial_positive_share_before']:.2%} before, "
               f"{lab['adversarial_positive_share_after']:.2%} after "
               f"({lab['adversarial_positive_weight_share_after']:.2%} by weight).", ""]
