@@ -22,6 +22,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 SIMULATE_JOB = "simulate_traffic_job"
 DAILY_JOB = "daily_ingest"
 RELABEL_JOB = "relabel_turns"
+REFRESH_JOB = "refresh_reputation"
 RETRAIN_JOB = "weekly_retrain_job"
 
 
@@ -59,7 +60,8 @@ def run_demo(cfg: RlufConfig) -> None:
         if not days:
             raise SystemExit(f"rluf demo: no landing days under {cfg.storage.lake}/landing/turns")
     # A day's label window is covered once `lag` more days of reactions have landed: relabel it then
-    # (in production the landing sensor requests these runs), so that later reputation uses final labels.
+    # (in production the landing sensor requests these runs), so that later reputation uses final labels; then
+    # refresh the day's own reputation, computed before that relabelling (reputation_refresh_sensor in production).
     lag = math.ceil(cfg.labels.window_hours / 24) + cfg.labels.late_arrival_days
     _say(f"ingest, quality checks, cleaning, labelling and reputation: {len(days)} daily partitions")
     for i, day in enumerate(days, 1):
@@ -67,6 +69,7 @@ def run_demo(cfg: RlufConfig) -> None:
         _run(defs, DAILY_JOB, instance, partition_key=day)
         if i > lag:
             _run(defs, RELABEL_JOB, instance, partition_key=days[i - 1 - lag])
+            _run(defs, REFRESH_JOB, instance, partition_key=day)
         done = time.time() - t0
         eta = (time.time() - t) * (len(days) - i)
         _say(f"  {day} done ({i}/{len(days)}, {time.time() - t:.1f}s; elapsed {done:.0f}s, ETA {eta:.0f}s)")

@@ -180,6 +180,16 @@ def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, wri
     return rep, summary
 
 
+def reputation_to_refresh(lake: Lake, cfg: RlufConfig, relabelled_day: dt.date | str) -> str | None:
+    """The last labelled day, whose reputation feedback_dataset reads, when its window holds ``relabelled_day``
+    (relabelled after that reputation was computed, so its stored aggregates are newer); None otherwise."""
+    days = lake.dataset_days("labeled_turns")
+    if not days:
+        return None
+    last, day = days[-1], day_str(relabelled_day)
+    return last if day != last and day in window_days(last, cfg.adversarial.trailing_days) else None
+
+
 def summarise(rep: pd.DataFrame) -> dict:
     reacting = rep["n_add"] > 0
     return {

@@ -5,9 +5,10 @@ import json
 
 import dagster as dg
 
-from rluf_core.adversarial.reputation import build_user_reputation
+from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
 from rluf_core.feedback.report import markdown, run_feedback
-from rluf_dagster.project import daily_partitions
+from rluf_dagster.defs.ingest import relabel_job
+from rluf_dagster.project import PROJECT_CONFIG, daily_partitions
 from rluf_dagster.resources import RlufResource
 
 
@@ -48,4 +49,28 @@ def feedback_dataset(context: dg.AssetExecutionContext, rluf: RlufResource) -> d
     })
 
 
-defs = dg.Definitions(assets=[user_reputation, feedback_dataset])
+refresh_reputation_job = dg.define_asset_job(
+    "refresh_reputation", selection=dg.AssetSelection.assets("user_reputation"), partitions_def=daily_partitions,
+    description="Recompute the last labelled day's user reputation after an earlier day of its window was relabelled, "
+                "so that feedback_dataset is built on final labels.",
+)
+
+
+@dg.run_status_sensor(
+    name="reputation_refresh_sensor", run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[relabel_job],
+    request_job=refresh_reputation_job,
+    default_status=(dg.DefaultSensorStatus.RUNNING if PROJECT_CONFIG.schedules.ingest_sensor_enabled
+                    else dg.DefaultSensorStatus.STOPPED),
+    description="When a relabel_turns run succeeds, requests a refresh_reputation run for the last labelled day if "
+                "the relabelled day is in its window (that reputation was computed before the final labels).",
+)
+def reputation_refresh_sensor(context: dg.RunStatusSensorContext, rluf: RlufResource):
+    day = context.dagster_run.tags.get("dagster/partition")
+    last = reputation_to_refresh(rluf.lake, rluf.config, day) if day else None
+    if last is None:
+        return dg.SkipReason(f"relabelled {day}: no later reputation reads it")
+    return dg.RunRequest(run_key=f"refresh:{last}:{context.dagster_run.run_id}", partition_key=last)
+
+
+defs = dg.Definitions(assets=[user_reputation, feedback_dataset], jobs=[refresh_reputation_job],
+                      sensors=[reputation_refresh_sensor])
