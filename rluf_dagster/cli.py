@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.config:
+        # the Dagster definitions, `dagster dev` and the jobs they launch read RLUF_CONFIG, not this flag
+        os.environ["RLUF_CONFIG"] = os.path.abspath(args.config)
     try:
         return args.fn(args)
     except ConfigError as err:
