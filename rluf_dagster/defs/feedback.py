@@ -8,7 +8,7 @@ import dagster as dg
 from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
 from rluf_core.feedback.report import markdown, run_feedback
 from rluf_dagster.defs.ingest import relabel_job
-from rluf_dagster.project import PROJECT_CONFIG, daily_partitions
+from rluf_dagster.project import INGEST_SENSOR_STATUS, daily_partitions
 from rluf_dagster.resources import RlufResource
 
 
@@ -59,8 +59,7 @@ refresh_reputation_job = dg.define_asset_job(
 @dg.run_status_sensor(
     name="reputation_refresh_sensor", run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[relabel_job],
     request_job=refresh_reputation_job,
-    default_status=(dg.DefaultSensorStatus.RUNNING if PROJECT_CONFIG.schedules.ingest_sensor_enabled
-                    else dg.DefaultSensorStatus.STOPPED),
+    default_status=INGEST_SENSOR_STATUS,
     description="When a relabel_turns run succeeds, requests a refresh_reputation run for the last labelled day if "
                 "the relabelled day is in its window (that reputation was computed before the final labels).",
 )
