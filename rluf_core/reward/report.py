@@ -104,7 +104,16 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
     if "auroc_ratio_to_ceiling" in out:
         lines.append(f"AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
                      f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
-    lines += ["", "Checks: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in out["checks"].items()), ""]
+    ck = out["checks"]
+
+    def verdict(keys: tuple[str, ...]) -> str:
+        return ", ".join(f"{k} {'PASS' if ck[k] else 'FAIL'}" for k in keys if k in ck)
+
+    lines += ["", f"Blocking check (fails the model): **{'PASS' if ck['passed'] else 'FAIL'}** "
+                  f"({verdict(('beats_length_only', 'ece_ok'))})."]
+    if "auroc_ratio_ok" in ck:
+        lines += ["", f"Against the simulator's truth (reported, not blocking): {verdict(('auroc_ratio_ok', 'length_r_ok'))}."]
+    lines.append("")
     for c, s in slices.items():
         if len(s):
             lines += [f"## By {c}", "", md_table(s), ""]
