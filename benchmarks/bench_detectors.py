@@ -3,9 +3,11 @@
     python -m benchmarks.bench_detectors [--quick] [--scenarios default,seed11,...] [--jobs 2]
 
 The demo runs one simulation (simulator seed 7); acceptance numbers read off one seed can flatter or
-wrong a detector. Each scenario here is its own simulation (14 days x 20k turns, 20k users, as the demo;
-about 7 minutes each on 2 cores), run through ingest, cleaning, labelling, user_reputation and
-feedback_dataset exactly as the pipeline does; ground truth is read only to score the result:
+wrong a detector. Each scenario here is its own simulation (14 days x 20k turns, 20k users, as the demo),
+run through ingest, cleaning, labelling, user_reputation and feedback_dataset in the order the pipeline runs
+them (`robustness.build_lake(daily=True)`: each day scored as it lands, relabelled once its label window is
+in, the last reputation refreshed; so the default scenario reproduces the demo's report); ground truth is
+read only to score the result:
 per-kind user precision / recall, honest users flagged, the adversarial share of positive labels
 before and after the filter, and for trolls the best recall at precision >= 0.9 that any threshold on
 the shipped posterior would reach (the signal's limit, next to the shipped threshold's recall).
@@ -41,7 +43,7 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
 
     t0 = time.perf_counter()
     cfg = robustness.scenario(work / name, share, days, tpd, users, simulator=simulator)
-    lake = robustness.build_lake(cfg)
+    lake = robustness.build_lake(cfg, daily=True)
     gt = Lake(cfg.storage.ground_truth)
     _, report = run_feedback(lake, cfg, ground_truth=gt, write=False)
     ev_u, ev_l = report["evaluation"]["users"], report["evaluation"]["labels"]

@@ -40,23 +40,44 @@ def scenario(home: str | Path, share: float | None, days: int, turns_per_day: in
     })
 
 
-def build_lake(cfg: RlufConfig) -> Lake:
-    """Simulate the scenario and run it through ingest, cleaning, labelling and user reputation."""
-    from rluf_core.adversarial.reputation import build_user_reputation
-    from rluf_core.cleaning import daily
+def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
+    """Simulate the scenario and run it through ingest, cleaning, labelling and user reputation.
+
+    daily=False: every day labelled once all reactions have landed, one reputation as of the last day (fast).
+    daily=True: in the order production runs it (the landing and refresh sensors, the demo): each day is
+    ingested, labelled provisionally and scored as it lands; once the reactions of a day's whole label window
+    are in, that day is relabelled and rescored, and the last day's reputation refreshed.
+    """
+    from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
+    from rluf_core.cleaning import daily as steps
+    from rluf_core.cleaning.labels import reaction_days_needed
     from rluf_core.simulation import simulate
 
     simulate(cfg, progress=False)
     lake = Lake(cfg.storage.lake)
     days = lake.landing_days("turns")
-    for d in days:
+    relabelled: set[str] = set()
+    for i, d in enumerate(days):
         for kind in ("turns", "reactions"):
-            daily.ingest_day(lake, kind, d)
-        daily.clean_turns_day(lake, cfg, d)
-        daily.clean_reactions_day(lake, cfg, d)
-    for d in days:
-        daily.label_day(lake, cfg, d)
-    build_user_reputation(lake, cfg, days[-1])
+            steps.ingest_day(lake, kind, d)
+        steps.clean_turns_day(lake, cfg, d)
+        steps.clean_reactions_day(lake, cfg, d)
+        if not daily:
+            continue
+        steps.label_day(lake, cfg, d)
+        build_user_reputation(lake, cfg, d)
+        for past in days[:i]:
+            if past not in relabelled and set(reaction_days_needed(past, cfg.labels)) <= set(days[:i + 1]):
+                relabelled.add(past)
+                steps.label_day(lake, cfg, past)
+                build_user_reputation(lake, cfg, past)
+                if (last := reputation_to_refresh(lake, cfg, past)) is not None:
+                    build_user_reputation(lake, cfg, last)
+        log.info("daily flow: %s done (%d/%d)", d, i + 1, len(days))
+    if not daily:
+        for d in days:
+            steps.label_day(lake, cfg, d)
+        build_user_reputation(lake, cfg, days[-1])
     return lake
 
 
