@@ -6,11 +6,11 @@ Runs are executed in-process against the persistent instance under RLUF_HOME/dag
 
 from __future__ import annotations
 
-import math
 import time
 
 import dagster as dg
 
+from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
 from rluf_core.simulation.runner import default_days
@@ -62,7 +62,7 @@ def run_demo(cfg: RlufConfig) -> None:
     # A day's label window is covered once `lag` more days of reactions have landed: relabel it then
     # (in production the landing sensor requests these runs), so that later reputation uses final labels; then
     # refresh the day's own reputation, computed before that relabelling (reputation_refresh_sensor in production).
-    lag = math.ceil(cfg.labels.window_hours / 24) + cfg.labels.late_arrival_days
+    lag = len(reaction_days_needed(days[0], cfg.labels)) - 1 if days else 0
     _say(f"ingest, quality checks, cleaning, labelling and reputation: {len(days)} daily partitions")
     for i, day in enumerate(days, 1):
         t = time.time()
