@@ -20,7 +20,7 @@ DAYS = 5
 LAG = 2  # a 24 h label window plus one day of late arrivals
 
 
-def test_demo_runs_the_dag_on_the_given_config(tmp_path):
+def test_demo_runs_the_dag_on_the_given_config(tmp_path, monkeypatch):
     home = tmp_path / "home"
     cfg_file = tmp_path / "small.yaml"
     cfg_file.write_text(yaml.safe_dump({
@@ -44,13 +44,10 @@ def test_demo_runs_the_dag_on_the_given_config(tmp_path):
 
     import dagster as dg
 
-    os.environ["DAGSTER_HOME"] = str(home / "dagster")
-    try:
-        with dg.DagsterInstance.get() as instance:
-            runs = {job: instance.get_runs(filters=dg.RunsFilter(job_name=job, statuses=[dg.DagsterRunStatus.SUCCESS]))
-                    for job in ("daily_ingest", "relabel_turns", "refresh_reputation", "weekly_retrain_job")}
-    finally:
-        del os.environ["DAGSTER_HOME"]
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    with dg.DagsterInstance.get() as instance:
+        runs = {job: instance.get_runs(filters=dg.RunsFilter(job_name=job, statuses=[dg.DagsterRunStatus.SUCCESS]))
+                for job in ("daily_ingest", "relabel_turns", "refresh_reputation", "weekly_retrain_job")}
     assert {job: len(r) for job, r in runs.items()} == {
         "daily_ingest": DAYS, "relabel_turns": DAYS - LAG, "refresh_reputation": DAYS - LAG, "weekly_retrain_job": 1}
     assert max(r.tags["dagster/partition"] for r in runs["refresh_reputation"]) == last_labelled
