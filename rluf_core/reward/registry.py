@@ -14,7 +14,6 @@ imports to load a scorer, with an input example that MLflow checks against the s
 from __future__ import annotations
 
 import importlib.metadata as md
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -80,7 +79,9 @@ def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "chal
 
     Returns (models:/<name>@<alias> URI, version).
     """
-    writing = bool(json.loads(Path(scorer_dir, "scorer.json").read_text()).get("writing_features"))
+    from rluf_core.reward.scorer import PLoveScorer
+
+    writing = bool(PLoveScorer.read_meta(scorer_dir).get("writing_features"))
     with tempfile.TemporaryDirectory() as tmp:
         code = Path(tmp, "rluf_core")
         shutil.copytree(Path(rluf_core.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

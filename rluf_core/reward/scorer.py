@@ -94,14 +94,19 @@ class PLoveScorer:
         (path / "scorer.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
         return path
 
+    @staticmethod
+    def read_meta(path: str | os.PathLike) -> dict:
+        """A saved scorer's scorer.json (what it is and which features it reads), without loading its weights."""
+        meta_file = Path(path) / "scorer.json"
+        if not meta_file.exists():
+            raise FileNotFoundError(f"{meta_file}: not a saved PLoveScorer (scorer.json missing)")
+        return json.loads(meta_file.read_text())
+
     @classmethod
     def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
              cache_dir: str | os.PathLike | None = None) -> "PLoveScorer":
         path = Path(path)
-        meta_file = path / "scorer.json"
-        if not meta_file.exists():
-            raise FileNotFoundError(f"{meta_file}: not a saved PLoveScorer (scorer.json missing)")
-        meta = json.loads(meta_file.read_text())
+        meta = cls.read_meta(path)
         if batch_size:
             meta["batch_size"] = batch_size
         cal = Calibrator.from_dict(meta["calibration"])
