@@ -81,11 +81,12 @@ def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
     return lake
 
 
-def build_datasets(cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """feedback_dataset with the adversarial filter (off, on) for a freshly simulated scenario."""
+def build_datasets(cfg: RlufConfig, daily: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """feedback_dataset with the adversarial filter (off, on) for a freshly simulated scenario (``daily``: the
+    lake built in the pipeline's order, see build_lake)."""
     from rluf_core.feedback.report import run_feedback
 
-    lake = build_lake(cfg)
+    lake = build_lake(cfg, daily=daily)
     off = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": False})})
     on = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": True})})
     df_off, _ = run_feedback(lake, off, write=False)
@@ -100,7 +101,8 @@ def honest_eval_rows(cfg: RlufConfig, df_off: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(shares=(0.0, 0.1, 0.2), days: int = 8, turns_per_day: int = 5000, n_users: int = 4000, seed: int = 0,
-        work: str | Path | None = None, cache_dir: str | Path | None = None, reward: dict | None = None) -> list[dict]:
+        work: str | Path | None = None, cache_dir: str | Path | None = None, reward: dict | None = None,
+        daily: bool = False) -> list[dict]:
     from rluf_core.reward.train import train_reward_model
 
     rows = []
@@ -108,7 +110,7 @@ def run(shares=(0.0, 0.1, 0.2), days: int = 8, turns_per_day: int = 5000, n_user
     for share in shares:
         t0 = time.perf_counter()
         cfg = scenario(work / f"share{share:.2f}", share, days, turns_per_day, n_users, seed, reward)
-        df_off, df_on = build_datasets(cfg)
+        df_off, df_on = build_datasets(cfg, daily)
         ev = honest_eval_rows(cfg, df_off)
         ceiling = roc_auc_score(ev["label"], ev["p_love_text"])
         for name, df in (("off", df_off), ("on", df_on)):
