@@ -30,12 +30,18 @@ def machine() -> dict:
             "load_avg_at_start": load}
 
 
+def _cell(v) -> str:
+    """A table cell: floats under 1 (AUROC, shares, deltas) to 4 decimals, others to 2; ints with separators."""
+    if isinstance(v, float):
+        return f"{v:.4f}" if abs(v) < 1 else f"{v:,.2f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
 def print_table(rows: list[dict]) -> None:
     if not rows:
         return
     cols = list(rows[0])
-    text = [[f"{r.get(c):,.2f}" if isinstance(r.get(c), float) else
-             (f"{r.get(c):,}" if isinstance(r.get(c), int) else str(r.get(c))) for c in cols] for r in rows]
+    text = [[_cell(r.get(c)) for c in cols] for r in rows]
     widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(cols)]
     print("  ".join(c.rjust(w) for c, w in zip(cols, widths)))
     print("  ".join("-" * w for w in widths))
