@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rluf_core.adversarial.daily_stats import COORDINATED_COLUMNS, compute_daily_aggregates
+from rluf_core.adversarial.bursts import COORDINATED_COLUMNS
+from rluf_core.adversarial.daily_stats import compute_daily_aggregates
 from rluf_core.adversarial.synthetic import Scenario, generate
 from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells, coordination_posterior
 from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells, troll_posterior

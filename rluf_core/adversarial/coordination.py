@@ -2,7 +2,7 @@
 
 Every positive reaction is a cell: whether it fell inside a burst on its content kind (many accounts
 reacting to the same kind of content in the same short window, far above that kind's usual rate; see
-daily_stats) and the bin of its latency after the response was served. Daily stats store per-user cell
+bursts) and the bin of its latency after the response was served. Daily stats store per-user cell
 counts. A two-class latent model (rluf_core.adversarial.latent_class) fits how ordinary and coordinated
 accounts spread over the cells; the coordinated class starts as the population tilted toward the burst
 cells and learns the rest (its latency included) from the data.

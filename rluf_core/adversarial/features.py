@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.daily_stats import PAIR_COLUMNS, STATS_COLUMNS, SUM_COLUMNS
+from rluf_core.adversarial.bursts import PAIR_COLUMNS
+from rluf_core.adversarial.daily_stats import STATS_COLUMNS, SUM_COLUMNS
 from rluf_core.config.adversarial import AdversarialConfig
 
 

@@ -7,7 +7,7 @@ with the content kind so that "on topic" can be learnt; L2 logistic regression) 
 last days, each user's total weight capped so that a few prolific accounts (bots, brigades, trolls)
 cannot steer it, and each row weighted by how far its user is trusted (the previous day's
 reputation: flagged accounts out, the others by 1 - their inverted-rater posterior). Its logit, standardised within each content kind (topic), says
-how much better or worse than usual the population finds a response (standardised in daily_stats): a reaction on a turn with
+how much better or worse than usual the population finds a response (``quality_z``): a reaction on a turn with
 z > 0 agrees with the crowd, one on z < 0 disagrees.
 """
 
@@ -17,10 +17,13 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import HashingVectorizer
 from scipy.sparse import hstack
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
+from rluf_core.config import RlufConfig
 from rluf_core.config.adversarial import QualitySignalConfig
 from rluf_core.hashed_text import MAX_CHARS, word_hasher
 
@@ -120,3 +123,56 @@ class QualityModel:
         if self.clf is None or len(turns) == 0:
             return np.zeros(len(turns))
         return self.clf.decision_function(self.transform(turns, plain))
+
+
+def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
+             user_trust: pd.Series | None = None) -> pd.DataFrame:
+    """Quality z (and text cluster) per turn_id, for the turns the day's reactions touch: the text model's
+    logit, standardised (median / MAD) per content kind on a reference sample of the day's served turns.
+    ``turns`` needs a ``_day`` column (the day's own turns equal ``day``) and, to fit on labels, ``label``.
+
+    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1)."""
+    acfg = cfg.adversarial
+    key = "topic" if "topic" in turns.columns else None
+    today = turns[turns["_day"] == day]
+    if "label" in turns.columns:  # labelled turns of the day and of the fit days before it
+        train = turns[turns["label"].notna()]
+        label = train["label"].astype(int)
+    else:
+        pos = reactions[(reactions["reaction"] == cfg.labels.positive_reaction) & (reactions["action"] == "add")
+                        & reactions["is_receiving_user"].astype(bool)]
+        train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
+    seed = cfg.seed + int(day.replace("-", ""))
+    trust = train["user_id"].map(user_trust) if user_trust is not None and len(user_trust) else None
+    model = QualityModel(acfg.quality, seed=seed).fit(train, label, None if trust is None else trust.fillna(1.0))
+    touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
+    ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
+    both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
+    X = model.hash_words(both)  # hashed once: logit, clusters
+    logit = model.logit(both, plain=X)
+    # standardise with the reference sample's distribution per content kind
+    z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
+    grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
+    med = z_ref.groupby(grp_ref).median()
+    mad = (z_ref - z_ref.groupby(grp_ref).transform("median")).abs().groupby(grp_ref).median() * 1.4826
+    gmed = float(z_ref.median()) if len(z_ref) else 0.0
+    gmad = float((z_ref - gmed).abs().median() * 1.4826) if len(z_ref) else 1.0
+    gmad = gmad if gmad > 1e-9 else 1.0
+    t = both[~both["_ref"]].reset_index(drop=True)
+    grp = t[key].fillna("").astype(str) if key else pd.Series("", index=t.index)
+    m = grp.map(med).fillna(gmed).to_numpy()
+    s = grp.map(mad).fillna(gmad).to_numpy()
+    s = np.where(s > 1e-9, s, gmad)
+    z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
+    out = pd.DataFrame({"z": z, "cluster": text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed)},
+                       index=t["turn_id"].to_numpy())
+    return out[~out.index.duplicated()]
+
+
+def text_clusters(X, cfg: RlufConfig, seed: int) -> np.ndarray:
+    """Text clusters of the reacted turns (a content kind that needs no topic column)."""
+    k = cfg.adversarial.brigade.n_clusters
+    if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
+        return np.zeros(X.shape[0], dtype=np.int64)
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096)
+    return km.fit_predict(normalize(X)).astype(np.int64)  # unit length whatever the quality model's norm
