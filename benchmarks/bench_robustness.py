@@ -3,7 +3,7 @@ AUROC on honest users' test labels (issue 5, item 5).
 
     python -m benchmarks.bench_robustness [--quick] [--daily] [--days 14 --turns-per-day 20000 --users 20000]
 
-The default is the demo's scale (14 days x 20k turns, 20k users per scenario; about 21 minutes on 2
+The default is the demo's scale (14 days x 20k turns, 20k users per scenario; about 33 minutes on 2
 cores): each scenario is its own simulation, so smaller runs (--quick: 8 days x 2k turns) are too noisy
 to resolve the 0.01 of the acceptance. Acceptance: with 20% adversaries and the filter on, AUROC
 within 0.01 of the adversary-free run. --daily builds each lake in the pipeline's order (reputation day by
