@@ -126,7 +126,7 @@ class QualityModel:
 
 
 def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
-             user_trust: pd.Series | None = None) -> pd.DataFrame:
+              user_trust: pd.Series | None = None) -> pd.DataFrame:
     """Quality z (and text cluster) per turn_id, for the turns the day's reactions touch: the text model's
     logit, standardised (median / MAD) per content kind on a reference sample of the day's served turns.
     ``turns`` needs a ``_day`` column (the day's own turns equal ``day``) and, to fit on labels, ``label``.
