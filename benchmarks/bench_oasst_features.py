@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rluf_core.reward.oasst import DEFAULT_PATH
+from rluf_core.reward.oasst import load_oasst
 from rluf_core.reward.text import STAT_NAMES, context_depths, query_texts, text_stats
 from rluf_core.reward.writing import WRITING_NAMES, writing_stats
 
@@ -64,13 +64,13 @@ def _cv_auroc(x: pd.DataFrame, y: np.ndarray, groups: np.ndarray, reps: int) -> 
 
 
 def run(args: argparse.Namespace) -> dict:
-    src = pd.read_parquet(DEFAULT_PATH)
-    dev = src[src["split"] == "dev"].reset_index(drop=True)
+    oasst = load_oasst()  # the shared loader: its clear error for a missing file or column
+    dev = oasst[oasst["oasst_split"] == "dev"].reset_index(drop=True)
     r, prompt = dev["response"].fillna(""), dev["prompt"].fillna("")
     stats = pd.DataFrame(text_stats(r, query_texts(dev["context"], prompt), context_depths(dev["context"])),
                          columns=STAT_NAMES)
     chosen = pd.concat([stats, pd.DataFrame(writing_stats(r, prompt), columns=WRITING_NAMES)], axis=1)[CHOSEN]
-    y, groups = dev["y_thumbs_up"].astype(int).to_numpy(), dev["conversation_id"].to_numpy()
+    y, groups = dev["label"].to_numpy(), dev["conversation_id"].to_numpy()
     reps = 2 if getattr(args, "quick", False) else 10
     base = _cv_auroc(chosen, y, groups, reps)
     cand = _candidates(r, prompt, stats)

@@ -31,14 +31,15 @@ def run(args) -> dict:
     days = getattr(args, "days", None) or (8 if quick else 14)  # fewer days leave no train split (time-held-out)
     tpd = getattr(args, "turns_per_day", None) or (2000 if quick else 20000)
     users = getattr(args, "users", None) or (2000 if quick else 20000)
+    daily = getattr(args, "daily", False)
     with tempfile.TemporaryDirectory() as tmp:
         rows = robustness.run(days=days, turns_per_day=tpd, n_users=users, work=tmp,
                               cache_dir=os.environ.get("RLUF_EMBED_CACHE", str(Path(tmp) / "cache")),
-                              daily=getattr(args, "daily", False))
+                              daily=daily)
     clean_on = next((r["auroc_honest"] for r in rows if r["adversarial_share"] == 0 and r["filter"] == "on"), None)
     adv_on = next((r["auroc_honest"] for r in rows if r["adversarial_share"] == 0.2 and r["filter"] == "on"), None)
     return {"rows": rows, "scenario": {"days": days, "turns_per_day": tpd, "users": users,
-                                       "flow": "daily" if getattr(args, "daily", False) else "fast"},
+                                       "flow": "daily" if daily else "fast"},
             "acceptance_within_0.01": None if clean_on is None or adv_on is None else abs(adv_on - clean_on) <= 0.01}
 
 
