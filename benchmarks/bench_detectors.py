@@ -10,7 +10,9 @@ in, the last reputation refreshed; so the default scenario reproduces the demo's
 read only to score the result:
 per-kind user precision / recall, honest users flagged, the adversarial share of positive labels
 before and after the filter, and for trolls the best recall at precision >= 0.9 that any threshold on
-the shipped posterior would reach (the signal's limit, next to the shipped threshold's recall).
+the shipped posterior would reach (the signal's limit, next to the shipped threshold's recall), and troll
+precision / recall at other posterior thresholds (``--thresholds``; the last reputation recomputed from the stored
+daily aggregates with each threshold: what moving the shipped one would give on every scenario at once).
 Prints a table and writes benchmarks/results/bench_detectors.json.
 """
 
@@ -36,7 +38,31 @@ SCENARIOS = {
 }
 
 
-def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, tpd: int, users: int) -> dict:
+DEFAULT_THRESHOLDS = (0.8, 0.85, 0.88, 0.9, 0.95)
+
+
+def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
+    """Troll precision / recall with the last reputation recomputed at each posterior threshold."""
+    from rluf_core.adversarial.evaluation import evaluate_users
+    from rluf_core.adversarial.reputation import PAIRS_DATASET, STATS_DATASET, compute_reputation, window_days
+
+    as_of = lake.dataset_days(STATS_DATASET)[-1]
+    days = [d for d in window_days(as_of, cfg.adversarial.trailing_days) if lake.has_dataset(STATS_DATASET, d)]
+    stats, pairs = lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days)
+    out = {}
+    for th in thresholds:
+        a = cfg.adversarial  # validated: a threshold outside (0.5, 1) fails as it would in the config file
+        troll = type(a.troll).model_validate({**a.troll.model_dump(), "posterior_threshold": th})
+        c = cfg.model_copy(update={"adversarial": a.model_copy(update={"troll": troll})})
+        ev = evaluate_users(compute_reputation(stats, pairs, c, as_of), truth, a.troll.min_reactions)
+        out[f"{th:g}"] = {"precision": ev["troll"]["precision"], "recall": ev["troll"]["recall"],
+                          "honest_flagged": ev["honest_flagged_share"]}
+    return out
+
+
+def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, tpd: int, users: int,
+                      thresholds=DEFAULT_THRESHOLDS) -> dict:
+    from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
     from rluf_core.reward import robustness
@@ -57,6 +83,8 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
     row["adv_pos_before"] = ev_l["adversarial_positive_share_before"]
     row["adv_pos_after_rows"] = ev_l["adversarial_positive_share_after"]
     row["adv_pos_after_weight"] = ev_l["adversarial_positive_weight_share_after"]
+    truth = truth_by_pseudonym(gt.read_dataset("users"), cfg.privacy.pseudonym_key)
+    row["troll_at_threshold"] = troll_thresholds(lake, cfg, truth, thresholds) if thresholds else {}
     row["seconds"] = round(time.perf_counter() - t0, 1)
     logging.getLogger("rluf.bench").info("bench_detectors %s: %s", name, row)
     return row
@@ -70,9 +98,10 @@ def run(args) -> dict:
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; available: {list(SCENARIOS)}")
     jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
+    ths = tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t) or DEFAULT_THRESHOLDS
     with tempfile.TemporaryDirectory() as tmp:
         if jobs == 1:
-            rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users) for n in names]
+            rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users, ths) for n in names]
         else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
@@ -80,8 +109,10 @@ def run(args) -> dict:
             with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_log_setup) as pool:
                 rows = list(pool.map(evaluate_scenario, names, *zip(*(SCENARIOS[n] for n in names)),
                                      [Path(tmp)] * len(names), [days] * len(names), [tpd] * len(names),
-                                     [users] * len(names)))
-    return {"rows": rows, "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
+                                     [users] * len(names), [ths] * len(names)))
+    sweep = {r["scenario"]: r.pop("troll_at_threshold") for r in rows}
+    return {"rows": rows, "troll_at_threshold": sweep,
+            "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
             "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names}}
 
 
@@ -94,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="8 days x 2k turns per scenario (checks the harness only)")
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
     p.add_argument("--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)")
+    p.add_argument("--thresholds", help="comma-separated troll posterior thresholds to also score "
+                   f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)})")
     args = p.parse_args(argv)
     _log_setup()
     from benchmarks.run import machine, print_table
@@ -106,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "bench_detectors.json").write_text(json.dumps(out, indent=2, default=str))
     print_table(out["rows"])
+    print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
+    print_table([{"scenario": name, **{t: f"{v['precision'] or 0:.3f} / {v['recall'] or 0:.3f}" for t, v in sweep.items()}}
+                 for name, sweep in out["troll_at_threshold"].items() if sweep])
     return 0
 
 
