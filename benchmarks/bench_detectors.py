@@ -116,6 +116,13 @@ def run(args) -> dict:
             "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names}}
 
 
+def _sweep_cell(v: dict) -> str:
+    """'precision / recall' where the scenario has trolls, else the share of honest users flagged."""
+    if v["recall"] is None:
+        return f"honest {100 * (v['honest_flagged'] or 0):.2f}%"
+    return f"{v['precision'] or 0:.3f} / {v['recall']:.3f}"
+
+
 def _log_setup() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
@@ -140,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     (HERE / "results" / "bench_detectors.json").write_text(json.dumps(out, indent=2, default=str))
     print_table(out["rows"])
     print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
-    print_table([{"scenario": name, **{t: f"{v['precision'] or 0:.3f} / {v['recall'] or 0:.3f}" for t, v in sweep.items()}}
+    print_table([{"scenario": name, **{t: _sweep_cell(v) for t, v in sweep.items()}}
                  for name, sweep in out["troll_at_threshold"].items() if sweep])
     return 0
 
