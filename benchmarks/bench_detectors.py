@@ -46,8 +46,8 @@ def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
     from rluf_core.adversarial.evaluation import evaluate_users
     from rluf_core.adversarial.reputation import PAIRS_DATASET, STATS_DATASET, compute_reputation, window_days
 
-    as_of = lake.dataset_days(STATS_DATASET)[-1]
-    days = [d for d in window_days(as_of, cfg.adversarial.trailing_days) if lake.has_dataset(STATS_DATASET, d)]
+    as_of = lake.dataset_days(STATS_DATASET)[-1]  # the window's stored days, read as build_user_reputation reads them
+    days = window_days(as_of, cfg.adversarial.trailing_days)
     stats, pairs = lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days)
     out = {}
     for th in thresholds:
