@@ -49,9 +49,8 @@ def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
     as_of = lake.dataset_days(STATS_DATASET)[-1]  # the window's stored days, read as build_user_reputation reads them
     days = window_days(as_of, cfg.adversarial.trailing_days)
     stats, pairs = lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days)
-    out = {}
-    for th in thresholds:
-        a = cfg.adversarial  # validated: a threshold outside (0.5, 1) fails as it would in the config file
+    a, out = cfg.adversarial, {}
+    for th in thresholds:  # validated: a threshold outside (0.5, 1) fails as it would in the config file
         troll = type(a.troll).model_validate({**a.troll.model_dump(), "posterior_threshold": th})
         c = cfg.model_copy(update={"adversarial": a.model_copy(update={"troll": troll})})
         ev = evaluate_users(compute_reputation(stats, pairs, c, as_of), truth, a.troll.min_reactions)
