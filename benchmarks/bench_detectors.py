@@ -1,6 +1,6 @@
 """The adversarial detectors on several simulated scenarios, not only the demo's (issue 4).
 
-    python -m benchmarks.bench_detectors [--quick] [--scenarios default,seed11,...] [--jobs 2]
+    python -m benchmarks.bench_detectors [--quick] [--scenarios default,seed11,...] [--jobs 2] [--keep DIR]
 
 The demo runs one simulation (simulator seed 7); acceptance numbers read off one seed can flatter or
 wrong a detector. Each scenario here is its own simulation (14 days x 20k turns, 20k users, as the demo),
@@ -19,6 +19,7 @@ Prints a table and writes benchmarks/results/bench_detectors.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -98,7 +99,8 @@ def run(args) -> dict:
         raise ValueError(f"unknown scenario(s) {unknown}; available: {list(SCENARIOS)}")
     jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
     ths = tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t) or DEFAULT_THRESHOLDS
-    with tempfile.TemporaryDirectory() as tmp:
+    keep = getattr(args, "keep", None)
+    with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory()) as tmp:
         if jobs == 1:
             rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users, ths) for n in names]
         else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
@@ -133,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)")
     p.add_argument("--thresholds", help="comma-separated troll posterior thresholds to also score "
                    f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)})")
+    p.add_argument("--keep", type=Path, help="keep each scenario's lake and ground truth under DIR/<scenario> "
+                   "(for analysis; default: a temporary directory, removed)")
     args = p.parse_args(argv)
     _log_setup()
     from benchmarks.run import machine, print_table
