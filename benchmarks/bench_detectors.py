@@ -100,7 +100,7 @@ def run(args) -> dict:
     jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
     ths = tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t) or DEFAULT_THRESHOLDS
     keep = getattr(args, "keep", None)
-    taken = [str(Path(keep) / n) for n in names if keep and Path(keep, n).exists() and any(Path(keep, n).iterdir())]
+    taken = [str(d) for d in (Path(keep, n) for n in names if keep) if d.is_dir() and any(d.iterdir())]
     if taken:  # a scenario simulated into an older lake would mix two runs' days
         raise ValueError(f"--keep: {taken} already hold a lake; remove them or choose another folder")
     with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory()) as tmp:
