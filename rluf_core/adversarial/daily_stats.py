@@ -21,7 +21,7 @@ from rluf_core.adversarial.bursts import coreaction
 from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
 from rluf_core.adversarial.latent_class import SAFETY_COLUMNS
 from rluf_core.adversarial.quality import quality_z
-from rluf_core.adversarial.trolls import HIST_COLUMNS, reaction_cells
+from rluf_core.adversarial.trolls import HIST_COLUMNS, hist_columns, reaction_cells, split_classes
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
 
@@ -115,6 +115,12 @@ def compute_daily_aggregates(
         klass = np.where(standing_adds(rx).loc[adds.index].to_numpy(dtype=bool), klass, "")
     cell = reaction_cells(klass, qz.to_numpy(dtype=float))
     e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
+    split = split_classes(cfg.adversarial)  # troll.split_reactions: each approving / negative reaction apart too
+    if split:
+        each = np.where(klass == "approve", "r-" + adds["reaction"].astype(str).to_numpy(), "")
+        each = np.where(klass == "negative", "r-" + adds["reaction"].astype(str).to_numpy(), each)
+        cell = reaction_cells(each, qz.to_numpy(dtype=float), split)
+        e = pd.concat([e, _one_hot(cell, hist_columns(split)).set_index(e.index)], axis=1)
     g = e.groupby("user_id")
     stats = g[[c for c in e.columns if c not in ("user_id", "ts")]].sum()
     stats["first_ts"] = g["ts"].min()
@@ -144,13 +150,15 @@ def compute_daily_aggregates(
         stats = stats.join(_one_hot(unsafe, SAFETY_COLUMNS).groupby(pos["user_id"].to_numpy()).sum())
     served = today.groupby("user_id").size().rename("n_turns")
     stats = stats.join(served, how="outer")
-    for c in SUM_COLUMNS:
-        stats[c] = stats[c].fillna(0) if c in stats else 0
+    extra = hist_columns(split)
+    sums = [*SUM_COLUMNS, *extra]
+    stats = stats.reindex(columns=[*stats.columns, *(c for c in sums if c not in stats.columns)])
+    stats = stats.fillna({c: 0 for c in sums}).copy()  # consolidated: the insert below does not fragment it
     stats = stats.reset_index().rename(columns={"index": "user_id"})
     stats.insert(0, "day", day)
-    int_cols = [c for c in SUM_COLUMNS if not c.endswith(("_sum", "_exp", "_sq"))]
+    int_cols = [c for c in sums if not c.endswith(("_sum", "_exp", "_sq"))]
     stats[int_cols] = stats[int_cols].astype("int64")
-    return stats[STATS_COLUMNS].sort_values("user_id", ignore_index=True), pairs, coordinated
+    return stats[[*STATS_COLUMNS, *extra]].sort_values("user_id", ignore_index=True), pairs, coordinated
 
 
 def _one_hot(cells: np.ndarray, columns: list[str]) -> pd.DataFrame:

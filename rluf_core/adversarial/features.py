@@ -15,8 +15,9 @@ def combine_days(stats: pd.DataFrame) -> pd.DataFrame:
     if stats.empty:
         return pd.DataFrame(columns=["user_id", *SUM_COLUMNS, "active_days", "first_day", "last_day"])
     stats = stats.assign(**{c: 0.0 for c in SUM_COLUMNS if c not in stats.columns})  # days stored before a column existed
+    cells = [c for c in stats.columns if c.startswith("qh_") and c not in SUM_COLUMNS]  # troll.split_reactions' cells
     g = stats.groupby("user_id")
-    out = g[SUM_COLUMNS].sum()
+    out = g[[*SUM_COLUMNS, *cells]].sum().copy()  # one block: the columns added below do not fragment it
     active = stats[stats["n_add"] + stats["n_remove"] > 0]
     out["active_days"] = active.groupby("user_id").size()  # one row per user and day
     out["first_day"] = g["day"].min()

@@ -15,8 +15,10 @@ went to replies the rule-based safety judge finds unsafe (a quality signal that 
 much more the inverted class does so is learnt from the population, not assumed (it starts equal). With
 ``troll.rate_view``, how many reactions a user gave out of the replies they were served is a third piece of
 evidence (reaction_rate.py: each class's beta-binomial, fitted once after EM with its posteriors). If
-the fitted inverted component does not rate lower content than the honest one, or the
-population shows no agreement with its own quality signal, nothing is flagged.
+the fitted inverted component does not rate against the population's quality signal (its mean signed
+quality z must be below ``troll.max_agreement``, 0 by default, and below the honest one's), or the
+population shows no agreement with its own quality signal, nothing is flagged: without inverted raters
+EM still splits honest users by how closely they agree (a taste, not an inversion).
 
 Accounts already explained by another detector (bots, brigades) are left out of the fit.
 """
@@ -33,45 +35,80 @@ from rluf_core.config.adversarial import AdversarialConfig
 Z_EDGES = np.array([-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0])  # 10 bins of quality z
 N_BINS = len(Z_EDGES) + 1
 CLASSES = ("love", "approve", "negative")
-HIST_COLUMNS = [f"qh_{c}_{b}" for c in CLASSES for b in range(N_BINS)]
-_MIRROR = np.array([ci * N_BINS + (N_BINS - 1 - b) for ci in range(len(CLASSES)) for b in range(N_BINS)])
-_CENTRES = np.tile(np.r_[Z_EDGES[0] - 0.25, (Z_EDGES[:-1] + Z_EDGES[1:]) / 2, Z_EDGES[-1] + 0.25], len(CLASSES))
-_SIGN = np.repeat([1.0, 1.0, -1.0], N_BINS)  # a negative reaction on good content disagrees like a love on bad
+_CENTRE = np.r_[Z_EDGES[0] - 0.25, (Z_EDGES[:-1] + Z_EDGES[1:]) / 2, Z_EDGES[-1] + 0.25]
 
 
-def reaction_cells(klass: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Cell index (class x z bin) of each rated reaction; -1 where unrated (class not in CLASSES or z NaN)."""
-    ci = pd.Series(klass).map({c: i for i, c in enumerate(CLASSES)}).to_numpy(dtype=float)
+def hist_columns(classes) -> list[str]:
+    """The cell columns (class x quality-z bin) of the given reaction classes."""
+    return [f"qh_{c}_{b}" for c in classes for b in range(N_BINS)]
+
+
+HIST_COLUMNS = hist_columns(CLASSES)
+
+
+def split_classes(cfg: AdversarialConfig) -> tuple[str, ...]:
+    """With ``troll.split_reactions``, each approving and negative reaction is its own class (the model then learns
+    which of them follow quality: one may be given whatever the reply, another only to good ones); else none."""
+    if not cfg.troll.split_reactions:
+        return ()
+    return tuple(f"r-{r}" for r in (*cfg.agreement_positive_reactions, *cfg.negative_reactions))
+
+
+def classes_of(cfg: AdversarialConfig) -> tuple[str, ...]:
+    """The reaction classes the model reads: love, approving, negative, or love and each reaction apart."""
+    split = split_classes(cfg)
+    return ("love", *split) if split else CLASSES
+
+
+def _signs(cfg: AdversarialConfig) -> np.ndarray:
+    """Per class: +1 approves, -1 disapproves (a negative reaction on good content disagrees like a love on bad)."""
+    if not cfg.troll.split_reactions:
+        return np.array([1.0, 1.0, -1.0])
+    return np.r_[1.0, np.ones(len(cfg.agreement_positive_reactions)), -np.ones(len(cfg.negative_reactions))]
+
+
+def reaction_cells(klass: np.ndarray, z: np.ndarray, classes=CLASSES) -> np.ndarray:
+    """Cell index (class x z bin) of each rated reaction; -1 where unrated (class not in ``classes`` or z NaN)."""
+    ci = pd.Series(klass).map({c: i for i, c in enumerate(classes)}).to_numpy(dtype=float)
     ok = ~np.isnan(ci) & ~np.isnan(z)
     cell = np.full(len(z), -1, dtype=np.int64)
     cell[ok] = ci[ok].astype(np.int64) * N_BINS + np.searchsorted(Z_EDGES, z[ok], side="right")
     return cell
 
 
-def _agreement(f: np.ndarray) -> float:
+def _agreement(f: np.ndarray, signs: np.ndarray) -> float:
     """Mean signed z of a cell distribution (positive: approves what the population rates high)."""
-    return float((f[:len(HIST_COLUMNS)] * _CENTRES * _SIGN).sum())
+    weights = np.repeat(signs, N_BINS) * np.tile(_CENTRE, len(signs))
+    return float((f[:len(weights)] * weights).sum())
+
+
+def _mirror(n_classes: int) -> np.ndarray:
+    """Each cell's mirror image (z -> -z within its class)."""
+    return np.array([ci * N_BINS + (N_BINS - 1 - b) for ci in range(n_classes) for b in range(N_BINS)])
 
 
 def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray]:
     """The model's columns and their block (0: class x quality z; 1: loves on replies judged safe / unsafe)."""
-    return with_safety_view(HIST_COLUMNS, cfg.troll.unsafe_view)
+    return with_safety_view(hist_columns(classes_of(cfg)), cfg.troll.unsafe_view)
 
 
 def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
     """The inverted-rater model fitted on the population; None when there is nothing to invert."""
     c = cfg.troll
     columns, blocks = _cells(cfg)
+    signs = _signs(cfg)
+    n_hist = len(signs) * N_BINS
     counts = cell_counts(f, columns)
     rated = counts[(counts.sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))]
     pop = rated.sum(axis=0) + 0.5
-    hist = pop[:len(HIST_COLUMNS)]
-    if len(rated) < 10 or _agreement(hist / hist.sum()) <= 0:  # too few raters, or no consensus to invert
+    hist = pop[:n_hist]
+    if len(rated) < 10 or _agreement(hist / hist.sum(), signs) <= 0:  # too few raters, or no consensus to invert
         return None
-    init = np.r_[hist[_MIRROR], pop[len(HIST_COLUMNS):]]  # the safety view starts as the population's: learnt
+    init = np.r_[hist[_mirror(len(signs))], pop[n_hist:]]  # the safety view starts as the population's: learnt
     fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
                         smoothing=c.smoothing, blocks=blocks)
-    if fit is None or _agreement(fit.f_adversarial) >= _agreement(fit.f_ordinary):  # not an inverted class
+    inverted = min(c.max_agreement, _agreement(fit.f_ordinary, signs)) if fit is not None else 0.0
+    if fit is None or _agreement(fit.f_adversarial, signs) >= inverted:  # a class that agrees less, not against
         return None
     rate = _reactions_of_served(f, counts, blocks) if c.rate_view else None
     if rate is not None:  # how often each class reacts to what it is served
@@ -108,8 +145,9 @@ def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series 
     columns, blocks = _cells(cfg)
     counts = cell_counts(f, columns)
     post, llr = score(fit, counts, exclude, _rate_llr(f, fit, counts, blocks))
+    signs = _signs(cfg)
     return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(
-        pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary), agreement_troll=_agreement(fit.f_adversarial))
+        pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary, signs), agreement_troll=_agreement(fit.f_adversarial, signs))
 
 
 def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,

@@ -114,6 +114,11 @@ class TrollDetectorConfig(Section):
                                        "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
                                        "on other simulator seeds (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
+    max_agreement: float = Field(0.0, description="flag nobody unless the fitted inverted class rates against the "
+                                 "population's quality signal: its mean signed quality z must be below this (and below "
+                                 "the honest class's). Without inverted raters EM still splits honest users by how "
+                                 "closely they agree (simulated, no adversaries: a class at +0.38 to +0.40 holding 20% "
+                                 "of them; with them: -0.66 to -0.80)")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
                              "toward the population's (keeps EM stable when few users are inverted raters)")
@@ -133,6 +138,9 @@ class TrollDetectorConfig(Section):
     unsafe_view: bool = Field(True, description="the model also reads whether each love went to a reply the safety "
                               "judge finds unsafe (a second view of the same loves; how much more the inverted class "
                               "does so is learnt from the population, not assumed)")
+    split_reactions: bool = Field(True, description="each approving and negative reaction (agreement_positive_reactions, "
+                                  "negative_reactions) is its own class of cells instead of two pooled ones: the model "
+                                  "learns which reactions follow quality and which are given whatever the reply")
     rate_view: bool = Field(False, description="the model also reads how many of the replies a user was served they "
                             "reacted to (each class's beta-binomial, fitted after EM with its posteriors as soft labels; "
                             "which class reacts more is learnt, not assumed). Off by default: on four simulated scenarios "
