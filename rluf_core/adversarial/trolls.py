@@ -15,10 +15,11 @@ went to replies the rule-based safety judge finds unsafe (a quality signal that 
 much more the inverted class does so is learnt from the population, not assumed (it starts equal). With
 ``troll.rate_view``, how many reactions a user gave out of the replies they were served is a third piece of
 evidence (reaction_rate.py: each class's beta-binomial, fitted once after EM with its posteriors). If
-the fitted inverted component does not rate against the population's quality signal (its mean signed
-quality z must be below ``troll.max_agreement``, 0 by default, and below the honest one's), or the
-population shows no agreement with its own quality signal, nothing is flagged: without inverted raters
-EM still splits honest users by how closely they agree (a taste, not an inversion).
+the fitted inverted component does not rate lower content than the honest one, or the
+population shows no agreement with its own quality signal, nothing is flagged; nor when the component
+still rates with the quality signal (mean signed quality z at or above ``troll.max_agreement``, 0) and EM
+presses it against ``troll.max_share``: without inverted raters EM splits honest users by how closely
+they agree, a taste of a large part of the population, not a minority that rates against it.
 
 Accounts already explained by another detector (bots, brigades) are left out of the fit.
 """
@@ -107,9 +108,10 @@ def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | Non
     init = np.r_[hist[_mirror(len(signs))], pop[n_hist:]]  # the safety view starts as the population's: learnt
     fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
                         smoothing=c.smoothing, blocks=blocks)
-    inverted = min(c.max_agreement, _agreement(fit.f_ordinary, signs)) if fit is not None else 0.0
-    if fit is None or _agreement(fit.f_adversarial, signs) >= inverted:  # a class that agrees less, not against
+    if fit is None or _agreement(fit.f_adversarial, signs) >= _agreement(fit.f_ordinary, signs):  # not inverted
         return None
+    if _agreement(fit.f_adversarial, signs) >= c.max_agreement and fit.pi >= c.max_share * (1 - 1e-9):
+        return None  # with the quality signal, only less closely, and as large as allowed: a taste, not a minority
     rate = _reactions_of_served(f, counts, blocks) if c.rate_view else None
     if rate is not None:  # how often each class reacts to what it is served
         post, _ = score(fit, counts, exclude)

@@ -114,11 +114,12 @@ class TrollDetectorConfig(Section):
                                        "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
                                        "on other simulator seeds (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
-    max_agreement: float = Field(0.0, description="flag nobody unless the fitted inverted class rates against the "
-                                 "population's quality signal: its mean signed quality z must be below this (and below "
-                                 "the honest class's). Without inverted raters EM still splits honest users by how "
-                                 "closely they agree (simulated, no adversaries: a class at +0.38 to +0.40 holding 20% "
-                                 "of them; with them: -0.66 to -0.80)")
+    max_agreement: float = Field(0.0, description="a fitted inverted class whose mean signed quality z is at or above "
+                                 "this (it rates with the quality signal, only less closely than the honest one) flags "
+                                 "nobody when EM presses its share against max_share: a split of honest users by how "
+                                 "closely they agree, not a minority rating against them (simulated, no adversaries: "
+                                 "+0.38 to +0.40 at the cap 0.2; accounts inverted for the last 3 of 12 days: +0.37 at "
+                                 "a share of 0.04, kept; inverted raters all window: -0.66 to -0.80)")
     prior_share: float = Field(0.02, gt=0, lt=0.5, description="starting share of inverted raters for EM")
     smoothing: float = Field(30.0, ge=0, description="pseudo-reactions shrinking each class's reaction distribution "
                              "toward the population's (keeps EM stable when few users are inverted raters)")
