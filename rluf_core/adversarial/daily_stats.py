@@ -117,8 +117,7 @@ def compute_daily_aggregates(
     e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
     split = split_classes(cfg.adversarial)  # troll.split_reactions: each approving / negative reaction apart too
     if split:
-        each = np.where(klass == "approve", "r-" + adds["reaction"].astype(str).to_numpy(), "")
-        each = np.where(klass == "negative", "r-" + adds["reaction"].astype(str).to_numpy(), each)
+        each = np.where(np.isin(klass, ["approve", "negative"]), "r-" + adds["reaction"].astype(str).to_numpy(), "")
         cell = reaction_cells(each, qz.to_numpy(dtype=float), split)
         e = pd.concat([e, _one_hot(cell, hist_columns(split)).set_index(e.index)], axis=1)
     g = e.groupby("user_id")

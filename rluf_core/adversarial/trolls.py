@@ -62,10 +62,10 @@ def classes_of(cfg: AdversarialConfig) -> tuple[str, ...]:
 
 
 def _signs(cfg: AdversarialConfig) -> np.ndarray:
-    """Per class: +1 approves, -1 disapproves (a negative reaction on good content disagrees like a love on bad)."""
-    if not cfg.troll.split_reactions:
-        return np.array([1.0, 1.0, -1.0])
-    return np.r_[1.0, np.ones(len(cfg.agreement_positive_reactions)), -np.ones(len(cfg.negative_reactions))]
+    """Per class of classes_of: +1 approves, -1 disapproves (a negative reaction on good content disagrees like a
+    love on bad)."""
+    negative = {"negative", *(f"r-{r}" for r in cfg.negative_reactions)}
+    return np.array([-1.0 if c in negative else 1.0 for c in classes_of(cfg)])
 
 
 def reaction_cells(klass: np.ndarray, z: np.ndarray, classes=CLASSES) -> np.ndarray:
