@@ -111,8 +111,8 @@ class TrollDetectorConfig(Section):
     posterior_threshold: float = Field(0.9, gt=0.5, lt=1, description="flag at this posterior of an inverted rater "
                                        "(empirical-Bayes mixture). A posterior, not a measured precision: EM's share of "
                                        "inverted raters runs high (demo: 0.095 fitted, 0.057 true), so posteriors are "
-                                       "overconfident; precision at 0.9 was 0.94 on the demo's scenario and 0.88-0.93 "
-                                       "on other simulator seeds (benchmarks/bench_detectors.py)")
+                                       "overconfident; precision at 0.9 was 0.944 on the demo's scenario, 0.92-0.93 on "
+                                       "two other simulator seeds and 0.89 with 20% adversaries (benchmarks/bench_detectors.py)")
     min_reactions: int = Field(2, ge=1, description="rated turns before a user can be judged")
     max_agreement: float = Field(0.0, description="a fitted inverted class whose mean signed quality z is at or above "
                                  "this (it rates with the quality signal, only less closely than the honest one) flags "
