@@ -108,9 +108,12 @@ def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | Non
     init = np.r_[hist[_mirror(len(signs))], pop[n_hist:]]  # the safety view starts as the population's: learnt
     fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
                         smoothing=c.smoothing, blocks=blocks)
-    if fit is None or _agreement(fit.f_adversarial, signs) >= _agreement(fit.f_ordinary, signs):  # not inverted
+    if fit is None:
         return None
-    if _agreement(fit.f_adversarial, signs) >= c.max_agreement and fit.pi >= c.max_share * (1 - 1e-9):
+    agreement = _agreement(fit.f_adversarial, signs)
+    if agreement >= _agreement(fit.f_ordinary, signs):  # not an inverted class
+        return None
+    if agreement >= c.max_agreement and fit.pi >= c.max_share * (1 - 1e-9):
         return None  # with the quality signal, only less closely, and as large as allowed: a taste, not a minority
     rate = _reactions_of_served(f, counts, blocks) if c.rate_view else None
     if rate is not None:  # how often each class reacts to what it is served
