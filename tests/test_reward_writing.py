@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
@@ -24,7 +26,7 @@ def test_writing_stats_count_misspellings_prompt_words_and_word_length():
     assert out.shape == (4, len(WRITING_NAMES)) and out.dtype == np.float32
     miss, overlap, word_len = out.T
     assert miss[0] == 0.0
-    assert miss[1] == pytest.approx(3 / 6)       # teh, anwser, simpel of 6 lower-case words of 3+ letters
+    assert miss[1] == pytest.approx(np.log1p(100 * 3 / 6))  # teh, anwser, simpel of 6 lower-case words of 3+ letters
     assert miss[2] == 0.0                         # capitalised words are names, not misspellings
     assert overlap[0] == pytest.approx(2 / 6)     # water, at (of at what temperature does water boil)
     assert overlap[1] == pytest.approx(1 / 4)     # only 'is' of what, is, the, answer (misspelt words do not count)
@@ -60,3 +62,19 @@ def test_head_on_length_depth_and_writing_trains_and_reloads(tmp_path):
     rows = df[df["split"] == "test"].head(20)
     args = rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()
     np.testing.assert_allclose(loaded.score(*args), res.scorer.score(*args), rtol=1e-5)
+
+
+def test_scorer_trained_on_other_writing_features_is_refused(tmp_path):
+    """A scorer saved by a release that computed the writing features otherwise must not score with these."""
+    df, _ = make_feedback(600, seed=6)
+    rm = RewardModelConfig(backbone="tiny", head="logistic", epochs=1, max_length=32, batch_size=64, ensemble=1,
+                           embedding_features=False, relevance_features=False, wide=False,
+                           text_stats=["log_chars"], writing_features=True, bootstrap=0)
+    res = train_reward_model(df, rm, tmp_path / "w", seed=0)
+    meta_file = res.scorer_dir / "scorer.json"
+    meta = json.loads(meta_file.read_text())
+    assert meta["writing_names"] == list(WRITING_NAMES)
+    del meta["writing_names"]                     # as an earlier release saved it (plain misspelled share)
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match=r"scorer.json: trained on the writing features \['misspelled_share'.*retrain"):
+        PLoveScorer.load(res.scorer_dir)

@@ -29,6 +29,7 @@ from rluf_core.reward.features import featurize
 from rluf_core.reward.head import Head
 from rluf_core.reward.text import query_texts
 from rluf_core.reward.wide import WideText, mix
+from rluf_core.reward.writing import WRITING_NAMES
 
 FORMAT_VERSION = 1
 
@@ -107,6 +108,10 @@ class PLoveScorer:
              cache_dir: str | os.PathLike | None = None) -> "PLoveScorer":
         path = Path(path)
         meta = cls.read_meta(path)
+        if meta.get("writing_features") and meta.get("writing_names") != list(WRITING_NAMES):
+            saved = meta.get("writing_names") or ["misspelled_share", "prompt_overlap", "mean_word_length"]
+            raise ValueError(f"{path / 'scorer.json'}: trained on the writing features {saved}, this release computes "
+                             f"{list(WRITING_NAMES)}; retrain the scorer")
         if batch_size:
             meta["batch_size"] = batch_size
         cal = Calibrator.from_dict(meta["calibration"])

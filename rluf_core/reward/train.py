@@ -27,6 +27,7 @@ from rluf_core.reward.scorer import PLoveScorer
 from rluf_core.reward.text import query_texts
 from rluf_core.reward.trainer import train_loop
 from rluf_core.reward.wide import WideText, choose_mix, mix
+from rluf_core.reward.writing import WRITING_NAMES
 
 log = logging.getLogger("rluf.reward.train")
 
@@ -73,6 +74,8 @@ def fingerprint(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({k: v for k, v in rm.model_dump().items() if k not in EVAL_KEYS}, sort_keys=True).encode())
     h.update(str(seed).encode())
+    if rm.writing_features:  # a checkpoint of other writing features is not resumed
+        h.update(json.dumps(WRITING_NAMES).encode())
     h.update(pd.util.hash_pandas_object(df[["turn_id", "label", "weight", "split"]], index=False).values.tobytes())
     return h.hexdigest()[:16]
 
@@ -129,6 +132,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
                 embed_batch_size=rm.embed_batch_size,
                 context_turns=rm.context_turns, text_features=rm.text_features, text_stats=rm.text_stats,
                 writing_features=rm.writing_features, spelling_language=rm.spelling_language, head=rm.head,
+                writing_names=list(WRITING_NAMES) if rm.writing_features else None,
                 embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
                 hidden_size=rm.hidden_size, dropout=rm.dropout, ensemble=rm.ensemble,
                 relevance_counts=rm.relevance_counts, trust_remote_code=rm.trust_remote_code,

@@ -1,15 +1,20 @@
 """How well a response is written, in three cheap numbers (the reward model's ``writing_features``):
 
-- spelling: the share of the response's lower-case words (3+ letters) that a spell checker's dictionary
-  does not know (pyspellchecker's word-frequency list for ``language``; capitalised words are left out, as
-  names and acronyms are not misspellings);
+- spelling: log(1 + misspelled words per hundred) over the response's lower-case words (3+ letters) that a
+  spell checker's dictionary does not know (pyspellchecker's word-frequency list for ``language``; capitalised
+  words are left out, as names and acronyms are not misspellings). On the log scale because the share is
+  mostly zero with a long tail: the step from none to one typo in a hundred words says more than from five
+  to six (OASST dev, the same CV: 0.646 -> 0.652 against the plain share, +0.005 +- 0.001 paired over 100 folds);
 - prompt_overlap: the share of the prompt's distinct words that the response uses again (does it
   answer what was asked, in its terms);
 - mean_word_length: letters per word, a plain proxy of vocabulary and register.
 
 On real reactions (OpenAssistant thumbs up, 5-fold CV grouped by conversation on `dev`, repeated 10 times, a
-logistic regression) each adds to length and conversation depth alone (0.626 -> 0.633 with spelling, 0.638 with
-prompt overlap, 0.631 with word length); the three together 0.645 (0.652 in rluf_core.reward.oasst's CV).
+logistic regression) each adds to length and conversation depth alone (0.626 -> 0.633 with the plain misspelled
+share, 0.638 with prompt overlap, 0.631 with word length); the three together 0.646, 0.652 with spelling on the log
+scale (rluf_core.reward.oasst's own CV, 3 x 5 folds: 0.646 -> 0.652).
+
+A saved scorer records WRITING_NAMES; one trained on another definition of these features is refused at load.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-WRITING_NAMES = ("misspelled_share", "prompt_overlap", "mean_word_length")
+WRITING_NAMES = ("log_misspelled_per_100", "prompt_overlap", "mean_word_length")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -46,7 +51,7 @@ def writing_stats(responses: Sequence[str], prompts: Sequence[str], language: st
         asked = {w.lower() for w in _WORD.findall(p if isinstance(p, str) else "")}
         used = {w.lower() for w in words}
         out[i] = (
-            sum(w not in known for w in lower) / max(len(lower), 1),
+            np.log1p(100.0 * sum(w not in known for w in lower) / max(len(lower), 1)),
             len(asked & used) / max(len(asked), 1),
             float(np.mean([len(w) for w in words])) if words else 0.0,
         )
