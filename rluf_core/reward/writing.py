@@ -11,8 +11,8 @@
 
 On real reactions (OpenAssistant thumbs up, 5-fold CV grouped by conversation on `dev`, repeated 10 times, a
 logistic regression) each adds to length and conversation depth alone (0.626 -> 0.633 with the plain misspelled
-share, 0.638 with prompt overlap, 0.631 with word length); the three together 0.646, 0.652 with spelling on the log
-scale (rluf_core.reward.oasst's own CV, 3 x 5 folds: 0.646 -> 0.652).
+share, 0.638 with prompt overlap, 0.631 with word length); the three together 0.646 with the plain share, 0.652 with
+spelling on the log scale (the same 0.646 -> 0.652 in rluf_core.reward.oasst's own training code, 3 x 5 folds).
 
 A saved scorer records WRITING_NAMES; one trained on another definition of these features is refused at load.
 """
