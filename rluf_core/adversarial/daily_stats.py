@@ -21,7 +21,7 @@ from rluf_core.adversarial.bursts import coreaction
 from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
 from rluf_core.adversarial.latent_class import SAFETY_COLUMNS
 from rluf_core.adversarial.quality import quality_z
-from rluf_core.adversarial.trolls import HIST_COLUMNS, hist_columns, reaction_cells, split_classes
+from rluf_core.adversarial.trolls import HIST_COLUMNS, hist_columns, reaction_cells, reaction_class, split_classes
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
 
@@ -117,7 +117,9 @@ def compute_daily_aggregates(
     e = pd.concat([e, _one_hot(cell, HIST_COLUMNS).set_index(e.index)], axis=1)
     split = split_classes(cfg.adversarial)  # troll.split_reactions: each approving / negative reaction apart too
     if split:
-        each = np.where(np.isin(klass, ["approve", "negative"]), "r-" + adds["reaction"].astype(str).to_numpy(), "")
+        kinds, which = np.unique(adds["reaction"].astype(str).to_numpy(), return_inverse=True)
+        named = np.array([reaction_class(r) for r in kinds], dtype=object)[which]  # named once per reaction kind
+        each = np.where(np.isin(klass, ["approve", "negative"]), named, "")
         cell = reaction_cells(each, qz.to_numpy(dtype=float), split)
         e = pd.concat([e, _one_hot(cell, hist_columns(split)).set_index(e.index)], axis=1)
     g = e.groupby("user_id")

@@ -47,12 +47,17 @@ def hist_columns(classes) -> list[str]:
 HIST_COLUMNS = hist_columns(CLASSES)
 
 
+def reaction_class(reaction: str) -> str:
+    """The class of one approving or negative reaction when each is its own (``troll.split_reactions``)."""
+    return f"r-{reaction}"
+
+
 def split_classes(cfg: AdversarialConfig) -> tuple[str, ...]:
     """With ``troll.split_reactions``, each approving and negative reaction is its own class (the model then learns
     which of them follow quality: one may be given whatever the reply, another only to good ones); else none."""
     if not cfg.troll.split_reactions:
         return ()
-    return tuple(f"r-{r}" for r in (*cfg.agreement_positive_reactions, *cfg.negative_reactions))
+    return tuple(reaction_class(r) for r in (*cfg.agreement_positive_reactions, *cfg.negative_reactions))
 
 
 def classes_of(cfg: AdversarialConfig) -> tuple[str, ...]:
@@ -64,7 +69,7 @@ def classes_of(cfg: AdversarialConfig) -> tuple[str, ...]:
 def _signs(cfg: AdversarialConfig) -> np.ndarray:
     """Per class of classes_of: +1 approves, -1 disapproves (a negative reaction on good content disagrees like a
     love on bad)."""
-    negative = {"negative", *(f"r-{r}" for r in cfg.negative_reactions)}
+    negative = {"negative", *(reaction_class(r) for r in cfg.negative_reactions)}
     return np.array([-1.0 if c in negative else 1.0 for c in classes_of(cfg)])
 
 
