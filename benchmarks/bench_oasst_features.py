@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 
 from rluf_core.reward.oasst import load_oasst
 from rluf_core.reward.text import STAT_NAMES, context_depths, parse_context, query_texts, text_stats
-from rluf_core.reward.writing import _WORD, WRITING_NAMES, _speller, writing_stats
+from rluf_core.reward.writing import WRITING_NAMES, checked_words, speller, words_of, writing_stats
 
 CHOSEN = ["log_chars", "log_depth", *WRITING_NAMES]  # what rluf_core.reward.oasst's cross-validation chose
 APOLOGY = r"(?i)\b(?:sorry|as an ai|i cannot|i can't|i am not able|language model)\b"
@@ -42,9 +42,9 @@ def _per_word(r: pd.Series, pattern: str) -> pd.Series:
 
 def _log_typos_per_100(text: str) -> float:
     """Misspelled lower-case words that are one edit from a dictionary word (typos, not jargon), per hundred."""
-    speller = _speller("en")
-    lower = [w for w in _WORD.findall(text) if len(w) > 2 and w.islower()]
-    typos = sum(w not in speller.word_frequency and bool(speller.known(speller.edit_distance_1(w))) for w in lower)
+    check = speller("en")
+    lower = checked_words(words_of(text))
+    typos = sum(w not in check.word_frequency and bool(check.known(check.edit_distance_1(w))) for w in lower)
     return float(np.log1p(100.0 * typos / max(len(lower), 1)))
 
 

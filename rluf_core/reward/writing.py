@@ -30,7 +30,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=4)
-def _speller(language: str):
+def speller(language: str):
+    """pyspellchecker's checker for ``language`` (its word-frequency list is the dictionary), built once."""
     from spellchecker import SpellChecker
 
     try:
@@ -39,16 +40,26 @@ def _speller(language: str):
         raise ValueError(f"reward_model.spelling_language: {err}") from None
 
 
+def checked_words(words: Sequence[str]) -> list[str]:
+    """The words whose spelling is judged: lower-case, 3+ letters (capitalised ones are names and acronyms)."""
+    return [w for w in words if len(w) > 2 and w.islower()]
+
+
+def words_of(text: str) -> list[str]:
+    """The runs of letters in ``text`` (digits and underscores split words)."""
+    return _WORD.findall(text if isinstance(text, str) else "")
+
+
 def writing_stats(responses: Sequence[str], prompts: Sequence[str], language: str = "en") -> np.ndarray:
     """(n, len(WRITING_NAMES)) float32 over responses and the prompts they answer."""
     if len(responses) != len(prompts):
         raise ValueError(f"responses ({len(responses)}) and prompts ({len(prompts)}) differ in length")
-    known = _speller(language).word_frequency
+    known = speller(language).word_frequency
     out = np.zeros((len(responses), len(WRITING_NAMES)), dtype=np.float32)
     for i, (r, p) in enumerate(zip(responses, prompts)):
-        words = _WORD.findall(r if isinstance(r, str) else "")
-        lower = [w for w in words if len(w) > 2 and w.islower()]
-        asked = {w.lower() for w in _WORD.findall(p if isinstance(p, str) else "")}
+        words = words_of(r)
+        lower = checked_words(words)
+        asked = {w.lower() for w in words_of(p)}
         used = {w.lower() for w in words}
         out[i] = (
             np.log1p(100.0 * sum(w not in known for w in lower) / max(len(lower), 1)),
