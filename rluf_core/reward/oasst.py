@@ -2,10 +2,13 @@
 
 Same training code as the pipeline (train_reward_model). Tuning uses only `dev` (grouped K-fold over
 conversations); the chosen setting is then trained on all of `dev` (a conversation-grouped part of it
-held out for calibration) and `test` is scored once, with a bootstrap 95% interval, next to the
-length-only baseline fitted on dev.
+held out for calibration) and `test` is scored once, with bootstrap 95% intervals (rows, and whole
+conversations), next to the length-only and constant baselines fitted on dev, with slices by source export,
+emoji record and depth: the pipeline's p_love_report (report.evaluate_predictions) on real reactions.
 
     python -m rluf_core.reward.oasst [--path ../shared/data/oasst/oasst_replies.parquet] [--out DIR]
+
+With --out, DIR gets the scorer, oasst_report.json, oasst_report.md and its plots.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, fit_length_baseline
+from rluf_core.config.storage import StorageConfig
+from rluf_core.reward.report import RewardReport, evaluate_predictions, md_table, render_markdown
 from rluf_core.reward.train import train_reward_model
 
 log = logging.getLogger("rluf.reward.oasst")
@@ -60,6 +64,20 @@ CANDIDATES = {
 }
 
 
+SLICES = ("source", "emoji_record", "depth")
+
+
+def _slice_columns(src: pd.DataFrame) -> pd.DataFrame:
+    """Per reply, the report's slices (SLICES): source export, whether any emoji record exists, conversation depth."""
+    out = pd.DataFrame(index=src.index)
+    out["source"] = src["source"] if "source" in src.columns else "unknown"
+    record = src["has_emoji_record"].astype(bool) if "has_emoji_record" in src.columns else pd.Series(True, src.index)
+    out["emoji_record"] = np.where(record, "any", "none (always negative)")
+    depth = src["depth"] if "depth" in src.columns else pd.Series(np.nan, index=src.index)
+    out["depth"] = pd.cut(depth, [-1, 1, 3, np.inf], labels=["0-1", "2-3", "4+"]).astype(str)
+    return out
+
+
 def load_oasst(path: str | Path = DEFAULT_PATH, seed: int = 0, validation_share: float = 0.2) -> pd.DataFrame:
     """The replies as a feedback-dataset frame: dev -> train/validation (by conversation), test -> test."""
     path = Path(path)
@@ -73,7 +91,7 @@ def load_oasst(path: str | Path = DEFAULT_PATH, seed: int = 0, validation_share:
     df = pd.DataFrame(dict(turn_id=src["message_id"], conversation_id=src["conversation_id"], context=src["context"],
                            prompt=src["prompt"], response=src["response"], label=src["y_thumbs_up"].astype(int),
                            weight=1.0, lang=src.get("lang", "en"), response_chars=src["response"].str.len(),
-                           oasst_split=src["split"]))
+                           oasst_split=src["split"])).join(_slice_columns(src))
     convs = np.sort(df.loc[df["oasst_split"] == "dev", "conversation_id"].unique())
     val_convs = set(np.random.default_rng(seed).choice(convs, int(round(validation_share * len(convs))), replace=False))
     df["split"] = np.where(df["oasst_split"] == "test", "test",
@@ -107,6 +125,10 @@ def cross_validate(dev: pd.DataFrame, names: list[str], folds: int = 5, seed: in
 
 def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None, seed: int = 0, folds: int = 5,
              names: list[str] | None = None, cache_dir: str | Path | None = None, n_boot: int = 2000) -> dict:
+    """Choose a candidate by grouped CV on dev, train it on dev, report it once on test.
+
+    With ``out_dir``: the scorer, oasst_report.json, oasst_report.md (tables: CV, test metrics with 95% intervals,
+    slices) and its plots (reliability.png, roc.png) are written there."""
     df = load_oasst(path, seed)
     names = names or list(CANDIDATES)
     dev = df[df["oasst_split"] == "dev"].reset_index(drop=True)
@@ -117,40 +139,51 @@ def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None,
     rm = _config(best)
     with tempfile.TemporaryDirectory() as tmp:
         res = train_reward_model(df, rm, out_dir or tmp, seed=seed, cache_dir=cache_dir, save=out_dir is not None)
-    test = res.predictions[res.predictions["split"] == "test"].reset_index(drop=True)
-    dev_rows = df[df["oasst_split"] == "dev"]
-    length = fit_length_baseline(dev_rows["response_chars"], dev_rows["label"])(test["response_chars"])
-    y = test["label"].to_numpy()
-    scores = {"model": test["p_love"].to_numpy(), "length_only": length}
-    ci = bootstrap_auroc(y, scores, n_boot=n_boot, seed=seed)
-    ci_conv = bootstrap_auroc(y, scores, n_boot=n_boot, seed=seed, groups=test["conversation_id"].to_numpy())
+    preds = res.predictions.merge(df[["turn_id", *SLICES]], on="turn_id", how="left")
+    report_rm = rm.model_copy(update=dict(bootstrap=n_boot, slices=list(SLICES), min_slice_rows=30))
+    rep = evaluate_predictions(preds, report_rm, seed=seed, groups_col="conversation_id", baseline_rows=("dev", dev))
     out = dict(chosen=best, cv={k: dict(mean=float(v["mean"]), std=float(v["std"])) for k, v in table.iterrows()},
-               test={k: dict(binary_metrics(y, p, lengths=test["response_chars"]), auroc_ci=ci[k],
-                             auroc_ci_by_conversation=ci_conv[k]) for k, p in scores.items()},
-               n_dev=int(len(dev_rows)), n_test=int(len(test)), config=rm.model_dump())
+               n_dev=int(len(dev)), **rep.metrics, config=rm.model_dump())
     if out_dir is not None:
         Path(out_dir, "oasst_report.json").write_text(json.dumps(out, indent=2, default=float))
+        Path(out_dir, "oasst_report.md").write_text(render_oasst_markdown(out, rep))
+        for name, png in rep.images.items():
+            Path(out_dir, name).write_bytes(png)
     return out
+
+
+def render_oasst_markdown(out: dict, rep: RewardReport) -> str:
+    """The report for a person: how the candidate was chosen on dev, then the test report with its slices."""
+    cv = pd.DataFrame([dict(candidate=k, cv_auroc_mean=v["mean"], cv_auroc_std=v["std"]) for k, v in out["cv"].items()])
+    head = ["# P[Love] on real reactions: OpenAssistant replies (positive = at least one thumbs up)", "",
+            f"Chosen by {len(out['cv'])}-candidate grouped cross-validation on dev ({out['n_dev']} replies, folds by "
+            f"conversation): **{out['chosen']}**; trained on dev, reported once on test.", "", md_table(cv), "",
+            "Test slices: `source` is the export a reply came from; replies with no emoji record at all "
+            "(`emoji_record` none) are negatives whatever their text.", ""]
+    return "\n".join(head) + "\n" + render_markdown(out, rep.slices, title="Test report", level=2)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rluf_core.reward.oasst", description=__doc__.split("\n")[0])
     ap.add_argument("--path", default=DEFAULT_PATH)
-    ap.add_argument("--out", default=None, help="folder for the scorer and oasst_report.json")
+    ap.add_argument("--out", default=None, help="folder for the scorer and the report (oasst_report.md, .json, plots)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cache-dir", default=None, help="embedding cache (default: none)")
+    ap.add_argument("--cache-dir", default=str(Path(StorageConfig().home) / "cache" / "embeddings"),
+                    help="embedding cache, by text hash (default: the pipeline's, <RLUF_HOME>/cache/embeddings)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     out = evaluate(args.path, args.out, args.seed, args.folds, cache_dir=args.cache_dir)
-    m, b = out["test"]["model"], out["test"]["length_only"]
     print(f"OASST test ({out['n_test']} replies), chosen by {args.folds}-fold CV on dev: {out['chosen']}")
-    for name, r in (("model", m), ("length_only", b)):
-        print(f"  {name:12s} AUROC {r['auroc']:.4f}  95% CI [{r['auroc_ci']['lo']:.3f}, {r['auroc_ci']['hi']:.3f}]"
-              f"  (by conversation [{r['auroc_ci_by_conversation']['lo']:.3f}, "
-              f"{r['auroc_ci_by_conversation']['hi']:.3f}])")
+    for name in ("model", "length_only"):
+        r = out["test"][name]
+        ci, by_conv = r["auroc_ci"], r["auroc_ci_by_group"]
+        print(f"  {name:12s} AUROC {r['auroc']:.4f}  95% CI [{ci['lo']:.3f}, {ci['hi']:.3f}]"
+              f"  (by conversation [{by_conv['lo']:.3f}, {by_conv['hi']:.3f}])")
     d = out["test"]["length_only"]["auroc_ci"]
     print(f"  model - length AUROC 95% CI [{d['diff_vs_first_lo']:.3f}, {d['diff_vs_first_hi']:.3f}]")
+    if args.out:
+        print(f"  report: {Path(args.out) / 'oasst_report.md'}")
     return 0
 
 

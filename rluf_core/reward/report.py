@@ -37,16 +37,28 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _interval(ci: dict | None) -> str:
+    return f"[{ci['lo']:.3f}, {ci['hi']:.3f}]" if ci else ""
+
+
+def _diff(ci: dict) -> str:
+    return f"[{ci['diff_vs_first_lo']:.3f}, {ci['diff_vs_first_hi']:.3f}]"
+
+
 def md_table(df: pd.DataFrame) -> str:
     return "\n".join(table(list(df.columns), df.itertuples(index=False), _fmt))
 
 
 def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.DataFrame | None = None,
-                         seed: int = 0, groups_col: str | None = None) -> RewardReport:
-    """Metrics on the test rows of `preds`; the length-only and constant baselines are fitted on validation."""
-    val, test = preds[preds["split"] == "validation"], preds[preds["split"] == "test"].copy()
+                         seed: int = 0, groups_col: str | None = None,
+                         baseline_rows: tuple[str, pd.DataFrame] | None = None) -> RewardReport:
+    """Metrics on the test rows of `preds`; the length-only and constant baselines are fitted on the validation rows,
+    or on ``baseline_rows`` (a name for the report and a frame with label, weight and response_chars). AUROC intervals
+    resample rows and, with ``groups_col``, whole groups too (``auroc_ci_by_group``)."""
+    test = preds[preds["split"] == "test"].copy()
+    val_name, val = baseline_rows or ("validation", preds[preds["split"] == "validation"])
     if test.empty or val.empty:
-        raise ValueError("predictions need validation and test rows")
+        raise ValueError(f"predictions need test rows and {val_name} rows for the baselines")
     y, w, L = test["label"].to_numpy().astype(int), test["weight"].to_numpy(float), test["response_chars"].to_numpy()
     length_fn = fit_length_baseline(val["response_chars"], val["label"], val["weight"])
     const = float(np.average(val["label"], weights=val["weight"]))
@@ -61,11 +73,14 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
         scores["ceiling_text"], scores["ceiling_user"] = test["p_ceiling"].to_numpy(), t["p_love_user"].to_numpy()
     m = {k: binary_metrics(y, p, w, L, rm.ece_bins) for k, p in scores.items()}
     ci_scores = {k: scores[k] for k in ("model", "length_only") + (("ceiling_text",) if "ceiling_text" in scores else ())}
-    groups = test[groups_col].to_numpy() if groups_col and groups_col in test.columns else None
-    ci = bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed, groups) if rm.bootstrap else {}
-    for k, v in ci.items():
-        m[k]["auroc_ci"] = v
-    out: dict = {"test": m, "n_test": int(len(test)), "n_validation": int(len(val))}
+    if rm.bootstrap:
+        for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed).items():
+            m[k]["auroc_ci"] = v
+        if groups_col:  # whole groups resampled too (rows of one conversation are not independent)
+            for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed, test[groups_col].to_numpy()).items():
+                m[k]["auroc_ci_by_group"] = v
+    out: dict = {"test": m, "n_test": int(len(test)), "n_baseline_rows": int(len(val)), "baselines_fitted_on": val_name,
+                 "ci_groups": groups_col}
     checks = {
         "beats_length_only": m["model"]["auroc"] > m["length_only"]["auroc"] + rm.min_auroc_margin,
         "ece_ok": m["model"]["ece"] <= rm.max_ece,
@@ -88,19 +103,27 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
 
 
 def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[Love] report",
-                    image_prefix: str = "") -> str:
+                    image_prefix: str = "", level: int = 1) -> str:
+    """The report as Markdown; ``level``: the title's heading level (the slices' one below it)."""
     rows = []
     for k in ROWS:
         if k not in out["test"]:
             continue
         m = out["test"][k]
-        ci = m.get("auroc_ci", {})
-        rows.append(dict(score=k, auroc=m["auroc"], auroc_95ci=f"[{ci['lo']:.3f}, {ci['hi']:.3f}]" if ci else "",
-                         pr_auc=m["pr_auc"], ece=m["ece"], brier=m["brier"], log_loss=m["log_loss"],
+        row = dict(score=k, auroc=m["auroc"], auroc_95ci=_interval(m.get("auroc_ci")))
+        if out.get("ci_groups"):
+            row[f"auroc_95ci_by_{out['ci_groups']}"] = _interval(m.get("auroc_ci_by_group"))
+        rows.append(dict(row, pr_auc=m["pr_auc"], ece=m["ece"], brier=m["brier"], log_loss=m["log_loss"],
                          length_r=m["length_r"], mean_score=m["mean_score"]))
     m0 = out["test"]["model"]
-    lines = [f"# {title}", "", f"Test rows: {out['n_test']} (love rate {m0['rate']:.4f}, {m0['positives']} positives); "
-             f"baselines fitted on {out['n_validation']} validation rows.", "", md_table(pd.DataFrame(rows)), ""]
+    lines = [f"{'#' * level} {title}", "",
+             f"Test rows: {out['n_test']} (positive rate {m0['rate']:.4f}, {m0['positives']} positives); "
+             f"baselines fitted on {out['n_baseline_rows']} {out['baselines_fitted_on']} rows.", "",
+             md_table(pd.DataFrame(rows)), ""]
+    length = out["test"]["length_only"]
+    if "diff_vs_first_lo" in length.get("auroc_ci", {}):
+        by_group = f" (by {out['ci_groups']}: {_diff(length['auroc_ci_by_group'])})" if "auroc_ci_by_group" in length else ""
+        lines.append(f"Model minus length-only AUROC, 95% interval: {_diff(length['auroc_ci'])}{by_group}.")
     if "auroc_ratio_to_ceiling" in out:
         lines.append(f"AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
                      f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
@@ -116,6 +139,6 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
     lines.append("")
     for c, s in slices.items():
         if len(s):
-            lines += [f"## By {c}", "", md_table(s), ""]
+            lines += [f"{'#' * (level + 1)} By {c}", "", md_table(s), ""]
     lines += [f"![reliability]({image_prefix}reliability.png)", "", f"![roc]({image_prefix}roc.png)", ""]
     return "\n".join(lines)

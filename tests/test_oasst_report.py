@@ -1,0 +1,73 @@
+"""The real-data report (rluf_core.reward.oasst): CV on dev, one test report with intervals, slices and plots.
+
+Only dev rows are read: a third of dev's conversations stand in for the test split, so the test split stays for
+the number the report quotes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rluf_core.reward.oasst import evaluate
+
+SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "oasst" / "oasst_replies.parquet"
+pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason="OASST data not present")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    src = pd.read_parquet(SOURCE)
+    dev = src[src["split"] == "dev"].copy()
+    convs = np.sort(dev["conversation_id"].unique())
+    held = set(np.random.default_rng(1).choice(convs, len(convs) // 3, replace=False))
+    dev["split"] = np.where(dev["conversation_id"].isin(held), "test", "dev")
+    tmp = tmp_path_factory.mktemp("oasst")
+    dev.to_parquet(tmp / "replies.parquet")
+    out = evaluate(tmp / "replies.parquet", tmp / "out", folds=2,
+                   names=["length_depth_writing_logistic", "stats_logistic"], n_boot=100)
+    return dev, out, tmp / "out"
+
+
+def test_report_numbers_and_intervals(report):
+    dev, out, _ = report
+    n_test = int((dev["split"] == "test").sum())
+    assert out["n_test"] == n_test and out["n_dev"] == len(dev) - n_test
+    assert out["baselines_fitted_on"] == "dev" and out["n_baseline_rows"] == out["n_dev"]
+    assert set(out["cv"]) == {"length_depth_writing_logistic", "stats_logistic"}
+    assert out["chosen"] == max(out["cv"], key=lambda k: out["cv"][k]["mean"])
+    model, length = out["test"]["model"], out["test"]["length_only"]
+    assert model["auroc"] > 0.55 and length["auroc"] > 0.5
+    for r in (model, length):
+        for ci in (r["auroc_ci"], r["auroc_ci_by_group"]):
+            assert ci["lo"] < r["auroc"] < ci["hi"]
+    diff = length["auroc_ci"]
+    assert diff["diff_vs_first_lo"] < model["auroc"] - length["auroc"] < diff["diff_vs_first_hi"]
+
+
+def test_report_slices_say_where_text_cannot_help(report):
+    dev, out, _ = report
+    by_record = {r["emoji_record"]: r for r in out["slices"]["emoji_record"]}
+    none = by_record["none (always negative)"]
+    assert none["rate"] == 0.0 and np.isnan(none["auroc"])  # no emoji record at all: negatives whatever the text
+    test = dev[dev["split"] == "test"]
+    assert none["n"] == int((~test["has_emoji_record"].astype(bool)).sum())
+    assert sum(r["n"] for r in out["slices"]["source"]) == len(test)
+    assert {r["depth"] for r in out["slices"]["depth"]} <= {"0-1", "2-3", "4+"}
+
+
+def test_report_files_for_a_person(report):
+    _, out, folder = report
+    md = (folder / "oasst_report.md").read_text()
+    for part in ("# P[Love] on real reactions", "## Test report", "### By source", "### By emoji_record",
+                 "auroc_95ci_by_conversation_id", "Model minus length-only AUROC", "![roc](roc.png)"):
+        assert part in md, part
+    assert f"**{out['chosen']}**" in md
+    assert json.loads((folder / "oasst_report.json").read_text())["chosen"] == out["chosen"]
+    for png in ("roc.png", "reliability.png"):
+        assert (folder / png).read_bytes()[:4] == b"\x89PNG"
+    assert (folder / "scorer").is_dir()
