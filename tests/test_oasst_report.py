@@ -45,6 +45,7 @@ def test_report_numbers_and_intervals(report):
     for r in (model, length):
         for ci in (r["auroc_ci"], r["auroc_ci_by_group"]):
             assert ci["lo"] < r["auroc"] < ci["hi"]
+    assert 0.02 < model["ece_noise_floor"] < 0.15  # a few hundred rows: ECE is mostly sampling noise
     diff = length["auroc_ci"]
     assert diff["diff_vs_first_lo"] < model["auroc"] - length["auroc"] < diff["diff_vs_first_hi"]
 
@@ -64,7 +65,8 @@ def test_report_files_for_a_person(report):
     _, out, folder = report
     md = (folder / "oasst_report.md").read_text()
     for part in ("# P[Love] on real reactions", "## Test report", "### By source", "### By emoji_record",
-                 "auroc_95ci_by_conversation_id", "Model minus length-only AUROC", "![roc](roc.png)"):
+                 "auroc_95ci_by_conversation_id", "Model minus length-only AUROC", "from sampling noise alone",
+                 "![roc](roc.png)"):
         assert part in md, part
     assert f"**{out['chosen']}**" in md
     assert json.loads((folder / "oasst_report.json").read_text())["chosen"] == out["chosen"]

@@ -9,7 +9,7 @@ from scipy.special import expit, logit
 
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.reward.calibration import Calibrator
-from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, ece, fit_length_baseline
+from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, ece, ece_noise_floor, fit_length_baseline
 from rluf_core.reward.sampling import rebalance, weighted_rate
 from rluf_core.reward.scorer import PLoveScorer
 from rluf_core.reward.synthetic import make_feedback
@@ -70,6 +70,17 @@ def test_metrics_on_known_values():
     assert ece(np.array([0, 1] * 500), np.full(1000, 0.5)) == pytest.approx(0.0, abs=0.01)
     base = fit_length_baseline(np.array([10, 20, 30, 40] * 20), np.array([0, 0, 1, 1] * 20))
     assert base([10])[0] < base([40])[0]
+
+
+def test_ece_noise_floor_is_what_a_calibrated_score_shows():
+    rng = np.random.default_rng(0)
+    for n, lo, hi in ((500, 0.04, 0.09), (50_000, 0.004, 0.009)):  # shrinks as 1 / sqrt(rows per bin)
+        p = rng.uniform(0.2, 0.8, n)
+        floor = ece_noise_floor(p, draws=100, seed=1)
+        assert lo < floor < hi
+        measured = [ece((rng.random(n) < p).astype(int), p) for _ in range(40)]  # labels that p truly calibrates
+        assert np.mean(measured) == pytest.approx(floor, rel=0.15)
+    assert ece_noise_floor(np.full(1000, 0.3), draws=100) < ece_noise_floor(np.full(100, 0.3), draws=100)
 
 
 def test_bootstrap_interval_contains_point_estimate():

@@ -14,7 +14,8 @@ import pandas as pd
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.markdown import table
 from rluf_core.reward import plots
-from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, fit_length_baseline, pearson, slice_table
+from rluf_core.reward.metrics import (binary_metrics, bootstrap_auroc, ece_noise_floor, fit_length_baseline, pearson,
+                                     slice_table)
 
 ROWS = ("model", "length_only", "constant", "ceiling_text", "ceiling_user")
 
@@ -72,6 +73,7 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
         test["p_ceiling"] = t["p_love_text"].to_numpy()
         scores["ceiling_text"], scores["ceiling_user"] = test["p_ceiling"].to_numpy(), t["p_love_user"].to_numpy()
     m = {k: binary_metrics(y, p, w, L, rm.ece_bins) for k, p in scores.items()}
+    m["model"]["ece_noise_floor"] = ece_noise_floor(scores["model"], w, rm.ece_bins, seed=seed)
     ci_scores = {k: scores[k] for k in ("model", "length_only") + (("ceiling_text",) if "ceiling_text" in scores else ())}
     if rm.bootstrap:
         for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed).items():
@@ -123,9 +125,12 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
     length = out["test"]["length_only"]
     if "diff_vs_first_lo" in length.get("auroc_ci", {}):
         by_group = f" (by {out['ci_groups']}: {_diff(length['auroc_ci_by_group'])})" if "auroc_ci_by_group" in length else ""
-        lines.append(f"Model minus length-only AUROC, 95% interval: {_diff(length['auroc_ci'])}{by_group}.")
+        lines.append(f"- Model minus length-only AUROC, 95% interval: {_diff(length['auroc_ci'])}{by_group}.")
+    if "ece_noise_floor" in m0:
+        lines.append(f"- Model ECE {m0['ece']:.4f}; a perfectly calibrated score would show {m0['ece_noise_floor']:.4f} "
+                     f"on these rows from sampling noise alone (labels drawn from its own probabilities).")
     if "auroc_ratio_to_ceiling" in out:
-        lines.append(f"AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
+        lines.append(f"- AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
                      f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
     ck = out["checks"]
 
