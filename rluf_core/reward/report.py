@@ -82,7 +82,7 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
             for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed, test[groups_col].to_numpy()).items():
                 m[k]["auroc_ci_by_group"] = v
     out: dict = {"test": m, "n_test": int(len(test)), "n_baseline_rows": int(len(val)), "baselines_fitted_on": val_name,
-                 "ci_groups": groups_col}
+                 "ci_groups": groups_col, "max_ece": rm.max_ece}
     checks = {
         "beats_length_only": m["model"]["auroc"] > m["length_only"]["auroc"] + rm.min_auroc_margin,
         "ece_ok": m["model"]["ece"] <= rm.max_ece,
@@ -139,6 +139,9 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
 
     lines += ["", f"Blocking check (fails the model): **{'PASS' if ck['passed'] else 'FAIL'}** "
                   f"({verdict(('beats_length_only', 'ece_ok'))})."]
+    if m0.get("ece_noise_floor", 0.0) > out.get("max_ece", np.inf):
+        lines.append(f"The ECE cap ({out['max_ece']:g}) is below this test set's noise floor: no score can be judged "
+                     "calibrated on so few rows.")
     if "auroc_ratio_ok" in ck:
         lines += ["", f"Against the simulator's truth (reported, not blocking): {verdict(('auroc_ratio_ok', 'length_r_ok'))}."]
     lines.append("")
