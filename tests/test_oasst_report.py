@@ -65,8 +65,8 @@ def test_report_files_for_a_person(report):
     _, out, folder = report
     md = (folder / "oasst_report.md").read_text()
     for part in ("# P[Love] on real reactions", "## Test report", "### By source", "### By emoji_record",
-                 "auroc_95ci_by_conversation_id", "Model minus length-only AUROC", "from sampling noise alone", "is below this test set's noise floor",
-                 "![roc](roc.png)"):
+                 "auroc_95ci_by_conversation_id", "Model minus length-only AUROC", "from sampling noise alone",
+                 "is below this test set's noise floor", "![roc](roc.png)"):
         assert part in md, part
     assert f"**{out['chosen']}**" in md
     assert json.loads((folder / "oasst_report.json").read_text())["chosen"] == out["chosen"]
