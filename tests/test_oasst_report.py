@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import mlflow
 import numpy as np
 import pandas as pd
 import pytest
 
-from rluf_core.reward.oasst import evaluate
+from rluf_core.config import load_config
+from rluf_core.reward.oasst import REPORT_FILES, evaluate, log_to_mlflow
 
 SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "oasst" / "oasst_replies.parquet"
 pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason="OASST data not present")
@@ -73,3 +75,21 @@ def test_report_files_for_a_person(report):
     for png in ("roc.png", "reliability.png"):
         assert (folder / png).read_bytes()[:4] == b"\x89PNG"
     assert (folder / "scorer").is_dir()
+
+
+def test_report_logged_as_an_mlflow_run(report, tmp_path):
+    _, out, folder = report
+    config = tmp_path / "rluf.yaml"
+    config.write_text(f"storage:\n  home: {tmp_path / 'home'}\n")
+    cfg = load_config(config)
+    run_id = log_to_mlflow(out, folder, cfg, "replies.parquet")
+    run = mlflow.MlflowClient(tracking_uri=cfg.storage.mlflow_uri).get_run(run_id)
+    assert run.data.metrics["test_model_auroc"] == pytest.approx(out["test"]["model"]["auroc"])
+    assert run.data.metrics["test_length_only_auroc_ci_by_group_lo"] == pytest.approx(
+        out["test"]["length_only"]["auroc_ci_by_group"]["lo"])
+    assert run.data.metrics[f"cv_{out['chosen']}_auroc"] == pytest.approx(out["cv"][out["chosen"]]["mean"])
+    assert run.data.params["reward_model.head"] == "logistic"
+    assert run.data.tags["rluf.chosen"] == out["chosen"] and run.data.tags["rluf.code_version"]
+    logged = {Path(a.path).name for a in mlflow.MlflowClient(tracking_uri=cfg.storage.mlflow_uri).list_artifacts(
+        run_id, "oasst_report")}
+    assert logged == set(REPORT_FILES)

@@ -6,9 +6,10 @@ held out for calibration) and `test` is scored once, with bootstrap 95% interval
 conversations), next to the length-only and constant baselines fitted on dev, with slices by source export,
 emoji record and depth: the pipeline's p_love_report (report.evaluate_predictions) on real reactions.
 
-    python -m rluf_core.reward.oasst [--path ../shared/data/oasst/oasst_replies.parquet] [--out DIR]
+    python -m rluf_core.reward.oasst [--path ../shared/data/oasst/oasst_replies.parquet] [--out DIR] [--mlflow]
 
-With --out, DIR gets the scorer, oasst_report.json, oasst_report.md and its plots.
+With --out, DIR gets the scorer, oasst_report.json, oasst_report.md and its plots; with --mlflow the report is
+logged as a run of the pipeline's MLflow experiment (params, metrics, the report files as artifacts).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import logging
 import tempfile
 from pathlib import Path
 
+import mlflow
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+from rluf_core import tracking
+from rluf_core.config import RlufConfig, load_config
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.config.storage import StorageConfig
 from rluf_core.reward.report import RewardReport, evaluate_predictions, md_table, render_markdown
@@ -163,17 +167,51 @@ def render_oasst_markdown(out: dict, rep: RewardReport) -> str:
     return "\n".join(head) + "\n" + render_markdown(out, rep.slices, title="Test report", level=2)
 
 
+REPORT_FILES = ("oasst_report.md", "oasst_report.json", "reliability.png", "roc.png")
+
+
+def _flat_metrics(out: dict) -> dict[str, float]:
+    """The report's numbers as MLflow metrics: test_<score>_<metric>[_<bound>], cv_<candidate>_auroc."""
+    flat = {f"cv_{name}_auroc": v["mean"] for name, v in out["cv"].items()}
+    for name, m in out["test"].items():
+        for k, v in m.items():
+            if isinstance(v, dict):
+                flat.update({f"test_{name}_{k}_{b}": float(x) for b, x in v.items()})
+            elif isinstance(v, (int, float)):
+                flat[f"test_{name}_{k}"] = float(v)
+    return flat
+
+
+def log_to_mlflow(out: dict, folder: str | Path, cfg: RlufConfig, data_path: str | Path) -> str:
+    """One run in the configured MLflow experiment: the chosen config as params, the report's numbers as metrics,
+    its Markdown, JSON and plots as artifacts (oasst_report/), tagged like every rluf run. Returns the run id."""
+    tracking.configure(cfg)
+    tags = tracking.run_tags(cfg, data=str(data_path), chosen=out["chosen"], report="oasst")
+    with mlflow.start_run(run_name="oasst-report", tags=tags) as run:
+        mlflow.log_params({f"reward_model.{k}": v for k, v in out["config"].items()})
+        mlflow.log_metrics(_flat_metrics(out))
+        for name in REPORT_FILES:
+            mlflow.log_artifact(str(Path(folder, name)), artifact_path="oasst_report")
+    return run.info.run_id
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rluf_core.reward.oasst", description=__doc__.split("\n")[0])
     ap.add_argument("--path", default=DEFAULT_PATH)
     ap.add_argument("--out", default=None, help="folder for the scorer and the report (oasst_report.md, .json, plots)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--mlflow", action="store_true",
+                    help="log the report as an MLflow run (tracking server and experiment of the pipeline's config: "
+                         "RLUF_CONFIG or dagster_project.yaml)")
     ap.add_argument("--cache-dir", default=str(Path(StorageConfig().home) / "cache" / "embeddings"),
                     help="embedding cache, by text hash (default: the pipeline's, <RLUF_HOME>/cache/embeddings)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    out = evaluate(args.path, args.out, args.seed, args.folds, cache_dir=args.cache_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.out or (tmp if args.mlflow else None)
+        out = evaluate(args.path, folder, args.seed, args.folds, cache_dir=args.cache_dir)
+        run_id = log_to_mlflow(out, folder, load_config(), args.path) if args.mlflow else None
     print(f"OASST test ({out['n_test']} replies), chosen by {args.folds}-fold CV on dev: {out['chosen']}")
     for name in ("model", "length_only"):
         r = out["test"][name]
@@ -184,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  model - length AUROC 95% CI [{d['diff_vs_first_lo']:.3f}, {d['diff_vs_first_hi']:.3f}]")
     if args.out:
         print(f"  report: {Path(args.out) / 'oasst_report.md'}")
+    if run_id:
+        print(f"  MLflow run {run_id} (artifacts under oasst_report/)")
     return 0
 
 
