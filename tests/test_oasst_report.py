@@ -1,4 +1,5 @@
-"""The real-data report (rluf_core.reward.oasst): CV on dev, one test report with intervals, slices and plots.
+"""The real-data report (rluf_core.reward.oasst, oasst_report): CV on dev, one test report with intervals,
+slices and plots.
 
 Only dev rows are read: a third of dev's conversations stand in for the test split, so the test split stays for
 the number the report quotes.
@@ -15,7 +16,8 @@ import pandas as pd
 import pytest
 
 from rluf_core.config import load_config
-from rluf_core.reward.oasst import REPORT_FILES, evaluate, log_to_mlflow
+from rluf_core.reward.oasst import evaluate
+from rluf_core.reward.oasst_report import REPORT_FILES, log_to_mlflow
 
 SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "oasst" / "oasst_replies.parquet"
 pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason="OASST data not present")
