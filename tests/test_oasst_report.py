@@ -79,11 +79,12 @@ def test_report_files_for_a_person(report):
     assert (folder / "scorer").is_dir()
 
 
-def test_report_logged_as_an_mlflow_run(report, tmp_path):
+def test_report_logged_as_an_mlflow_run(report, tmp_path, monkeypatch):
     _, out, folder = report
     config = tmp_path / "rluf.yaml"
     config.write_text(f"storage:\n  home: {tmp_path / 'home'}\n")
     cfg = load_config(config)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", cfg.storage.mlflow_uri)  # configure() exports it: undone after the test
     run_id = log_to_mlflow(out, folder, cfg, "replies.parquet")
     run = mlflow.MlflowClient(tracking_uri=cfg.storage.mlflow_uri).get_run(run_id)
     assert run.data.metrics["test_model_auroc"] == pytest.approx(out["test"]["model"]["auroc"])
