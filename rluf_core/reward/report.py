@@ -126,9 +126,8 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
     if "diff_vs_first_lo" in length.get("auroc_ci", {}):
         by_group = f" (by {out['ci_groups']}: {_diff(length['auroc_ci_by_group'])})" if "auroc_ci_by_group" in length else ""
         lines.append(f"- Model minus length-only AUROC, 95% interval: {_diff(length['auroc_ci'])}{by_group}.")
-    if "ece_noise_floor" in m0:
-        lines.append(f"- Model ECE {m0['ece']:.4f}; a perfectly calibrated score would show {m0['ece_noise_floor']:.4f} "
-                     f"on these rows from sampling noise alone (labels drawn from its own probabilities).")
+    lines.append(f"- Model ECE {m0['ece']:.4f}; a perfectly calibrated score would show {m0['ece_noise_floor']:.4f} "
+                 f"on these rows from sampling noise alone (labels drawn from its own probabilities).")
     if "auroc_ratio_to_ceiling" in out:
         lines.append(f"- AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
                      f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
@@ -139,7 +138,7 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
 
     lines += ["", f"Blocking check (fails the model): **{'PASS' if ck['passed'] else 'FAIL'}** "
                   f"({verdict(('beats_length_only', 'ece_ok'))})."]
-    if m0.get("ece_noise_floor", 0.0) > out.get("max_ece", np.inf):
+    if m0["ece_noise_floor"] > out["max_ece"]:
         lines.append(f"The ECE cap ({out['max_ece']:g}) is below this test set's noise floor: no score can be judged "
                      "calibrated on so few rows.")
     if "auroc_ratio_ok" in ck:
