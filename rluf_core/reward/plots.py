@@ -30,7 +30,7 @@ def reliability_png(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray 
         hi = max(hi, r["mean_score"].max(), r["observed"].max())
     hi = min(1.0, hi * 1.05 + 1e-3)
     ax.plot([0, hi], [0, hi], "k--", lw=0.8, label="perfect")
-    ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="mean predicted P(love)", ylabel="observed love rate",
+    ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="mean predicted probability", ylabel="observed positive rate",
            title=f"Reliability ({bins} equal-mass bins)")
     ax.legend(fontsize=8)
     return _png(fig)
