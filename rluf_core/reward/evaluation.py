@@ -13,7 +13,7 @@ import pandas as pd
 from rluf_core import tracking
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
-from rluf_core.reward.report import RewardReport, evaluate_predictions, render_markdown
+from rluf_core.reward.report import RewardReport, evaluate_predictions, flat_test_metrics, render_markdown
 
 log = logging.getLogger("rluf.reward.evaluation")
 
@@ -60,9 +60,7 @@ def build_report(cfg: RlufConfig, log_to_mlflow: bool = True) -> RewardReport:
 def _log_to_run(cfg: RlufConfig, run_id: str, rep: RewardReport, model: dict) -> None:
     tracking.configure(cfg)
     client = mlflow.MlflowClient()
-    flat = {}
-    for name, m in rep.metrics["test"].items():
-        flat.update({f"report_{name}_{k}": float(v) for k, v in m.items() if isinstance(v, (int, float))})
+    flat = flat_test_metrics(rep.metrics["test"], "report_")
     if "auroc_ratio_to_ceiling" in rep.metrics:
         flat["report_auroc_ratio_to_ceiling"] = rep.metrics["auroc_ratio_to_ceiling"]
     for k, v in flat.items():

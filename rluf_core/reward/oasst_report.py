@@ -10,7 +10,7 @@ import pandas as pd
 
 from rluf_core import tracking
 from rluf_core.config import RlufConfig
-from rluf_core.reward.report import RewardReport, md_table, render_markdown
+from rluf_core.reward.report import RewardReport, flat_test_metrics, md_table, render_markdown
 
 REPORT_FILES = ("oasst_report.md", "oasst_report.json", "reliability.png", "roc.png")
 
@@ -34,18 +34,6 @@ def write_report(out: dict, rep: RewardReport, folder: str | Path) -> None:
         Path(folder, name).write_bytes(png)
 
 
-def _flat_metrics(out: dict) -> dict[str, float]:
-    """The report's numbers as MLflow metrics: test_<score>_<metric>[_<bound>], cv_<candidate>_auroc."""
-    flat = {f"cv_{name}_auroc": v["mean"] for name, v in out["cv"].items()}
-    for name, m in out["test"].items():
-        for k, v in m.items():
-            if isinstance(v, dict):
-                flat.update({f"test_{name}_{k}_{b}": float(x) for b, x in v.items()})
-            elif isinstance(v, (int, float)):
-                flat[f"test_{name}_{k}"] = float(v)
-    return flat
-
-
 def log_to_mlflow(out: dict, folder: str | Path, cfg: RlufConfig, data_path: str | Path) -> str:
     """One run in the configured MLflow experiment: the chosen config as params, the report's numbers as metrics,
     its Markdown, JSON and plots as artifacts (oasst_report/), tagged like every rluf run. Returns the run id."""
@@ -53,7 +41,8 @@ def log_to_mlflow(out: dict, folder: str | Path, cfg: RlufConfig, data_path: str
     tags = tracking.run_tags(cfg, data=str(data_path), chosen=out["chosen"], report="oasst")
     with mlflow.start_run(run_name="oasst-report", tags=tags) as run:
         mlflow.log_params({f"reward_model.{k}": v for k, v in out["config"].items()})
-        mlflow.log_metrics(_flat_metrics(out))
+        mlflow.log_metrics({**{f"cv_{name}_auroc": v["mean"] for name, v in out["cv"].items()},
+                            **flat_test_metrics(out["test"], "test_")})
         for name in REPORT_FILES:
             mlflow.log_artifact(str(Path(folder, name)), artifact_path="oasst_report")
     return run.info.run_id

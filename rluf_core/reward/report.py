@@ -46,6 +46,19 @@ def _diff(ci: dict) -> str:
     return f"[{ci['diff_vs_first_lo']:.3f}, {ci['diff_vs_first_hi']:.3f}]"
 
 
+def flat_test_metrics(test: dict, prefix: str) -> dict[str, float]:
+    """A report's per-score test metrics as flat MLflow metrics: <prefix><score>_<metric>, and for an interval
+    <prefix><score>_<metric>_<bound>."""
+    flat = {}
+    for name, m in test.items():
+        for k, v in m.items():
+            if isinstance(v, dict):
+                flat.update({f"{prefix}{name}_{k}_{b}": float(x) for b, x in v.items()})
+            elif isinstance(v, (int, float)):
+                flat[f"{prefix}{name}_{k}"] = float(v)
+    return flat
+
+
 def md_table(df: pd.DataFrame) -> str:
     return "\n".join(table(list(df.columns), df.itertuples(index=False), _fmt))
 
