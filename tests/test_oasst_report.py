@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from rluf_core.config import load_config
-from rluf_core.reward.oasst import evaluate
+from rluf_core.reward.oasst import evaluate, load_oasst
+from rluf_core.reward.oasst_reference import CrowdReference, crowd_columns
 from rluf_core.reward.oasst_report import REPORT_FILES, log_to_mlflow
 
 SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "oasst" / "oasst_replies.parquet"
@@ -91,8 +92,38 @@ def test_report_logged_as_an_mlflow_run(report, tmp_path, monkeypatch):
     assert run.data.metrics["test_length_only_auroc_ci_by_group_lo"] == pytest.approx(
         out["test"]["length_only"]["auroc_ci_by_group"]["lo"])
     assert run.data.metrics[f"cv_{out['chosen']}_auroc"] == pytest.approx(out["cv"][out["chosen"]]["mean"])
+    assert run.data.metrics["cv_crowd_reference_auroc"] == pytest.approx(out["cv_reference"]["crowd_reference"]["mean"])
+    assert run.data.metrics["test_crowd_reference_auroc"] == pytest.approx(out["test"]["crowd_reference"]["auroc"])
     assert run.data.params["reward_model.head"] == "logistic"
     assert run.data.tags["rluf.chosen"] == out["chosen"] and run.data.tags["rluf.code_version"]
     logged = {Path(a.path).name for a in mlflow.MlflowClient(tracking_uri=cfg.storage.mlflow_uri).list_artifacts(
         run_id, "oasst_report")}
     assert logged == set(REPORT_FILES)
+
+
+def test_crowd_reference_beside_the_model_never_chosen(report):
+    _, out, folder = report
+    assert out["references"] == ["crowd_reference"] and "crowd_reference" not in out["cv"]
+    ref = out["test"]["crowd_reference"]
+    assert ref["auroc_ci"]["lo"] < ref["auroc"] < ref["auroc_ci"]["hi"]
+    assert ref["auroc"] > out["test"]["length_only"]["auroc"]  # the crowd's judgement carries more than length
+    assert 0.6 < out["cv_reference"]["crowd_reference"]["mean"] < 0.75
+    assert out["checks"]["beats_length_only"] == (  # decided by the model alone
+        out["test"]["model"]["auroc"] > out["test"]["length_only"]["auroc"] + out["config"]["min_auroc_margin"])
+    md = (folder / "oasst_report.md").read_text()
+    assert "| crowd_reference (reference) |" in md and "| crowd_reference |" in md
+    assert "is not a text model and is never chosen" in md and "Model AUROC / crowd_reference AUROC" in md
+
+
+def test_crowd_columns_scale_rank_and_keep_missing_labels_missing():
+    src = pd.read_parquet(SOURCE)
+    cols = crowd_columns(src)
+    assert cols["crowd_rank"].dropna().between(0, 1).all()
+    en100 = src["source"] == "oasst_en100_early_export"
+    assert cols.loc[en100, "crowd_quality"].isna().all() and cols.loc[~en100, "crowd_quality"].notna().mean() > 0.99
+    assert crowd_columns(src.drop(columns=["rank", "label_quality"]))[["crowd_rank", "crowd_quality"]].isna().all().all()
+    dev = load_oasst(SOURCE).query("oasst_split == 'dev'")
+    p = CrowdReference().fit(dev).predict(dev)
+    assert p.shape == (len(dev),) and np.isfinite(p).all() and 0 < p.min() < p.max() < 1
+    with pytest.raises(ValueError, match=r"crowd reference: rows lack column\(s\) \['crowd_rank'\]"):
+        CrowdReference().fit(dev.drop(columns=["crowd_rank"]))

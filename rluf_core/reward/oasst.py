@@ -4,7 +4,9 @@ Same training code as the pipeline (train_reward_model). Tuning uses only `dev` 
 conversations); the chosen setting is then trained on all of `dev` (a conversation-grouped part of it
 held out for calibration) and `test` is scored once, with bootstrap 95% intervals (rows, and whole
 conversations), next to the length-only and constant baselines fitted on dev, with slices by source export,
-emoji record and depth: the pipeline's p_love_report (report.evaluate_predictions) on real reactions.
+emoji record and depth: the pipeline's p_love_report (report.evaluate_predictions) on real reactions. Beside the
+model, a reference that is not a text model (oasst_reference: the crowd's own annotations of each reply) shows how
+far these labels can be predicted at all.
 
     python -m rluf_core.reward.oasst [--path ../shared/data/oasst/oasst_replies.parquet] [--out DIR] [--mlflow]
 
@@ -27,6 +29,8 @@ from sklearn.model_selection import GroupKFold
 from rluf_core.config import load_config
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.config.storage import StorageConfig
+from rluf_core.reward.oasst_reference import NAME as REFERENCE
+from rluf_core.reward.oasst_reference import crowd_columns, cross_validate_reference, reference_scores
 from rluf_core.reward.oasst_report import log_to_mlflow, write_report
 from rluf_core.reward.report import evaluate_predictions
 from rluf_core.reward.train import train_reward_model
@@ -93,7 +97,7 @@ def load_oasst(path: str | Path = DEFAULT_PATH, seed: int = 0, validation_share:
     df = pd.DataFrame(dict(turn_id=src["message_id"], conversation_id=src["conversation_id"], context=src["context"],
                            prompt=src["prompt"], response=src["response"], label=src["y_thumbs_up"].astype(int),
                            weight=1.0, lang=src.get("lang", "en"), response_chars=src["response"].str.len(),
-                           oasst_split=src["split"])).join(_slice_columns(src))
+                           oasst_split=src["split"])).join(_slice_columns(src)).join(crowd_columns(src))
     convs = np.sort(df.loc[df["oasst_split"] == "dev", "conversation_id"].unique())
     val_convs = set(np.random.default_rng(seed).choice(convs, int(round(validation_share * len(convs))), replace=False))
     df["split"] = np.where(df["oasst_split"] == "test", "test",
@@ -143,9 +147,12 @@ def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None,
         res = train_reward_model(df, rm, out_dir or tmp, seed=seed, cache_dir=cache_dir, save=out_dir is not None)
     preds = res.predictions.merge(df[["turn_id", *SLICES]], on="turn_id", how="left")
     report_rm = rm.model_copy(update=dict(bootstrap=n_boot, slices=list(SLICES), min_slice_rows=30))
-    rep = evaluate_predictions(preds, report_rm, seed=seed, groups_col="conversation_id", baseline_rows=("dev", dev))
+    test = df[df["oasst_split"] == "test"]
+    rep = evaluate_predictions(preds, report_rm, seed=seed, groups_col="conversation_id", baseline_rows=("dev", dev),
+                               references=reference_scores(dev, test))
     out = dict(chosen=best, cv={k: dict(mean=float(v["mean"]), std=float(v["std"])) for k, v in table.iterrows()},
-               n_dev=int(len(dev)), **rep.metrics, config=rm.model_dump())
+               cv_reference={REFERENCE: cross_validate_reference(dev, folds)}, n_dev=int(len(dev)), **rep.metrics,
+               config=rm.model_dump())
     if out_dir is not None:
         write_report(out, rep, out_dir)
     return out

@@ -65,10 +65,12 @@ def md_table(df: pd.DataFrame) -> str:
 
 def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.DataFrame | None = None,
                          seed: int = 0, groups_col: str | None = None,
-                         baseline_rows: tuple[str, pd.DataFrame] | None = None) -> RewardReport:
+                         baseline_rows: tuple[str, pd.DataFrame] | None = None,
+                         references: pd.DataFrame | None = None) -> RewardReport:
     """Metrics on the test rows of `preds`; the length-only and constant baselines are fitted on the validation rows,
     or on ``baseline_rows`` (a name for the report and a frame with label, weight and response_chars). AUROC intervals
-    resample rows and, with ``groups_col``, whole groups too (``auroc_ci_by_group``)."""
+    resample rows and, with ``groups_col``, whole groups too (``auroc_ci_by_group``). ``references``: turn_id and one
+    column per score that is not a text model (e.g. from annotations), reported beside the model, never checked."""
     test = preds[preds["split"] == "test"].copy()
     val_name, val = baseline_rows or ("validation", preds[preds["split"] == "validation"])
     if test.empty or val.empty:
@@ -85,9 +87,16 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
             raise ValueError(f"ground truth lacks {int(t['p_love_text'].isna().sum())} of {len(t)} test turns")
         test["p_ceiling"] = t["p_love_text"].to_numpy()
         scores["ceiling_text"], scores["ceiling_user"] = test["p_ceiling"].to_numpy(), t["p_love_user"].to_numpy()
+    ref_names = [c for c in references.columns if c != "turn_id"] if references is not None else []
+    if ref_names:
+        r = test[["turn_id"]].merge(references, on="turn_id", how="left")
+        if r[ref_names].isna().any().any():
+            n_missing = int(r[ref_names].isna().any(axis=1).sum())
+            raise ValueError(f"references lack scores for {n_missing} of {len(r)} test rows")
+        scores.update({k: r[k].to_numpy(float) for k in ref_names})
     m = {k: binary_metrics(y, p, w, L, rm.ece_bins) for k, p in scores.items()}
     m["model"]["ece_noise_floor"] = ece_noise_floor(scores["model"], w, rm.ece_bins, seed=seed)
-    ci_scores = {k: scores[k] for k in ("model", "length_only") + (("ceiling_text",) if "ceiling_text" in scores else ())}
+    ci_scores = {k: scores[k] for k in ("model", "length_only", "ceiling_text", *ref_names) if k in scores}
     if rm.bootstrap:
         for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed).items():
             m[k]["auroc_ci"] = v
@@ -95,7 +104,7 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
             for k, v in bootstrap_auroc(y, ci_scores, w, rm.bootstrap, seed, test[groups_col].to_numpy()).items():
                 m[k]["auroc_ci_by_group"] = v
     out: dict = {"test": m, "n_test": int(len(test)), "n_baseline_rows": int(len(val)), "baselines_fitted_on": val_name,
-                 "ci_groups": groups_col, "max_ece": rm.max_ece}
+                 "ci_groups": groups_col, "max_ece": rm.max_ece, "references": ref_names}
     checks = {
         "beats_length_only": m["model"]["auroc"] > m["length_only"]["auroc"] + rm.min_auroc_margin,
         "ece_ok": m["model"]["ece"] <= rm.max_ece,
@@ -121,7 +130,7 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
                     image_prefix: str = "", level: int = 1) -> str:
     """The report as Markdown; ``level``: the title's heading level (the slices' one below it)."""
     rows = []
-    for k in ROWS:
+    for k in (*ROWS, *out.get("references", [])):
         if k not in out["test"]:
             continue
         m = out["test"][k]
@@ -144,6 +153,11 @@ def render_markdown(out: dict, slices: dict[str, pd.DataFrame], title: str = "P[
     if "auroc_ratio_to_ceiling" in out:
         lines.append(f"- AUROC / text-level ceiling: **{out['auroc_ratio_to_ceiling']:.4f}** (goal >= 0.97); "
                      f"Pearson r of the true P(love) with length: {out['truth_length_r']:.3f}.")
+    for k in out.get("references", []):
+        ci = out["test"][k].get("auroc_ci", {})
+        diff = f" (model minus {k}, 95% interval: {_diff(ci)})" if "diff_vs_first_lo" in ci else ""
+        lines.append(f"- Model AUROC / {k} AUROC: {m0['auroc'] / out['test'][k]['auroc']:.4f}{diff}; "
+                     f"{k} is a reference, not a text model.")
     ck = out["checks"]
 
     def verdict(keys: tuple[str, ...]) -> str:
