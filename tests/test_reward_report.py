@@ -51,3 +51,5 @@ def test_reference_missing_test_rows_is_an_error():
     refs = pd.DataFrame({"turn_id": test["turn_id"], "oracle": p_true[test.index]})
     with pytest.raises(ValueError, match="references lack scores for 5 of 300 test rows"):
         evaluate_predictions(preds, RewardModelConfig(bootstrap=0), references=refs)
+    with pytest.raises(ValueError, match=r"references named \['length_only'\] would replace"):
+        evaluate_predictions(preds, RewardModelConfig(bootstrap=0), references=refs.rename(columns={"oracle": "length_only"}))

@@ -89,6 +89,8 @@ def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.D
         scores["ceiling_text"], scores["ceiling_user"] = test["p_ceiling"].to_numpy(), t["p_love_user"].to_numpy()
     ref_names = [c for c in references.columns if c != "turn_id"] if references is not None else []
     if ref_names:
+        if clash := sorted(set(ref_names) & set(ROWS)):
+            raise ValueError(f"references named {clash} would replace the report's own scores")
         r = test[["turn_id"]].merge(references, on="turn_id", how="left")
         if r[ref_names].isna().any().any():
             n_missing = int(r[ref_names].isna().any(axis=1).sum())
