@@ -109,12 +109,17 @@ def _config(name: str, **over) -> RewardModelConfig:
     return RewardModelConfig(**{**BASE, **CANDIDATES[name], **over})
 
 
-def cross_validate(dev: pd.DataFrame, names: list[str], folds: int = 5, seed: int = 0,
+def dev_folds(dev: pd.DataFrame, folds: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The grouped K-fold split of dev (by conversation) that the candidates and the reference are all scored on."""
+    return list(GroupKFold(n_splits=folds).split(dev, groups=dev["conversation_id"]))
+
+
+def cross_validate(dev: pd.DataFrame, names: list[str], splits: list[tuple[np.ndarray, np.ndarray]], seed: int = 0,
                    cache_dir: str | Path | None = None) -> pd.DataFrame:
-    """Grouped K-fold AUROC on dev for each candidate (held-out fold is both validation and test)."""
+    """AUROC on each (fit, held-out) split of dev (dev_folds) for each candidate (held-out fold is both validation
+    and test)."""
     rows = []
-    gkf = GroupKFold(n_splits=folds)
-    for k, (tr, ho) in enumerate(gkf.split(dev, groups=dev["conversation_id"])):
+    for k, (tr, ho) in enumerate(splits):
         fold = dev.copy()
         fold["split"] = "train"
         ho_idx = fold.index[ho]
@@ -138,7 +143,8 @@ def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None,
     df = load_oasst(path, seed)
     names = names or list(CANDIDATES)
     dev = df[df["oasst_split"] == "dev"].reset_index(drop=True)
-    cv = cross_validate(dev, names, folds, seed, cache_dir)
+    splits = dev_folds(dev, folds)
+    cv = cross_validate(dev, names, splits, seed, cache_dir)
     table = cv.groupby("candidate")["auroc"].agg(["mean", "std"]).sort_values("mean", ascending=False)
     best = table.index[0]
     log.info("cross-validation on dev:\n%s\nchosen: %s", table, best)
@@ -151,7 +157,7 @@ def evaluate(path: str | Path = DEFAULT_PATH, out_dir: str | Path | None = None,
     rep = evaluate_predictions(preds, report_rm, seed=seed, groups_col="conversation_id", baseline_rows=("dev", dev),
                                references=reference_scores(dev, test))
     out = dict(chosen=best, cv={k: dict(mean=float(v["mean"]), std=float(v["std"])) for k, v in table.iterrows()},
-               cv_reference={REFERENCE: cross_validate_reference(dev, folds)}, n_dev=int(len(dev)), **rep.metrics,
+               cv_reference={REFERENCE: cross_validate_reference(dev, splits)}, n_dev=int(len(dev)), **rep.metrics,
                config=rm.model_dump())
     if out_dir is not None:
         write_report(out, rep, out_dir)
