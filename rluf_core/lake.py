@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import posixpath
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +25,9 @@ import fsspec
 import pandas as pd
 
 LANDING_KINDS = ("turns", "reactions")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+log = logging.getLogger(__name__)
 
 
 def day_str(day: dt.date | str) -> str:
@@ -50,8 +55,17 @@ class Lake:
         out = {}
         for p in self.fs.ls(base, detail=False):
             name = posixpath.basename(p.rstrip("/"))
-            if name.startswith("date="):
-                out[name[len("date="):]] = p
+            if not name.startswith("date="):
+                continue
+            day = name[len("date="):]
+            try:
+                valid = bool(_DAY.fullmatch(day)) and dt.date.fromisoformat(day).isoformat() == day
+            except ValueError:
+                valid = False
+            if valid:
+                out[day] = p
+            else:
+                log.warning("ignoring folder %s: its name is not date=YYYY-MM-DD", p)
         return out
 
     def landing_days(self, kind: str) -> list[str]:

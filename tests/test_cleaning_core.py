@@ -53,7 +53,7 @@ def test_turns_quarantine_reasons_dedup_and_reconciliation():
     assert q["record"].str.len().max() <= 2000
     by_reason = q.set_index("reason")
     assert "is before 2025-12-31" in by_reason.loc["ts_too_old", "detail"]
-    assert "repeats input row 1 with different content" in by_reason.loc["conflicting_duplicate", "detail"]
+    assert "repeats f.parquet row 1 (kept) with different content" in by_reason.loc["conflicting_duplicate", "detail"]
     # raw user ids are pseudonymised inside quarantine records too
     rec_user = json.loads(by_reason.loc["ts_too_old", "record"])["user_id"]
     assert rec_user == pseudonymise([t.iloc[3]["user_id"]], KEY)[0]

@@ -81,7 +81,7 @@ def test_missing_extra_and_wrong_type_columns(lake):
         pq.write_table(table, f)
     b = read_landing_day(lake, "turns", DAY)
     info = b.files.iloc[0]
-    assert info["missing_columns"] == "surface,topic"
+    assert info["missing_columns"] == "" and info["missing_optional"] == "surface,topic"
     assert info["extra_columns"] == "secret_extra"
     assert info["type_issues"] == "ts:int64"
     assert b.frame["topic"].isna().all() and "secret_extra" not in b.frame.columns

@@ -75,6 +75,17 @@ def test_broken_schema_fails_with_named_expectation(env):
         daily.clean_turns_day(lake, cfg, DAYS[0])
 
 
+def test_missing_optional_columns_warn_without_failing_the_gate(env):
+    cfg, lake = env
+    write_landing(lake, "turns", DAYS[0], make_turns(DAYS[0], 50).drop(columns=["context", "lang", "surface", "topic"]))
+    daily.ingest_day(lake, "turns", DAYS[0])
+    r = validate_partition(lake, cfg, "raw_turns", DAYS[0])
+    assert r.success, r.failure_summary()
+    warned = {c.label: c for c in r.failed if c.severity == "warn"}
+    assert "context,lang,surface,topic" in warned["expect_column_values_to_be_in_set(missing_optional)"].examples[0]
+    assert len(daily.clean_turns_day(lake, cfg, DAYS[0])["clean"]) == 50
+
+
 def test_volume_spike_fails_and_normal_day_passes(env):
     cfg, lake = env
     for i, d in enumerate(DAYS[:3]):

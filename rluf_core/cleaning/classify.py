@@ -29,7 +29,10 @@ PAYLOAD = {
 
 
 def day_bounds(day: str | dt.date, q: QualityConfig) -> tuple[dt.datetime, dt.datetime]:
-    d = dt.date.fromisoformat(str(day))
+    try:
+        d = dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise ValueError(f"partition day {day!r} is not a date YYYY-MM-DD") from None
     start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
     return (start - dt.timedelta(hours=q.late_tolerance_hours),
             start + dt.timedelta(days=1, minutes=q.future_tolerance_minutes))
@@ -54,7 +57,8 @@ def _conform(kind: str, raw: pd.DataFrame | pa.Table) -> pa.Table:
 
 def blank(c: str) -> str:
     """SQL: column `c` is null, empty or only whitespace (trims only the rare rows that start blank)."""
-    return f"({c} IS NULL OR length({c}) = 0 OR (ascii({c}) IN (9, 10, 13, 32) AND trim({c}) = ''))"
+    ws = "chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"  # trim() alone strips spaces only
+    return f"({c} IS NULL OR length({c}) = 0 OR (ascii({c}) IN (9, 10, 11, 12, 13, 32) AND trim({c}, {ws}) = ''))"
 
 
 def _norm(c: str, values: list[str]) -> str:
@@ -104,14 +108,20 @@ def detail_sql(kind: str, q: QualityConfig, day: str, extra: dict[str, str] | No
 
 
 # detail templates: "{r}" is the row alias where they are evaluated
-CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats input row ' || {r}first_rid || ' with different content'"}
+CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats ' || {r}first_at || ' (kept) with different content'"}
+EARLIER_DETAIL = {"duplicate_of_earlier_day": "'id already landed on ' || {r}earlier_day || ' (kept there)'"}
+_NO_EARLIER = pa.table({"id": pa.array([], pa.string()), "day": pa.array([], pa.string())})
 
 
 def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.Table, day: str,
-             q: QualityConfig, materialize: bool = False) -> None:
-    """Create view `fields` (typed rows + field-rule reason), table `dups` and view `cls`."""
+             q: QualityConfig, materialize: bool = False, earlier: pa.Table | None = None) -> None:
+    """Create view `fields` (typed rows + field-rule reason), table `dups` and view `cls`.
+
+    `earlier` (columns id, day): ids already clean in earlier partitions; a row repeating one is
+    quarantined as `duplicate_of_earlier_day` (a re-delivered file), so each id stays clean once."""
     lo, hi = day_bounds(day, q)
     con.register("raw_in", _conform(kind, raw))
+    con.register("earlier_in", _NO_EARLIER if earlier is None else earlier.select(["id", "day"]))
     norm = (f", {_norm('reaction', q.known_reactions)}, {_norm('action', ['add', 'remove'])}"
             if kind == "reactions" else "")
     reason = "CASE " + " ".join(
@@ -134,24 +144,27 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
     payload = ", ".join(PAYLOAD[kind])
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dups AS
-        WITH v AS (SELECT _rid, {idc} AS id, ts_t, hash({payload}) AS h FROM fields WHERE reason IS NULL),
+        WITH v AS (SELECT _rid, _file, _row, {idc} AS id, ts_t, hash({payload}) AS h FROM fields WHERE reason IS NULL),
         multi AS (SELECT id FROM v GROUP BY id HAVING count(*) > 1)
         SELECT _rid, row_number() OVER w AS rn, h = first_value(h) OVER w AS same,
-               first_value(_rid) OVER w AS first_rid
+               first_value(_file || ' row ' || _row) OVER w AS first_at  -- where the kept copy came from
         FROM v SEMI JOIN multi USING (id)
         WINDOW w AS (PARTITION BY id ORDER BY ts_t, _rid)
     """)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP VIEW cls AS
         SELECT f.* EXCLUDE (reason),
             CASE WHEN f.reason IS NOT NULL THEN f.reason
+                 WHEN e.day IS NOT NULL THEN 'duplicate_of_earlier_day'
                  WHEN d.rn > 1 AND NOT d.same THEN 'conflicting_duplicate' END AS reason,
-            CASE WHEN f.reason IS NOT NULL THEN 'quarantine'
+            CASE WHEN f.reason IS NOT NULL OR e.day IS NOT NULL THEN 'quarantine'
                  WHEN d.rn > 1 AND d.same THEN 'duplicate'
                  WHEN d.rn > 1 THEN 'quarantine'
                  ELSE 'clean' END AS outcome,
-            d.first_rid
+            d.first_at, e.day AS earlier_day
         FROM fields f LEFT JOIN dups d USING (_rid)
+        LEFT JOIN (SELECT id, min(day) AS day FROM earlier_in GROUP BY id) e
+               ON f.reason IS NULL AND f.{idc} = e.id
     """)
 
 
@@ -162,6 +175,7 @@ def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} fields")
     con.execute("DROP TABLE IF EXISTS dups")
     con.unregister("raw_in")
+    con.unregister("earlier_in")
 
 
 def outcome_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> tuple[int, dict[str, int], dict[str, int]]:

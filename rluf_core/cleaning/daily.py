@@ -16,7 +16,7 @@ import pandas as pd
 
 from rluf_core.cleaning.labels import label_turns, reaction_days_needed
 from rluf_core.cleaning.quarantine import concat_quarantine
-from rluf_core.cleaning.reactions import clean_reactions
+from rluf_core.cleaning.reactions import TURN_LOOKUP_COLUMNS, clean_reactions
 from rluf_core.cleaning.turns import clean_turns
 from rluf_core.config.schema import RlufConfig
 from rluf_core.ingest.reader import read_landing_day
@@ -58,7 +58,7 @@ def ingest_day(lake: Lake, kind: str, day: str) -> dict:
 def clean_turns_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     require_passed(lake, cfg, "raw_turns", day)
     raw = lake.read_dataset("raw_turns", [day])
-    clean, q, recon = clean_turns(raw, day, cfg.quality, cfg.privacy)
+    clean, q, recon = clean_turns(raw, day, cfg.quality, cfg.privacy, earlier_turn_ids(lake, cfg, day))
     lake.write_dataset("clean_turns", clean, day)
     lake.write_dataset("quarantine_turns", q, day)
     lake.write_bytes(_recon_path("turns", day), json.dumps(recon).encode())
@@ -66,9 +66,20 @@ def clean_turns_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     return {"reconciliation": recon, "clean": clean, "quarantine": q}
 
 
+def earlier_turn_ids(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
+    """turn_id and partition day of the clean turns of the lookback days before `day`."""
+    days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, 0, -1)]
+    parts = [lake.read_dataset("clean_turns", [d], columns=["turn_id"]).assign(day=d)
+             for d in days if lake.has_dataset("clean_turns", d)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["turn_id", "day"])
+
+
 def turn_lookup(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
+    """The lookback days' clean turns, each with the partition it landed in (`turn_day`, which labels it)."""
     days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, -1, -1)]
-    return lake.read_dataset("clean_turns", days, columns=["turn_id", "ts", "user_id", "topic"])
+    parts = [lake.read_dataset("clean_turns", [d], columns=TURN_LOOKUP_COLUMNS).assign(turn_day=d)
+             for d in days if lake.has_dataset("clean_turns", d)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*TURN_LOOKUP_COLUMNS, "turn_day"])
 
 
 def clean_reactions_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:

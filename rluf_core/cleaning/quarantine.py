@@ -8,7 +8,8 @@ Reason codes (``reason``):
   timestamp), ``ts_too_old`` (before the partition day minus quality.late_tolerance_hours, e.g. 1970),
   ``ts_in_future`` (after the day's end plus quality.future_tolerance_minutes), ``text_too_long``
   (prompt, response or context over quality.max_text_chars), ``unknown_reaction``, ``unknown_action``;
-- keys: ``conflicting_duplicate`` (an id seen earlier with different content), ``unknown_turn`` (a
+- keys: ``conflicting_duplicate`` (an id seen earlier with different content),
+  ``duplicate_of_earlier_day`` (a turn_id already clean in an earlier partition), ``unknown_turn`` (a
   reaction to a turn_id absent from clean_turns of the lookback days), ``reaction_before_turn``.
 
 Exact repeats of an id (client retries) are not quarantined: they collapse into the first copy and are

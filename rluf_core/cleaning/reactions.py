@@ -25,13 +25,18 @@ CLEAN_REACTION_COLUMNS = [
     "is_receiving_user", "latency_s", "turn_day", "topic",
 ]
 TURN_LOOKUP_COLUMNS = ["turn_id", "ts", "user_id", "topic"]
+# a lookup's `turn_day` (optional) is the clean_turns partition the turn landed in, which labels it;
+# without it the date of the turn's ts stands in (they differ for turns served near midnight)
+_LOOKUP_TYPES = {"turn_id": pa.string(), "ts": pa.timestamp("us", tz="UTC"), "user_id": pa.string(),
+                 "topic": pa.string(), "turn_day": pa.string()}
 
 
 def _lookup(turns: pd.DataFrame | pa.Table) -> pa.Table:
     t = to_arrow(turns)
-    cols = {c: t.column(c) for c in TURN_LOOKUP_COLUMNS if c in t.column_names}
-    if "topic" not in cols:
-        cols["topic"] = pa.nulls(t.num_rows, pa.string())
+    cols = {}
+    for c, typ in _LOOKUP_TYPES.items():
+        col = t.column(c) if c in t.column_names else pa.nulls(t.num_rows, typ)
+        cols[c] = col.cast(typ) if pa.types.is_null(col.type) or c == "turn_day" else col  # untyped when empty
     return pa.table(cols)
 
 
@@ -43,14 +48,14 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tl AS
         SELECT turn_id, min(ts) AS turn_ts, arg_min(user_id, ts) AS turn_user_id,
-               arg_min(topic, ts) AS topic
+               arg_min(topic, ts) AS topic, coalesce(arg_min(turn_day, ts)::DATE, min(ts)::DATE) AS turn_day
         FROM turns_in GROUP BY turn_id
     """)
     # narrow: only what the outputs need; rejected rows get their raw columns back from `fields`
     con.execute("""
         CREATE OR REPLACE TEMP TABLE joined AS
-        SELECT c._rid, c.event_id, c.turn_id, c.user_id, c.ts_t, c.reaction_n, c.action_n, c.first_rid,
-            t.turn_ts, t.turn_user_id, t.topic,
+        SELECT c._rid, c.event_id, c.turn_id, c.user_id, c.ts_t, c.reaction_n, c.action_n, c.first_at,
+            t.turn_ts, t.turn_user_id, t.topic, t.turn_day,
             CASE WHEN c.outcome <> 'clean' THEN c.reason
                  WHEN t.turn_ts IS NULL THEN 'unknown_turn'
                  WHEN c.ts_t < t.turn_ts THEN 'reaction_before_turn' END AS reason,
@@ -65,15 +70,15 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
                j.action_n AS action, j.turn_ts, j.turn_user_id,
                (p.pseudonym = j.turn_user_id) AS is_receiving_user,
                epoch(j.ts_t) - epoch(j.turn_ts) AS latency_s,
-               j.turn_ts::DATE AS turn_day, j.topic
+               j.turn_day, j.topic
         FROM joined j JOIN pseudo p USING (user_id)
         WHERE j.outcome = 'clean'
     """).to_arrow_table()
     extra = {**CONFLICT_DETAIL,
              "unknown_turn": "'turn_id ' || {r}turn_id || ' is not in clean_turns of the lookback days'",
              "reaction_before_turn": "'reaction at ' || {r}ts_t::VARCHAR || ' precedes its turn at ' || {r}turn_ts::VARCHAR"}
-    rejected = """SELECT f.* EXCLUDE (reason), j.reason, j.first_rid, j.turn_ts FROM fields f
-                  JOIN (SELECT _rid, reason, first_rid, turn_ts FROM joined WHERE outcome = 'quarantine') j
+    rejected = """SELECT f.* EXCLUDE (reason), j.reason, j.first_at, j.turn_ts FROM fields f
+                  JOIN (SELECT _rid, reason, first_at, turn_ts FROM joined WHERE outcome = 'quarantine') j
                   USING (_rid)"""
     q = quarantine_rows(con, "reactions", LANDING_COLUMNS["reactions"], rejected,
                         detail_sql("reactions", quality, day, extra), privacy.pseudonym_key)

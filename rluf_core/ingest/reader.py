@@ -3,8 +3,8 @@
 Every record of every file becomes one raw row with its provenance (`_file`, `_row`). Rows that
 cannot be parsed (truncated JSON, non-UTF-8 bytes, a line that is not an object) are kept with an
 `_error` code and the raw text; a file that cannot be read at all (corrupt Parquet, unknown format)
-becomes one row with `_row = -1`. Missing contract columns are null, extra columns are dropped and
-named in the file manifest, values of the wrong type are rendered as text (cleaning types them).
+becomes one row with `_row = -1`. Missing contract columns are null and named in the file manifest
+(required and optional apart), extra columns are dropped and named there too, values of the wrong type are rendered as text (cleaning types them).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from rluf_core.ingest.schema import LANDING_COLUMNS, RAW_TEXT_LIMIT, raw_columns
+from rluf_core.ingest.schema import LANDING_COLUMNS, RAW_TEXT_LIMIT, REQUIRED_COLUMNS, raw_columns
 from rluf_core.lake import Lake
 
 log = logging.getLogger(__name__)
 
 MANIFEST_COLUMNS = [
     "file", "format", "status", "n_rows", "n_errors", "n_bytes",
-    "missing_columns", "extra_columns", "type_issues", "detail",
+    "missing_columns", "missing_optional", "extra_columns", "type_issues", "detail",
 ]
 
 
@@ -60,6 +60,14 @@ def _text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _to_string(arr: pa.ChunkedArray) -> tuple[pa.Array, pa.Array | None]:
     """Render any Arrow column as strings; returns (strings, per-row invalid-UTF-8 mask or None)."""
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
@@ -67,7 +75,12 @@ def _to_string(arr: pa.ChunkedArray) -> tuple[pa.Array, pa.Array | None]:
     if pa.types.is_dictionary(t):
         return _to_string(arr.dictionary_decode())
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
-        return arr.cast(pa.string()), None
+        arr = arr.cast(pa.string())
+        try:
+            arr.validate(full=True)  # Parquet readers do not check that string columns hold UTF-8
+        except pa.ArrowInvalid:
+            return _to_string(arr.view(pa.binary()))  # decoded row by row below, bad rows marked
+        return arr, None
     if pa.types.is_timestamp(t):
         if t.tz is None:
             arr = arr.cast(pa.timestamp(t.unit, tz="UTC"))
@@ -93,6 +106,12 @@ def _to_string(arr: pa.ChunkedArray) -> tuple[pa.Array, pa.Array | None]:
         return pa.array([_text(v) for v in arr.to_pylist()], pa.string()), None
 
 
+def _missing(kind: str, missing: list[str], info: dict) -> None:
+    """Name the contract columns a file lacks: required ones fail the raw gate, optional ones warn."""
+    info["missing_columns"] = ",".join(c for c in missing if c in REQUIRED_COLUMNS[kind])
+    info["missing_optional"] = ",".join(c for c in missing if c not in REQUIRED_COLUMNS[kind])
+
+
 def _read_parquet(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
     table = pq.read_table(pa.BufferReader(data))
     n = table.num_rows
@@ -113,7 +132,7 @@ def _read_parquet(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         cols[c] = strings
         if invalid is not None:
             bad = pc.or_(bad, invalid)
-    info["missing_columns"] = ",".join(c for c in LANDING_COLUMNS[kind] if c not in table.column_names)
+    _missing(kind, [c for c in LANDING_COLUMNS[kind] if c not in table.column_names], info)
     info["extra_columns"] = ",".join(c for c in table.column_names if c not in LANDING_COLUMNS[kind])
     info["type_issues"] = ",".join(issues)
     err = pc.if_else(bad, pa.scalar("invalid_utf8"), pa.scalar(None, pa.string()))
@@ -141,18 +160,22 @@ def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         else:
             try:
                 rec = json.loads(text)
-            except ValueError as e:
-                err, detail, raw = "malformed_json", str(e), text
+            except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
+                err, detail, raw = "malformed_json", f"{type(e).__name__}: {e}", text
             else:
                 if not isinstance(rec, dict):
                     err, detail, raw, rec = "not_an_object", f"a JSON {type(rec).__name__}", text, None
-        for c in names:
-            v = rec.get(c) if rec else None
+        values = [_text(rec.get(c)) if rec else None for c in names]
+        bad_col = next((c for c, v in zip(names, values) if v is not None and not _encodes(v)), None)
+        if bad_col is not None:  # e.g. a lone surrogate escape ("\ud800"): valid JSON, not UTF-8 text
+            err, detail, raw, rec = "invalid_utf8", f"{bad_col}: an escape that is not a Unicode character", text, None
+            values = [None] * len(names)
+        for c, v in zip(names, values):
             if rec is not None and c in rec:
                 seen.add(c)
-                if v is not None and not isinstance(v, str):
-                    issues.add(f"{c}:{type(v).__name__}")
-            out[c].append(_text(v))
+                if rec[c] is not None and not isinstance(rec[c], str):
+                    issues.add(f"{c}:{type(rec[c]).__name__}")
+            out[c].append(v)
         if rec:
             extra.update(k for k in rec if k not in names)
         out["_file"].append(path)
@@ -161,7 +184,7 @@ def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         out["_error_detail"].append(detail)
         out["_raw"].append(raw[:RAW_TEXT_LIMIT] if raw is not None else None)
     parsed = any(e is None for e in out["_error"])  # columns are judged on the rows that parsed
-    info["missing_columns"] = ",".join(c for c in names if c not in seen) if parsed else ""
+    _missing(kind, [c for c in names if c not in seen] if parsed else [], info)
     info["extra_columns"] = ",".join(sorted(extra))
     info["type_issues"] = ",".join(sorted(issues))
     return pa.table(out, schema=_schema(kind))
@@ -173,7 +196,7 @@ def read_landing_file(lake: Lake, path: str, kind: str) -> tuple[pa.Table, dict]
     fmt = "parquet" if name.endswith((".parquet", ".pq")) else (
         "jsonl" if name.endswith((".jsonl", ".json", ".ndjson")) else "unknown")
     info = dict(file=path, format=fmt, status="ok", n_rows=0, n_errors=0, n_bytes=0,
-                missing_columns="", extra_columns="", type_issues="", detail="")
+                missing_columns="", missing_optional="", extra_columns="", type_issues="", detail="")
     try:
         data = lake.fs.cat_file(path)
     except Exception as e:  # noqa: BLE001 - an unreadable file is data, not a crash

@@ -29,10 +29,11 @@ def _suite(name: str, expectations: list) -> gx.ExpectationSuite:
 
 
 def files_suite(kind: str) -> gx.ExpectationSuite:
-    """The landing files' manifest: every file readable and with every contract column."""
+    """The landing files' manifest: every file readable and with every required contract column."""
     return _suite(f"landing_{kind}_files", [
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["ok", "partial", "empty"]),
         gxe.ExpectColumnValuesToBeInSet(column="missing_columns", value_set=[""]),
+        gxe.ExpectColumnValuesToBeInSet(column="missing_optional", value_set=[""], meta=WARN),
         gxe.ExpectColumnValuesToBeInSet(column="type_issues", value_set=[""], meta=WARN),
         gxe.ExpectColumnValuesToBeInSet(column="extra_columns", value_set=[""], meta=WARN),
     ])

@@ -52,8 +52,9 @@ def validate_raw(kind: str, frame: pd.DataFrame, files: pd.DataFrame, cfg: RlufC
                  trailing: dict[str, int] | None = None) -> QualityResult:
     checks = run_suite(raw_view(kind, frame), suites.raw_suite(kind, cfg, day))
     if len(files):
-        checks += run_suite(files.astype({c: "str" for c in ("status", "missing_columns", "type_issues",
-                                                              "extra_columns")}), suites.files_suite(kind))
+        cols = ("status", "missing_columns", "missing_optional", "type_issues", "extra_columns")
+        files = files.assign(**{c: "" for c in cols if c not in files})  # manifests stored before a column existed
+        checks += run_suite(files.astype({c: "str" for c in cols}), suites.files_suite(kind))
     checks.append(volume_check(len(frame), trailing or {}, cfg.quality.volume_max_ratio))
     return QualityResult(suite=f"raw_{kind}", day=day, checks=checks, n_rows=len(frame))
 

@@ -75,7 +75,8 @@ def _raw_asset(kind: str) -> dg.AssetsDefinition:
             "dagster/row_count": s["rows"], "files": s["files"], "bytes": s["bytes"],
             "unparsed_rows": s["unparsed_rows"], "files_with_problems": s["files_with_problems"],
             "files_table": md_table(s["files_table"][["file", "format", "status", "n_rows", "n_errors",
-                                                      "missing_columns", "extra_columns", "type_issues"]], rows=20),
+                                                      "missing_columns", "missing_optional", "extra_columns",
+                                                      "type_issues"]], rows=20),
             "sample": md_table(s["frame"].iloc[:, :SAMPLE_COLUMNS]),
             "path": dg.MetadataValue.path(rluf.lake.dataset_path(f"raw_{kind}", context.partition_key)),
         })
@@ -118,7 +119,7 @@ def _settled(lake: Lake, day: str) -> bool:
 
 
 def landing_requests(lake: Lake, cursor: dict, labels_cfg, valid_keys: set[str] | None = None,
-                     now: float | None = None, pending_timeout_s: float = 1800.0
+                     now: float | None = None, pending_timeout_s: float = 1800.0, warn=None,
                      ) -> tuple[list[dg.RunRequest], dict]:
     """Run requests for landing days that appear (or whose files change), one day at a time and in
     order (a day's reactions join the previous day's turns), plus re-label requests for days whose
@@ -134,6 +135,9 @@ def landing_requests(lake: Lake, cursor: dict, labels_cfg, valid_keys: set[str] 
         days = sorted(set(lake.landing_days("turns")) | set(lake.landing_days("reactions")))
         for day in days:
             if valid_keys is not None and day not in valid_keys:
+                if warn is not None and day not in seen:
+                    warn(f"landing day {day} is outside the pipeline's partitions (start date to today): not ingested")
+                    seen[day] = "outside partitions"
                 continue
             sig = _signature(lake, day)
             if seen.get(day) != sig:
@@ -163,7 +167,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, rluf: RlufResource) -> d
     cursor = json.loads(context.cursor) if context.cursor else {}
     now = dt.datetime.now(dt.timezone.utc)
     valid = set(daily_partitions.get_partition_keys(current_time=now))
-    requests, new_cursor = landing_requests(rluf.lake, cursor, rluf.config.labels, valid)
+    requests, new_cursor = landing_requests(rluf.lake, cursor, rluf.config.labels, valid, warn=context.log.warning)
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(new_cursor))
 
 
