@@ -3,6 +3,7 @@ BERT built from a config, for tests), or any Hugging Face path / hub id."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -17,6 +18,8 @@ from transformers import (
     BertForSequenceClassification,
     BertModel,
 )
+
+from rluf_core.reward.integrity import sha256_file
 
 TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
             max_position_embeddings=512)
@@ -47,17 +50,35 @@ def _offline_if_local(backbone: str) -> None:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def backbone_id(backbone: str) -> str:
-    """A stable id of the weights (for embedding caches): name plus a hash of the weights file's size/name."""
+def backbone_id(backbone: str, seed: int = 0) -> str:
+    """A stable id of the weights: a local backbone's name and a hash of its weight files' content,
+    'tiny' with the seed it is built from, or the hub id (resolved by the hub at load)."""
     path = resolve(backbone)
     if path is None:
-        return "tiny"
+        return f"tiny-s{seed}"
     p = Path(path)
     if p.exists():
-        files = sorted(f for f in p.glob("*.safetensors")) or sorted(p.glob("*.bin"))
-        sig = ";".join(f"{f.name}:{f.stat().st_size}" for f in files)
-        return f"{p.name}-{hashlib.sha256(sig.encode()).hexdigest()[:10]}"
+        files = sorted(p.glob("*.safetensors")) or sorted(p.glob("*.bin"))
+        return f"{p.name}-{_files_hash(tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files))}"
     return backbone.replace("/", "--")
+
+
+@functools.lru_cache(maxsize=16)
+def _files_hash(files: tuple[tuple[str, int, int], ...]) -> str:
+    h = hashlib.sha256()
+    for name, _, _ in files:
+        h.update(Path(name).name.encode())
+        sha256_file(name, h)
+    return h.hexdigest()[:12]
+
+
+def weights_id(model: torch.nn.Module) -> str:
+    """A hash of a loaded model's parameters and buffers (what an embedding cache must match)."""
+    h = hashlib.sha256()
+    for name, t in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()[:12]
 
 
 def load_tokenizer(backbone: str, trust_remote_code: bool = False):

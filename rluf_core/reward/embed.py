@@ -90,7 +90,10 @@ class TextEncoder:
         self.dim = int(self.model.config.hidden_size)
         root = None
         if cache_dir is not None:
-            root = Path(cache_dir) / f"{bb.backbone_id(backbone)}-L{max_length}-{chunking}"
+            # keyed by the loaded weights themselves: a retrained or re-seeded encoder at the same path
+            # or name never reads another's embeddings
+            name = Path(backbone).name if backbone else "encoder"
+            root = Path(cache_dir) / f"{name}-{bb.weights_id(self.model)}-L{max_length}-{chunking}"
         self.cache = EmbeddingCache(root)
 
     @torch.no_grad()

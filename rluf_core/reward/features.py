@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from rluf_core.reward.embed import TextEncoder
-from rluf_core.reward.text import STAT_NAMES, context_depths, query_texts, text_stats
+from rluf_core.reward.text import STAT_NAMES, as_texts, context_depths, query_texts, text_stats
 from rluf_core.reward.writing import writing_stats
 
 RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")
@@ -48,7 +48,7 @@ def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], 
               opts: Mapping, desc: str = "") -> np.ndarray:
     """(n, d) float32 features. `opts` holds embedding_features, relevance_features, text_features,
     text_stats, writing_features, spelling_language, context_turns (a RewardModelConfig dump or a saved scorer's meta)."""
-    prompts = ["" if p is None else str(p) for p in prompts]
+    prompts, responses = as_texts(prompts), as_texts(responses)
     queries = query_texts(contexts, prompts, opts.get("context_turns", 2))
     parts = []
     use_emb, use_rel = opts.get("embedding_features", True), opts.get("relevance_features", True)

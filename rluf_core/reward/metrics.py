@@ -70,7 +70,11 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 def binary_metrics(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, lengths: np.ndarray | None = None,
                    bins: int = 15) -> dict:
-    y, p = np.asarray(y).astype(int), np.clip(np.asarray(p, np.float64), 1e-7, 1 - 1e-7)
+    y, p = np.asarray(y).astype(int), np.asarray(p, np.float64)
+    if len(y) == 0:
+        raise ValueError("binary_metrics: no rows to score")
+    if not np.isfinite(p).all():
+        raise ValueError(f"binary_metrics: {int((~np.isfinite(p)).sum())} of {len(p)} scores are not finite")
     ww = _w(y, w)
     both = y.min() != y.max()
     out = dict(
@@ -79,7 +83,8 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, le
         auroc=float(roc_auc_score(y, p, sample_weight=ww)) if both else float("nan"),
         pr_auc=float(average_precision_score(y, p, sample_weight=ww)) if both else float("nan"),
         ece=ece(y, p, ww, bins), brier=float(brier_score_loss(y, p, sample_weight=ww)),
-        log_loss=float(log_loss(y, p, sample_weight=ww, labels=[0, 1])),
+        log_loss=float(log_loss(y, np.clip(p, 1e-7, 1 - 1e-7), sample_weight=ww, labels=[0, 1])),  # clipped here only:
+        # clipping before the ranking metrics would tie scores that differ below 1e-7
     )
     if lengths is not None:
         out["length_r"] = pearson(p, lengths)

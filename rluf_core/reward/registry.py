@@ -54,7 +54,7 @@ class PLovePyfunc(mlflow.pyfunc.PythonModel):
         if missing:
             raise ValueError(f"P[Love] input lacks column(s) {missing}; expected {list(INPUT_COLUMNS)}")
         ctx = df["context"].tolist() if "context" in df.columns else None
-        return self.scorer.score(ctx, df["prompt"].astype(str).tolist(), df["response"].astype(str).tolist())
+        return self.scorer.score(ctx, df["prompt"].tolist(), df["response"].tolist())  # None/NaN read as ""
 
 
 def _pins(writing_features: bool = False) -> list[str]:

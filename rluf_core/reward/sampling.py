@@ -48,9 +48,14 @@ def rebalance(labels: np.ndarray, weights: np.ndarray, positive_share: float, me
     weights = np.asarray(weights, dtype=np.float64)
     if len(labels) == 0:
         raise ValueError("no training rows")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("training weights must be finite numbers >= 0")
+    for value, name in ((1, "positive"), (0, "negative")):
+        if not (labels == value).any():
+            raise ValueError(f"training labels are all {1 - value}: cannot train P[Love]")
+        if weights[labels == value].sum() <= 0:
+            raise ValueError(f"the {name} training rows carry no weight (all weights 0): cannot train P[Love]")
     natural = weighted_rate(labels, weights)
-    if natural <= 0 or natural >= 1:
-        raise ValueError(f"training labels are all {'0' if natural <= 0 else '1'}: cannot train P[Love]")
     idx = np.arange(len(labels))
     if natural >= positive_share:
         return idx, weights, PriorShift(natural, natural)

@@ -2,6 +2,7 @@
 
 A saved scorer is a folder:
     scorer.json          what it is (method, backbone, max_length, calibration, prior shift, features)
+                         and every other file's size and sha256, checked at load (`integrity`)
     encoder/             the frozen encoder and tokenizer (method 'head'), safetensors
     head.safetensors     the trained head with its feature normalisation (method 'head')
     classifier/          the fine-tuned AutoModelForSequenceClassification and tokenizer ('finetune')
@@ -27,11 +28,14 @@ from rluf_core.reward.embed import TextEncoder
 from rluf_core.reward.finetune import classifier_logits, encode_pairs
 from rluf_core.reward.features import featurize
 from rluf_core.reward.head import Head
-from rluf_core.reward.text import query_texts
+from rluf_core.reward.integrity import file_manifest, verify_manifest
+from rluf_core.reward.text import as_texts, query_texts
 from rluf_core.reward.wide import WideText, mix
 from rluf_core.reward.writing import WRITING_NAMES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: scorer.json lists every file's size and sha256 (1: no list; still read)
+METHODS = ("head", "finetune")
+META_KEYS = ("method", "backbone", "max_length", "calibration")
 
 
 class PLoveScorer:
@@ -54,7 +58,7 @@ class PLoveScorer:
     # ---- scoring ----------------------------------------------------------------------------
     def logits(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
         """Uncalibrated logits (at the training prior)."""
-        responses = ["" if r is None else str(r) for r in responses]
+        prompts, responses = as_texts(prompts), as_texts(responses)
         if contexts is None:
             contexts = [None] * len(prompts)
         if not (len(contexts) == len(prompts) == len(responses)):
@@ -72,7 +76,7 @@ class PLoveScorer:
 
     def score(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
         """Calibrated P(love | context, prompt, response) at the natural rate, float64 array."""
-        if len(responses) == 0:
+        if len(responses) == 0 and len(prompts) == 0 and (contexts is None or len(contexts) == 0):
             return np.zeros(0)
         return self.calibrator(self.logits(contexts, prompts, responses))
 
@@ -92,6 +96,7 @@ class PLoveScorer:
             self.tokenizer.save_pretrained(path / "classifier")
         if self.wide is not None:
             save_file(self.wide.tensors(), str(path / "wide.safetensors"))
+        meta["files"] = file_manifest(path, exclude=("scorer.json",))
         (path / "scorer.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
         return path
 
@@ -101,13 +106,26 @@ class PLoveScorer:
         meta_file = Path(path) / "scorer.json"
         if not meta_file.exists():
             raise FileNotFoundError(f"{meta_file}: not a saved PLoveScorer (scorer.json missing)")
-        return json.loads(meta_file.read_text())
+        try:
+            meta = json.loads(meta_file.read_text())
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ValueError(f"{meta_file}: not valid JSON ({e})") from None
+        missing = [k for k in META_KEYS if k not in meta] if isinstance(meta, dict) else list(META_KEYS)
+        if missing:
+            raise ValueError(f"{meta_file}: lacks {missing}: not a complete PLoveScorer description")
+        version = meta.get("format_version")
+        if version not in range(1, FORMAT_VERSION + 1):
+            raise ValueError(f"{meta_file}: format_version {version!r}; this release reads 1..{FORMAT_VERSION}")
+        if meta["method"] not in METHODS:
+            raise ValueError(f"{meta_file}: method {meta['method']!r} is not one of {METHODS}")
+        return meta
 
     @classmethod
     def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
              cache_dir: str | os.PathLike | None = None) -> "PLoveScorer":
         path = Path(path)
         meta = cls.read_meta(path)
+        verify_manifest(path, meta.get("files", {}))
         if meta.get("writing_features") and meta.get("writing_names") != list(WRITING_NAMES):
             saved = meta.get("writing_names") or ["misspelled_share", "prompt_overlap", "mean_word_length"]
             raise ValueError(f"{path / 'scorer.json'}: trained on the writing features {saved}, this release computes "

@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
+SURROGATE = re.compile("[\ud800-\udfff]")
 EMOJI = re.compile(
     "[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764\uFE0F\U0001F000-\U0001F2FF]", flags=re.UNICODE
 )
@@ -23,12 +25,30 @@ STAT_NAMES = (
 )
 
 
+def as_text(value: object) -> str:
+    """A text cell as the model reads it: None/NaN are empty, characters UTF-8 cannot encode (lone
+    surrogates from JSON escapes) become U+FFFD, anything else its str()."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def as_texts(values: Sequence) -> list[str]:
+    return [as_text(v) for v in values]
+
+
 def parse_context(raw: object, row: int | str = "?") -> list[dict]:
-    """A context cell: a JSON list of {role, text} (or already a list). Empty/None is no context."""
-    if raw is None or (isinstance(raw, float) and np.isnan(raw)) or raw == "":
-        return []
+    """A context cell: a JSON list of {role, text} (or already a list, or an array as Parquet returns
+    list columns). Empty/None is no context."""
     if isinstance(raw, (list, tuple, np.ndarray)):
         turns = list(raw)
+    elif raw is None or raw is pd.NA or (isinstance(raw, float) and np.isnan(raw)) or raw == "":
+        return []
     else:
         try:
             turns = json.loads(raw)

@@ -24,7 +24,7 @@ from rluf_core.reward.features import featurize
 from rluf_core.reward.head import Head
 from rluf_core.reward.sampling import rebalance
 from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.text import query_texts
+from rluf_core.reward.text import as_text, query_texts
 from rluf_core.reward.trainer import train_loop
 from rluf_core.reward.wide import WideText, choose_mix, mix
 from rluf_core.reward.writing import WRITING_NAMES
@@ -58,15 +58,16 @@ def check_frame(df: pd.DataFrame, where: str = "feedback_dataset") -> pd.DataFra
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueError(f"{where}: row {i}: label must be 0/1, got {df['label'].iloc[i]!r}")
     w = pd.to_numeric(df["weight"], errors="coerce")
-    if w.isna().any() or (w < 0).any():
-        i = int(np.flatnonzero((w.isna() | (w < 0)).to_numpy())[0])
-        raise ValueError(f"{where}: row {i}: weight must be a number >= 0, got {df['weight'].iloc[i]!r}")
+    bad = w.isna() | (w < 0) | ~np.isfinite(w.fillna(0))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"{where}: row {i}: weight must be a finite number >= 0, got {df['weight'].iloc[i]!r}")
     df["label"], df["weight"] = df["label"].astype(int), w.astype(float)
     for s in ("train", "validation", "test"):
         if not (df["split"] == s).any():
             raise ValueError(f"{where}: no rows with split == {s!r} (splits present: {sorted(df['split'].unique())})")
-    df["prompt"] = df["prompt"].fillna("").astype(str)
-    df["response"] = df["response"].fillna("").astype(str)
+    df["prompt"] = df["prompt"].map(as_text)
+    df["response"] = df["response"].map(as_text)
     return df
 
 
@@ -76,8 +77,18 @@ def fingerprint(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> str:
     h.update(str(seed).encode())
     if rm.writing_features:  # a checkpoint of other writing features is not resumed
         h.update(json.dumps(WRITING_NAMES).encode())
-    h.update(pd.util.hash_pandas_object(df[["turn_id", "label", "weight", "split"]], index=False).values.tobytes())
+    h.update(bb.backbone_id(rm.backbone, seed).encode())
+    h.update(pd.util.hash_pandas_object(df[["turn_id", "label", "weight", "split", "prompt", "response"]],
+                                        index=False).values.tobytes())
+    h.update(pd.util.hash_pandas_object(df["context"].map(context_key), index=False).values.tobytes())
     return h.hexdigest()[:16]
+
+
+def context_key(context: object) -> str:
+    """A context cell as text for hashing (JSON text, a list, an array from Parquet, or nothing)."""
+    if isinstance(context, (list, tuple, np.ndarray)):
+        return json.dumps(list(context), sort_keys=True, default=str)
+    return "" if context is None or (isinstance(context, float) and np.isnan(context)) else str(context)
 
 
 def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
@@ -127,7 +138,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
     log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
              len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
-    meta = dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone),
+    meta = dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone, seed),
                 max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
                 embed_batch_size=rm.embed_batch_size,
                 context_turns=rm.context_turns, text_features=rm.text_features, text_stats=rm.text_stats,

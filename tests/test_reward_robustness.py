@@ -1,0 +1,110 @@
+"""What the reward model does with damaged folders, stale checkpoints and awkward inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rluf_core.config.reward import RewardModelConfig
+from rluf_core.reward import backbone as bb
+from rluf_core.reward.embed import TextEncoder
+from rluf_core.reward.metrics import binary_metrics
+from rluf_core.reward.sampling import rebalance
+from rluf_core.reward.scorer import PLoveScorer
+from rluf_core.reward.synthetic import make_feedback
+from rluf_core.reward.train import check_frame, train_reward_model
+
+RM = RewardModelConfig(backbone="tiny", epochs=1, max_length=32, batch_size=64)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    work = tmp_path_factory.mktemp("reward")
+    df, _ = make_feedback(1200, seed=1)
+    return df, work, train_reward_model(df, RM, work / "w", seed=0)
+
+
+def test_damaged_scorer_folders_are_refused_naming_the_file(trained, tmp_path):
+    _, _, res = trained
+
+    def damaged(name, mutate):
+        d = tmp_path / name
+        shutil.copytree(res.scorer_dir, d)
+        mutate(d)
+        return d
+
+    no_tok = damaged("no_tok", lambda d: (d / "encoder" / "tokenizer.json").unlink())
+    with pytest.raises(FileNotFoundError, match=r"encoder/tokenizer\.json: missing"):
+        PLoveScorer.load(no_tok)
+    cut = damaged("cut", lambda d: (d / "head.safetensors").write_bytes((d / "head.safetensors").read_bytes()[:100]))
+    with pytest.raises(ValueError, match=r"head\.safetensors: differs from what was saved"):
+        PLoveScorer.load(cut)
+
+    def edit(key, value):
+        def f(d):
+            meta = json.loads((d / "scorer.json").read_text())
+            meta[key] = value
+            (d / "scorer.json").write_text(json.dumps(meta))
+        return f
+    with pytest.raises(ValueError, match="format_version 99; this release reads"):
+        PLoveScorer.load(damaged("future", edit("format_version", 99)))
+    with pytest.raises(ValueError, match="method 'bogus' is not one of"):
+        PLoveScorer.load(damaged("bogus", edit("method", "bogus")))
+    junk = damaged("junk", lambda d: (d / "scorer.json").write_text("{not json"))
+    with pytest.raises(ValueError, match=r"scorer\.json: not valid JSON"):
+        PLoveScorer.load(junk)
+
+
+def test_changed_texts_do_not_resume_a_stale_checkpoint(trained):
+    df, work, res = trained
+    changed = df.assign(response=df["response"].sample(frac=1.0, random_state=0).to_numpy())
+    again = train_reward_model(changed, RM, work / "w", seed=0)
+    assert again.summary["fingerprint"] != res.summary["fingerprint"]
+    assert again.summary["resumed_from_step"] == 0
+
+
+def test_missing_texts_score_as_empty_everywhere(trained):
+    _, _, res = trained
+    s = res.scorer
+    empty = s.score(None, [""], [""])
+    for missing in (None, np.nan, pd.NA):
+        np.testing.assert_allclose(s.score(None, [missing], [missing]), empty)
+    assert s.score(None, ["q"], ["nan"])[0] != pytest.approx(empty[0])  # the text "nan" is text
+    lone = s.score(None, ["q"], ["nice \ud83d reply"])                    # a lone surrogate from a JSON escape
+    np.testing.assert_allclose(lone, s.score(None, ["q"], ["nice \ufffd reply"]))
+    ctx = [{"role": "user", "text": "hi"}, {"role": "assistant", "text": "hello"}]
+    np.testing.assert_allclose(s.score([np.array(ctx, dtype=object)], ["q"], ["a"]), s.score([ctx], ["q"], ["a"]))
+    with pytest.raises(ValueError, match="differ in length"):
+        s.score(None, ["q"], [])
+
+
+def test_embedding_cache_is_keyed_by_the_weights(tmp_path):
+    texts = ["one reply.", "another reply here."]
+    a = TextEncoder("tiny", 32, 8, "cpu", cache_dir=tmp_path, seed=0).encode(texts)
+    b = TextEncoder("tiny", 32, 8, "cpu", cache_dir=tmp_path, seed=1).encode(texts)
+    fresh = TextEncoder("tiny", 32, 8, "cpu", seed=1).encode(texts)
+    assert not np.allclose(a, b)
+    np.testing.assert_allclose(b, fresh)
+    assert bb.backbone_id("tiny", 0) != bb.backbone_id("tiny", 1)
+
+
+def test_weights_that_cannot_train_are_refused():
+    df, _ = make_feedback(400, seed=3)
+    with pytest.raises(ValueError, match="row 0: weight must be a finite number"):
+        check_frame(df.assign(weight=np.inf))
+    y = df["label"].to_numpy()
+    with pytest.raises(ValueError, match="positive training rows carry no weight"):
+        rebalance(y, np.where(y == 1, 0.0, 1.0), 0.1, "upsample_positives")
+
+
+def test_ranking_metrics_see_scores_closer_than_any_clip():
+    y = np.array([0, 1, 0, 1])
+    p = np.array([1e-12, 1e-10, 1e-9, 0.9])
+    m = binary_metrics(y, p)
+    assert m["auroc"] == pytest.approx(0.75) and m["pr_auc"] == pytest.approx(5 / 6)
+    with pytest.raises(ValueError, match="1 of 4 scores are not finite"):
+        binary_metrics(y, np.array([0.1, np.nan, 0.2, 0.3]))
