@@ -28,7 +28,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config)
     if args.days is not None:
-        cfg.source.simulator.days = args.days
+        try:
+            cfg.source.simulator.days = args.days
+        except ValueError as err:  # pydantic's ValidationError
+            raise ConfigError(f"--days {args.days}: {err.errors()[0]['msg']}") from None
     summary = simulate(cfg)
     print(summary)
     return 0

@@ -36,6 +36,23 @@ def test_env_substitution_with_default_and_typing(tmp_path, monkeypatch, rluf_ho
     assert cfg.storage.mlflow_uri == "http://mlflow:5000"
 
 
+@pytest.mark.parametrize("secret", ["12345678", "yes", "0x1F", "null", "abc #tail"])
+def test_secret_from_the_environment_arrives_whole_and_is_never_echoed(tmp_path, rluf_home, monkeypatch, secret):
+    f = tmp_path / "c.yaml"
+    f.write_text("privacy:\n  pseudonym_key: ${RLUF_TEST_KEY}\n")
+    monkeypatch.setenv("RLUF_TEST_KEY", secret)
+    assert load_config(f).privacy.pseudonym_key == secret
+    f.write_text("privacy:\n  pseudonym_key: ${RLUF_TEST_KEY}\nsource:\n  kind: ${RLUF_TEST_KEY}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert "source.kind" in str(err.value)
+    with pytest.raises(ConfigError) as err:  # a secret written as a bare number in YAML: named, not shown
+        parse_config({"privacy": {"pseudonym_key": 12345678}, "reward_model": {"positive_share": "lots"}})
+    msg = str(err.value)
+    assert "privacy.pseudonym_key: Input should be a valid string;" in msg and "12345678" not in msg
+    assert "reward_model.positive_share: Input should be a valid number" in msg and "'lots'" in msg
+
+
 def test_secret_is_masked_in_the_recorded_config(rluf_home, monkeypatch):
     monkeypatch.setenv("RLUF_PSEUDONYM_KEY", "s3cret")
     cfg = parse_config({})
@@ -51,6 +68,9 @@ def test_secret_is_masked_in_the_recorded_config(rluf_home, monkeypatch):
         ("labels:\n  window_hours: soon\n", "labels.window_hours", "valid number"),
         ("source:\n  kind: kafka\n", "source.kind", "'simulator'"),
         ("schedules:\n  retrain_cron: '0 3 *'\n", "schedules.retrain_cron", "5 fields"),
+        ("schedules:\n  retrain_cron: '99 3 * * 1'\n", "schedules.retrain_cron", "minute '99'"),
+        ("schedules:\n  timezone: Not/AZone\n", "schedules.timezone", "IANA time zone"),
+        ("seed: 1\nseed: 2\n", "line 2", "'seed' appears twice"),
         ("compute:\n  launcher: slurm\n", "compute.launcher", "'subprocess'"),
         ("source:\n  start_date: yesterday\n", "source.start_date", "date"),
         ("storage:\n  mlflow_tracking_uri: ${RLUF_TEST_UNSET_VAR}\n", "storage.mlflow_tracking_uri", "RLUF_TEST_UNSET_VAR"),

@@ -16,6 +16,9 @@ class K8sConfig(Section):
     cpu: str = "4"
     memory: str = "32Gi"
     service_account: str | None = None
+    secret_name: str | None = Field(None, description="a Kubernetes Secret whose keys become the pod's environment "
+                                                      "(e.g. RLUF_PSEUDONYM_KEY); without it, the config's ${VAR}s "
+                                                      "are copied into the pod spec")
 
 
 class ComputeConfig(Section):

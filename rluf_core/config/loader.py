@@ -18,10 +18,25 @@ from rluf_core.config.schema import RlufConfig
 
 DEFAULT_CONFIG_FILE = "dagster_project.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_SECRET = re.compile(r"(key|secret|password|token)[^.]*$", re.IGNORECASE)  # values never echoed in errors
 
 
 class ConfigError(ValueError):
     """A configuration problem; the message names the file and the key."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def config_path(path: str | os.PathLike | None = None) -> Path:
@@ -48,14 +63,20 @@ def _substitute(node: Any, file: Path, key: str) -> Any:
             return default
         return value
 
-    out = _VAR.sub(repl, node)
-    # A whole-value substitution may produce a scalar: let YAML type it ("3" -> 3, "true" -> True).
-    if out != node and _VAR.fullmatch(node):
-        try:
-            return yaml.safe_load(out) if out.strip() else out
-        except yaml.YAMLError:
-            return out
-    return out
+    # The value stays the text the environment holds: validation types it for the key it fills
+    # ("3" for a number, "true" for a flag), and a secret such as "0x1F", "yes" or "a #b" arrives whole.
+    return _VAR.sub(repl, node)
+
+
+def referenced_variables(file: str | os.PathLike) -> list[str]:
+    """The environment variables a config file names (${VAR}), in order of first use."""
+    names = [m.group(1) for m in _VAR.finditer(Path(file).read_text(encoding="utf-8"))]
+    return list(dict.fromkeys(names))
+
+
+def is_secret(name: str) -> bool:
+    """A key or variable whose value is never shown (errors) and kept out of pod specs when it can be."""
+    return bool(_SECRET.search(name))
 
 
 def _format_error(file: Path, err: ValidationError) -> str:
@@ -65,7 +86,7 @@ def _format_error(file: Path, err: ValidationError) -> str:
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
-        elif "input" in e and not isinstance(e["input"], (dict, list)):
+        elif "input" in e and not isinstance(e["input"], (dict, list)) and not is_secret(key):
             msg = f"{msg} (got {e['input']!r})"
         parts.append(f"{key}: {msg}")
     return f"{file}: " + "; ".join(parts)
@@ -86,8 +107,12 @@ def load_config(path: str | os.PathLike | None = None) -> RlufConfig:
     file = config_path(path)
     if not file.exists():
         raise ConfigError(f"{file}: configuration file not found (set RLUF_CONFIG or pass a path)")
+    if not file.is_file():
+        raise ConfigError(f"{file}: not a file (a configuration is one YAML file)")
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{file}: byte {err.start} is not UTF-8: save the file as UTF-8") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

@@ -14,7 +14,7 @@ from rluf_core.cleaning.daily import ingest_day
 from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.lake import Lake
 from rluf_core.quality import QualityResult, stored_result, validate_partition
-from rluf_dagster.project import INGEST_SENSOR_STATUS, daily_partitions
+from rluf_dagster.project import INGEST_SENSOR_STATUS, PROJECT_CONFIG, daily_partitions
 from rluf_dagster.resources import RlufResource
 
 SAMPLE_COLUMNS = 8
@@ -158,7 +158,8 @@ def landing_requests(lake: Lake, cursor: dict, labels_cfg, valid_keys: set[str] 
 
 
 @dg.sensor(
-    name="landing_sensor", jobs=[daily_ingest_job, relabel_job], minimum_interval_seconds=30,
+    name="landing_sensor", jobs=[daily_ingest_job, relabel_job],
+    minimum_interval_seconds=PROJECT_CONFIG.schedules.ingest_sensor_interval_seconds,
     default_status=INGEST_SENSOR_STATUS,
     description="Requests a daily_ingest run for each landing day that appears (or whose files change), "
                 "and a relabel run once a day's label window is covered by reactions.",
