@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ import rluf_core
 
 
 def code_version() -> str:
-    """The git commit of the working tree (with '-dirty' if it has changes), else the package version."""
+    """RLUF_CODE_VERSION when set (an image built without .git: docker/Dockerfile's GIT_COMMIT), else the
+    git commit of the working tree (with '-dirty' if it has changes), else the package version."""
+    if os.environ.get("RLUF_CODE_VERSION"):
+        return os.environ["RLUF_CODE_VERSION"]
     root = Path(__file__).resolve().parent.parent
     try:
         sha = subprocess.run(

@@ -16,7 +16,8 @@ def configure(cfg: RlufConfig) -> str:
     """Point mlflow at the configured tracking server and make sure the experiment exists.
 
     Returns the experiment id. With the embedded default, creates <home>/mlflow/ and puts artifacts
-    under <home>/mlflow/artifacts.
+    under <home>/mlflow/artifacts; with a tracking server (http) and no storage.mlflow_artifact_uri, the
+    server's own artifact store holds them.
     """
     uri = cfg.storage.mlflow_uri
     if uri.startswith("sqlite:///"):
@@ -26,10 +27,13 @@ def configure(cfg: RlufConfig) -> str:
     name = cfg.storage.mlflow_experiment
     exp = mlflow.get_experiment_by_name(name)
     if exp is None:
-        artifacts = cfg.storage.mlflow_artifacts
-        if "://" not in artifacts:
-            Path(artifacts).mkdir(parents=True, exist_ok=True)
-            artifacts = Path(artifacts).as_uri()
+        if uri.startswith(("http://", "https://")) and not cfg.storage.mlflow_artifact_uri:
+            artifacts = None  # a tracking server stores (and serves) artifacts where it was told to
+        else:
+            artifacts = cfg.storage.mlflow_artifacts
+            if "://" not in artifacts:
+                Path(artifacts).mkdir(parents=True, exist_ok=True)
+                artifacts = Path(artifacts).as_uri()
         exp_id = mlflow.create_experiment(name, artifact_location=artifacts)
     else:
         exp_id = exp.experiment_id

@@ -12,10 +12,12 @@ from rluf_dagster.defs import simulation as simulation_defs
 from rluf_dagster.project import PROJECT_CONFIG, executor_for
 from rluf_dagster.resources import MlflowResource, RlufResource
 
-# One module per asset group (rluf_dagster/defs/<group>.py), each exposing `defs`.
+# One module per asset group (rluf_dagster/defs/<group>.py), each exposing `defs`. The simulator is
+# part of the code location only where the config's source is the simulator: elsewhere the landing
+# zone holds real traffic, and nothing should be able to write simulated traffic into it.
 GROUP_DEFS: list[dg.Definitions] = [
-    simulation_defs.defs, ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs,
-    retraining_defs.defs,
+    *([simulation_defs.defs] if PROJECT_CONFIG.source.kind == "simulator" else []),
+    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, retraining_defs.defs,
 ]
 
 RLUF = RlufResource()

@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 
 from rluf_core.config import RlufConfig
+from rluf_core.config.loader import is_secret, referenced_variables
 
 
 def job_command(cfg: RlufConfig, module: str, args: list[str], python: str | None = None) -> list[str]:
@@ -25,12 +26,29 @@ def job_command(cfg: RlufConfig, module: str, args: list[str], python: str | Non
 def _k8s_pod_spec(cfg: RlufConfig) -> dict[str, Any]:
     k = cfg.compute.k8s
     limits: dict[str, Any] = {"cpu": k.cpu, "memory": k.memory}
+    container: dict[str, Any] = {"resources": {"limits": limits, "requests": dict(limits)}}
     if k.gpus:
         limits["nvidia.com/gpu"] = k.gpus
-    spec: dict[str, Any] = {"containers": [{"resources": {"limits": limits, "requests": dict(limits)}}]}
+    if k.secret_name:
+        container["env_from"] = [{"secret_ref": {"name": k.secret_name}}]
+    spec: dict[str, Any] = {"containers": [container]}
     if k.service_account:
         spec["service_account_name"] = k.service_account
     return spec
+
+
+def k8s_env(cfg: RlufConfig, env: dict[str, str]) -> dict[str, str]:
+    """The pod's environment: the variables the config file names (so that it loads there as here),
+    secrets left to compute.k8s.secret_name when one is configured, then `env`."""
+    if "://" not in cfg.storage.lake:
+        raise ValueError(f"compute.launcher k8s: storage.lake_uri {cfg.storage.lake!r} is a local path the pod "
+                         "cannot see; use an object store URI (s3://, gs://, abfs://)")
+    names = referenced_variables(cfg.source_file) if cfg.source_file else []
+    out = {n: os.environ[n] for n in names
+           if n in os.environ and not (is_secret(n) and cfg.compute.k8s.secret_name)}
+    if cfg.source_file:
+        out["RLUF_CONFIG"] = str(cfg.source_file)  # the image holds the same file at the same path
+    return {**out, **env}
 
 
 def run_job(
@@ -52,7 +70,7 @@ def run_job(
             image=cfg.compute.k8s.image,
             command=command,
             namespace=cfg.compute.k8s.namespace,
-            env=env,
+            env=k8s_env(cfg, env),
             extras=extras or {},
             base_pod_spec=_k8s_pod_spec(cfg),
         )

@@ -53,4 +53,4 @@ class MlflowResource(dg.ConfigurableResource):
 
     def env(self) -> dict[str, str]:
         """Environment for subprocess jobs so that they log to the same tracking server."""
-        return {"MLFLOW_TRACKING_URI": self.tracking_uri, "RLUF_MLFLOW_EXPERIMENT": self.rluf.config.storage.mlflow_experiment}
+        return {"MLFLOW_TRACKING_URI": self.tracking_uri}  # the experiment comes from the config the job loads

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from tests.conftest import REPO
 
@@ -48,3 +49,52 @@ def test_dagster_cli_validates_the_definitions(rluf_home, tmp_path):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Validation successful" in out.stdout + out.stderr
+
+
+def test_k8s_pod_gets_what_the_config_needs(rluf_home, monkeypatch):
+    """The GPU pod loads the same production config: its ${VAR}s travel, secrets by a Secret when named."""
+    from dagster_k8s.pipes import build_pod_body
+
+    from rluf_core.config import load_config
+    from rluf_dagster.launchers import _k8s_pod_spec, job_command, k8s_env
+
+    prod = REPO / "docker" / "dagster_project.prod.yaml"
+    monkeypatch.setenv("RLUF_PSEUDONYM_KEY", "s3cr3t")
+    monkeypatch.setenv("RLUF_LAUNCHER", "k8s")
+    cfg = load_config(prod)
+    with pytest.raises(ValueError, match="local path the pod cannot see"):
+        k8s_env(cfg, {})
+    monkeypatch.setenv("RLUF_LAKE_URI", "s3://bucket/rluf")
+    cfg = load_config(prod)
+
+    def pod(cfg):
+        body = build_pod_body("p", "rluf:latest", job_command(cfg, "rluf_core.jobs.train_reward_model", [], "python"),
+                              k8s_env(cfg, {"MLFLOW_TRACKING_URI": "http://mlflow:5000"}), None, _k8s_pod_spec(cfg))
+        c = body.spec.containers[0]
+        return {e.name: e.value for e in c.env}, c.env_from
+
+    env, env_from = pod(cfg)
+    assert env["RLUF_PSEUDONYM_KEY"] == "s3cr3t" and env["RLUF_LAKE_URI"] == "s3://bucket/rluf"
+    assert env["RLUF_CONFIG"] == str(prod) and not env_from
+    cfg.compute.k8s.secret_name = "rluf-secrets"
+    env, env_from = pod(cfg)
+    assert "RLUF_PSEUDONYM_KEY" not in env and env_from[0].secret_ref.name == "rluf-secrets"
+    # what the pod sees loads: the image's RLUF_CONFIG plus the pod env (the secret from the Secret)
+    pod_env = {"PATH": os.environ["PATH"], **env, "RLUF_PSEUDONYM_KEY": "from-the-secret"}
+    out = subprocess.run([sys.executable, "-c", "from rluf_core.config import load_config; "
+                          "print(load_config().storage.lake)"], env=pod_env, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "s3://bucket/rluf", out.stderr
+
+
+def test_production_code_location_has_no_simulator(rluf_home, tmp_path):
+    """With real traffic (source.kind landing) nothing in the code location can write simulated traffic."""
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "RLUF_PSEUDONYM_KEY": "k",
+           "RLUF_CONFIG": str(REPO / "docker" / "dagster_project.prod.yaml")}
+    code = ("from rluf_dagster.definitions import defs; g = defs.resolve_asset_graph(); "
+            "print(sorted(k.to_user_string() for k in g.get_all_asset_keys())); "
+            "print(sorted(j.name for j in defs.resolve_all_job_defs()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assets, jobs = out.stdout.strip().splitlines()
+    assert "raw_turns" in assets and "p_love_model" in assets
+    assert "simulated_landing" not in assets and "simulate_traffic_job" not in jobs

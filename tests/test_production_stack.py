@@ -8,14 +8,17 @@ the same services from the same files: docker/dagster.yaml, docker/dagster_proje
 
 import json
 import os
+import shlex
 import urllib.request
 
 import dagster as dg
 import mlflow
 import pytest
+import yaml
 from mlflow.tracking import MlflowClient
 
 from rluf_core.config import load_config
+from rluf_core.tracking import configure
 from tests.production_services import (
     BIN,
     PG_HOST,
@@ -63,17 +66,38 @@ def test_dagster_instance_on_postgres_records_runs(tmp_path, monkeypatch):
             assert ev.asset_materialization.partition == "2026-01-03"
 
 
-def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path):
+def compose_mlflow_command(**values: str) -> list[str]:
+    """The compose stack's `mlflow server` command, with the given options' values replaced."""
+    compose = yaml.safe_load((REPO / "docker" / "docker-compose.yml").read_text())
+    cmd = shlex.split(compose["services"]["mlflow"]["command"])
+    for option, value in values.items():
+        cmd[cmd.index(option) + 1] = value
+    return [str(BIN / "mlflow"), *cmd[1:], "--workers", "1"]
+
+
+def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path, monkeypatch):
     port = free_port()
     with fresh_database("rluf_mlflow") as db:
         env = {**os.environ, "MLFLOW_ENABLE_TELEMETRY": "false"}
-        cmd = [
-            str(BIN / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-            "--backend-store-uri", f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
-            "--artifacts-destination", str(tmp_path / "artifacts"), "--serve-artifacts",
-        ]
+        cmd = compose_mlflow_command(**{
+            "--host": "127.0.0.1", "--port": str(port),
+            "--backend-store-uri": f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+            "--artifacts-destination": str(tmp_path / "artifacts")})
+        cmd[cmd.index("--allowed-hosts") + 1] += f",127.0.0.1:{port}"  # this test's port, beside compose's
         with service(cmd, env, f"http://127.0.0.1:{port}/health", tmp_path / "mlflow.log", timeout=180):
             uri = f"http://127.0.0.1:{port}"
+            # the other containers reach it as http://mlflow:5000: that Host header must be served
+            req = urllib.request.Request(f"{uri}/api/2.0/mlflow/experiments/search?max_results=1",
+                                         headers={"Host": "mlflow:5000"})
+            with urllib.request.urlopen(req) as r:
+                assert r.status == 200
+            # rluf's own experiment keeps its artifacts in the server's store, not on the client's disk
+            monkeypatch.setenv("RLUF_PSEUDONYM_KEY", "prod-secret")
+            monkeypatch.setenv("RLUF_HOME", str(tmp_path / "home"))
+            cfg = load_config(REPO / "docker" / "dagster_project.prod.yaml")
+            cfg.storage.mlflow_tracking_uri = uri
+            exp_id = configure(cfg)
+            assert MlflowClient(uri).get_experiment(exp_id).artifact_location.startswith("mlflow-artifacts:")
             mlflow.set_tracking_uri(uri)
             exp = mlflow.set_experiment("rluf-prod-test")
             with mlflow.start_run(experiment_id=exp.experiment_id) as run:

@@ -196,3 +196,10 @@ def test_ground_truth_users_and_turns(run):
     assert t["unsafe"].dtype == bool and 0 < t["unsafe"].mean() < 0.05
     assert (t["loved_adversarial"] == (t["loved"] & (t["user_kind"] != "honest"))).all()
     assert np.isfinite(t["p_love_user"]).all()
+
+
+def test_simulator_refuses_a_landing_zone_of_real_traffic(tmp_path):
+    cfg = parse_config({"storage": {"home": str(tmp_path)}, "source": {"kind": "landing"}})
+    with pytest.raises(ValueError, match="source.kind is 'landing'.*holds real traffic"):
+        simulate(cfg, progress=False)
+    assert not Lake(cfg.storage.lake).landing_days("turns")

@@ -61,6 +61,9 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
     """Simulate `days` (default: source.start_date + source.simulator.days) into the landing zone
     (landing/{turns,reactions}/date=D/part-0.parquet, reactions partitioned by arrival day) and the
     ground truth (users; turns and reactions per turn day). Same seed: byte-identical files."""
+    if cfg.source.kind != "simulator":
+        raise ValueError(f"simulate: source.kind is {cfg.source.kind!r}: its landing zone ({cfg.storage.lake}) "
+                         "holds real traffic; simulated traffic goes only where source.kind is 'simulator'")
     sim = cfg.source.simulator
     days = sorted(set(days or default_days(cfg)))
     if any(d < cfg.source.start_date for d in days):
