@@ -4,7 +4,8 @@ Every record of every file becomes one raw row with its provenance (`_file`, `_r
 cannot be parsed (truncated JSON, non-UTF-8 bytes, a line that is not an object) are kept with an
 `_error` code and the raw text; a file that cannot be read at all (corrupt Parquet, unknown format)
 becomes one row with `_row = -1`. Missing contract columns are null and named in the file manifest
-(required and optional apart), extra columns are dropped and named there too, values of the wrong type are rendered as text (cleaning types them).
+(required and optional apart), extra columns are dropped and named there too, values of the wrong
+type are rendered as text (cleaning types them).
 """
 
 from __future__ import annotations
