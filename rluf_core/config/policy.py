@@ -15,10 +15,16 @@ class ObjectiveWeights(Section):
     safety: float = Field(1.0, ge=0)
 
 
+class JudgesConfig(Section):
+    safety: Literal["rules"] = Field("rules", description="the safety judge that can veto a reply: 'rules' is "
+                                                          "rluf_core.judges.safety (a lexicon, no model)")
+
+
 class PolicyConfig(Section):
     method: Literal["grpo", "rloo", "kto"] = "grpo"
     base_model: str = Field("tiny", description="'tiny' builds a small LM from config; else a path or hub id")
     objectives: ObjectiveWeights = ObjectiveWeights()
+    judges: JudgesConfig = JudgesConfig()
     safety_veto: bool = True
     kl_coef: float = Field(0.05, ge=0)
     kl_budget: float = Field(10.0, gt=0)
