@@ -203,3 +203,22 @@ def test_simulator_refuses_a_landing_zone_of_real_traffic(tmp_path):
     with pytest.raises(ValueError, match="source.kind is 'landing'.*holds real traffic"):
         simulate(cfg, progress=False)
     assert not Lake(cfg.storage.lake).landing_days("turns")
+
+
+@pytest.mark.parametrize("sim, words", [
+    ({"brigade_window_minutes": 2000}, "brigade_window_minutes: Input should be less than or equal to 720"),
+    ({"seed": 2**32 + 7}, "source.simulator.seed: Input should be less than"),
+    ({"love_rate": 0.3, "reactor_share": 0.1}, "love_rate 0.3 must be below reactor_share 0.1"),
+])
+def test_impossible_simulator_settings_fail_at_load_naming_the_key(tmp_path, sim, words):
+    with pytest.raises(ValueError, match=words):
+        _cfg(tmp_path, **sim)
+
+
+@pytest.mark.parametrize("sim, words", [
+    ({"n_users": 3, "turns_per_day": 50}, "none of the 3 honest users reacts"),
+    ({"love_rate": 0.45, "reactor_share": 0.5, "n_users": 400, "turns_per_day": 500}, "love_rate 0.45 cannot be reached"),
+])
+def test_settings_the_population_cannot_meet_are_named(tmp_path, sim, words):
+    with pytest.raises(ValueError, match=words):
+        simulate(_cfg(tmp_path, **sim), progress=False)

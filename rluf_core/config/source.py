@@ -20,7 +20,7 @@ SIMULATOR_TOPICS = (
 class SimulatorConfig(Section):
     """Parameters of rluf_core.simulation (owned by the simulator). Shares are in [0, 1]."""
 
-    seed: int = 7
+    seed: int = Field(7, ge=0, lt=2**32, description="the simulator's random streams are keyed by 32 bits")
     days: int = Field(14, ge=1)
     turns_per_day: int = Field(20000, ge=1)
     n_users: int = Field(20000, ge=1)
@@ -60,7 +60,7 @@ class SimulatorConfig(Section):
     brigade_groups: int = Field(4, ge=1)
     brigade_targets: list[str] = ["unsafe", "roleplay", "unsafe", "coding"]
     brigade_windows_per_day: int = Field(2, ge=1)
-    brigade_window_minutes: float = Field(20.0, gt=0.0)
+    brigade_window_minutes: float = Field(20.0, gt=0.0, le=720.0, description="length of one raid (at most 12 h)")
     brigade_raid_share: float = Field(0.85, ge=0.0, le=1.0, description="brigade conversations inside raids")
     troll_love_rate: float = Field(0.2, ge=0.0, le=1.0, description="mean love rate of trolls' turns")
     panel_size: int = Field(256, ge=16, description="honest users averaged for the text-level P(love)")
@@ -75,6 +75,9 @@ class SimulatorConfig(Section):
                 raise ValueError(f"brigade_targets: {t!r} is neither 'unsafe' nor a topic of {SIMULATOR_TOPICS}")
         if not self.brigade_targets:
             raise ValueError("brigade_targets must not be empty")
+        if self.love_rate >= self.reactor_share:
+            raise ValueError(f"love_rate {self.love_rate:g} must be below reactor_share {self.reactor_share:g}: "
+                             "only reactors love")
         return self
 
 

@@ -133,7 +133,15 @@ def _make_population(sim_json: str) -> Population:
     px = rng.integers(0, len(x), m)
     zu = intercept0[pu] + np.einsum("ij,ij->i", x[px], w[pu])
     target = sim.love_rate / ((1 - sim.toggle_rate * (1 - sim.readd_rate)) * (1 - 0.2 * sim.delayed_share))
-    shift = _bisect(lambda c: float(np.mean(reactor[pu] / (1 + np.exp(-(c + zu))))), target=target)
+    if not reactor[h_idx].any():
+        raise ValueError(f"source.simulator: none of the {len(h_idx)} honest users reacts (n_users {sim.n_users}, "
+                         f"reactor_share {sim.reactor_share}): raise n_users or reactor_share")
+    rate = lambda c: float(np.mean(reactor[pu] / (1 + np.exp(-(c + zu)))))  # noqa: E731
+    shift = _bisect(rate, target=target)
+    if abs(rate(shift) - target) > 0.05 * target:
+        raise ValueError(f"source.simulator.love_rate {sim.love_rate} cannot be reached: it needs {target:.3g} of "
+                         f"honest users' turns loved before toggles and delays, and reactor_share {sim.reactor_share} "
+                         f"allows {rate(shift):.3g} at most; lower love_rate or raise reactor_share")
     users.loc[honest, "intercept"] = intercept0[honest] + shift
     tz = -6.0 * x[:, 0] + 1.5 * x[:, 3] + 0.2 * x[:, 2]
     troll_shift = _bisect(lambda c: float(np.mean(1 / (1 + np.exp(-(c + tz))))), target=sim.troll_love_rate)

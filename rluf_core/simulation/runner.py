@@ -64,7 +64,6 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
     if cfg.source.kind != "simulator":
         raise ValueError(f"simulate: source.kind is {cfg.source.kind!r}: its landing zone ({cfg.storage.lake}) "
                          "holds real traffic; simulated traffic goes only where source.kind is 'simulator'")
-    sim = cfg.source.simulator
     days = sorted(set(days or default_days(cfg)))
     if any(d < cfg.source.start_date for d in days):
         raise ValueError(f"simulate: days before source.start_date {cfg.source.start_date} have no traffic")
