@@ -11,8 +11,8 @@
 Prints a table and writes benchmarks/results/adversarial_bounds.json.
 """
 
-import json
-import pathlib
+import argparse
+import time
 
 import numpy as np
 import pandas as pd
@@ -23,9 +23,20 @@ from rluf_core.config import load_config
 from rluf_core.lake import Lake
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_adversarial_bounds",
+                                 description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the same (it reads an existing demo home)")
+    ap.parse_args(argv)
+    from benchmarks.run import machine, write_result
+
+    t0, at = time.perf_counter(), machine()
     cfg = load_config()
     lake, gt = Lake(cfg.storage.lake), Lake(cfg.storage.ground_truth)
+    if not lake.dataset_days("user_reputation") or not gt.has_dataset("users"):
+        print(f"bench_adversarial_bounds: skipped: {cfg.storage.home} has no demo lake with user_reputation and "
+              "ground truth (run `make demo` first, or point RLUF_HOME at a demo home)")
+        return 0
     u = gt.read_dataset("users")
     u["pid"] = np.asarray(pseudonymise(u["user_id"].astype(str), cfg.privacy.pseudonym_key))
     kind = u.set_index("pid")["kind"]
@@ -65,10 +76,9 @@ def main() -> None:
     print("| quantity | value |\n|---|---|")
     for k, v in out.items():
         print(f"| {k} | {v} |")
-    path = pathlib.Path(__file__).parent / "results" / "adversarial_bounds.json"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(out, indent=1))
+    write_result("adversarial_bounds.json", {"benchmark": "adversarial_bounds", **out}, t0, at)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

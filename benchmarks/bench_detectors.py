@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+RESULT_FILE = "bench_detectors.json"  # the file README cites, whether run alone or by benchmarks.run
 
 # name: (adversarial share in equal parts or None for the default mix, simulator settings)
 SCENARIOS = {
@@ -142,15 +142,11 @@ def main(argv: list[str] | None = None) -> int:
                    "(for analysis; default: a temporary directory, removed)")
     args = p.parse_args(argv)
     _log_setup()
-    from benchmarks.run import machine, print_table
-    from rluf_core.runinfo import code_version
+    from benchmarks.run import machine, print_table, write_result
 
     t0, at = time.perf_counter(), machine()
     out = run(args)
-    out.update(benchmark="bench_detectors", machine=at, code_version=code_version(),
-               seconds_total=time.perf_counter() - t0)
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "bench_detectors.json").write_text(json.dumps(out, indent=2, default=str))
+    write_result(RESULT_FILE, {"benchmark": "bench_detectors", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
     print_table([{"scenario": name, **{t: _sweep_cell(v) for t, v in sweep.items()}}

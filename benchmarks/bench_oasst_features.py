@@ -15,6 +15,7 @@ logistic regression) are stacked next to the chosen features, their scores out-o
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 import pandas as pd
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> dict:
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.run import main as run_main
 
-    return run_main(["oasst_features", *(argv or [])])
+    return run_main(["oasst_features", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

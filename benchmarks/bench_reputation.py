@@ -5,7 +5,7 @@ One synthetic day of clean traffic (1M turns, its reactions) goes through comput
 of new users each day) are then summed and run through the detectors (the work done every day).
 Time per incremental day = one day's aggregation + one window combine/detect.
 
-    python -m benchmarks.bench_reputation [--turns 1000000] [--days 30]
+    python -m benchmarks.bench_reputation [--turns 1000000] [--days 30] [--quick]
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import time
 
 import numpy as np
@@ -25,12 +24,17 @@ from rluf_core.adversarial.synthetic import Scenario, generate
 from rluf_core.config import parse_config
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--turns", type=int, default=1_000_000)
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_reputation", description=__doc__.splitlines()[0])
+    ap.add_argument("--turns", type=int, default=None, help="turns per day (default 1M; 100k with --quick)")
     ap.add_argument("--days", type=int, default=30)
-    ap.add_argument("--out", default="benchmarks/results/bench_reputation.json")
-    a = ap.parse_args()
+    ap.add_argument("--quick", action="store_true", help="100k turns per day, to check the harness")
+    ap.add_argument("--out", default=None, help="default benchmarks/results/bench_reputation.json")
+    a = ap.parse_args(argv)
+    a.turns = a.turns or (100_000 if a.quick else 1_000_000)
+    from benchmarks.run import machine, write_result
+
+    t_start, at = time.perf_counter(), machine()
     cfg = parse_config({"adversarial": {"trailing_days": a.days, "recent_days": 3}})
     t0 = time.perf_counter()
     sc = Scenario(days=1, turns_per_day=a.turns, n_honest=a.turns // 2, n_bots=a.turns // 5000,
@@ -63,7 +67,6 @@ def main() -> None:
         "seconds_daily_aggregate": round(daily_s, 2), "seconds_window_combine_detect": round(combine_s, 2),
         "seconds_per_incremental_day": round(daily_s + combine_s, 2),
         "seconds_synthetic_generation": round(gen_s, 2),
-        "machine": f"{platform.machine()} {os.cpu_count()} cpus", "python": platform.python_version(),
     }
     rows = [("turns/day", a.turns), ("reactions/day", len(rx)), ("window days", a.days),
             ("users in window", len(rep)), ("daily aggregate (s)", res["seconds_daily_aggregate"]),
@@ -72,10 +75,14 @@ def main() -> None:
     print(f"{'metric':32s} value")
     for k, v in rows:
         print(f"{k:32s} {v}")
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(res, f, indent=2)
+    if a.out:
+        os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+        with open(a.out, "w") as f:
+            json.dump({"benchmark": "bench_reputation", **res}, f, indent=2)
+    else:
+        write_result("bench_reputation.json", {"benchmark": "bench_reputation", **res}, t_start, at, quick=a.quick)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -12,13 +12,13 @@ Goal: the forward at >= 40% of peak.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+RESULT_FILE = "bench_scoring.json"  # the file README cites, whether run alone or by benchmarks.run
 TOKENS = 128
 
 
@@ -116,13 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=None)
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from benchmarks.run import machine, print_table
+    from benchmarks.run import machine, print_table, write_result
 
     t0, at = time.perf_counter(), machine()
     out = run(args)
-    out.update(benchmark="bench_scoring", machine=at, seconds_total=time.perf_counter() - t0)
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "bench_scoring.json").write_text(json.dumps(out, indent=2, default=str))
+    write_result(RESULT_FILE, {"benchmark": "bench_scoring", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print(f"load average at start: {at['load_avg_at_start']}; threads: {out['threads']}")
     return 0

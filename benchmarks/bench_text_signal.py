@@ -9,7 +9,6 @@ import argparse
 import tempfile
 import time
 
-import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score

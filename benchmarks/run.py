@@ -1,8 +1,8 @@
 """Run benchmarks: `python -m benchmarks.run [name ...]` (default: every benchmarks/bench_*.py).
 
 Each benchmark module exposes `run(args) -> dict` with a "rows" list (the table) and anything else
-worth keeping; the runner prints the table and writes benchmarks/results/<name>.json with the
-machine, the code version and the time it took.
+worth keeping; the runner prints the table and writes benchmarks/results/<name>.json (or the module's
+RESULT_FILE; results/quick/ for --quick) with the machine, the code version and the time it took.
 """
 
 from __future__ import annotations
@@ -49,30 +49,33 @@ def print_table(rows: list[dict]) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(t, widths)))
 
 
+def write_result(file_name: str, result: dict, t0: float, at_start: dict, quick: bool = False) -> Path:
+    """results/<file_name> (results/quick/ for --quick runs, so they never replace a full run's numbers)
+    with the machine at the start, the code version and the time it took."""
+    from rluf_core.runinfo import code_version
+
+    out = {"seconds_total": time.perf_counter() - t0, "machine": at_start, "code_version": code_version(),
+           "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": quick, **result}
+    path = (RESULTS / "quick" if quick else RESULTS) / file_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, default=str))
+    return path
+
+
 def run_one(name: str, args: argparse.Namespace) -> dict:
     mod = importlib.import_module(f"benchmarks.bench_{name}")
     at_start = machine()
     t0 = time.perf_counter()
     if not hasattr(mod, "run"):  # a module with only main(): it prints and writes its own results
-        saved, sys.argv = sys.argv, [f"benchmarks/bench_{name}.py"] + (["--quick"] if args.quick else [])
-        try:
-            mod.main()
-        finally:
-            sys.argv = saved
+        mod.main(["--quick"] if args.quick else [])
         return {"benchmark": name, "seconds_total": time.perf_counter() - t0}
     result = mod.run(args)
-    from rluf_core.runinfo import code_version
-
-    out = {"benchmark": name, "seconds_total": time.perf_counter() - t0, "machine": at_start,
-           "code_version": code_version(), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           **result}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(out, indent=2, default=str))
+    path = write_result(getattr(mod, "RESULT_FILE", f"{name}.json"), {"benchmark": name, **result}, t0, at_start,
+                        quick=bool(args.quick))
     print(f"\n== {name} ==")
     print_table(result.get("rows", []))
     print(f"-> {path.relative_to(HERE.parent)}")
-    return out
+    return {"benchmark": name, **result}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,6 @@ Needs Debian's chromium (/usr/bin/chromium) and the playwright package (no downl
 """
 
 import os
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
