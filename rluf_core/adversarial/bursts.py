@@ -71,8 +71,8 @@ def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFra
     base = pd.DataFrame({"user_id": pos["user_id"].to_numpy(), "cell": np.floor((t - day0) / w).astype("int64"),
                          "half": np.floor((t - day0) / w * 2).astype("int64"),
                          "topic": pos["topic"].fillna("").astype(str).to_numpy(), "quality": qb,
-                         "cluster": pos["cluster"].to_numpy() if "cluster" in pos else "0",
-                         "safety": pos["safety"].to_numpy() if "safety" in pos else "safe",
+                         "cluster": pos["cluster"].astype(str).to_numpy() if "cluster" in pos else "0",
+                         "safety": pos["safety"].astype(str).to_numpy() if "safety" in pos else "safe",  # str when empty too
                          "turn_id": pos["turn_id"].astype(str).to_numpy()})
     base = base[(base["cell"] >= 0) & (base["cell"] < n_cells)]
     frames, labels, covered = [], [], 0.0

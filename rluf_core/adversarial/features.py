@@ -12,8 +12,10 @@ from rluf_core.config.adversarial import AdversarialConfig
 
 def combine_days(stats: pd.DataFrame) -> pd.DataFrame:
     """Sum daily user stats over the days present (one row per user)."""
-    if stats.empty:
-        return pd.DataFrame(columns=["user_id", *SUM_COLUMNS, "active_days", "first_day", "last_day"])
+    if stats.empty:  # typed, so that the detectors' arithmetic runs on no users too
+        return pd.DataFrame({"user_id": pd.Series(dtype=object), **{c: pd.Series(dtype="float64") for c in SUM_COLUMNS},
+                             "active_days": pd.Series(dtype="int64"), "first_day": pd.Series(dtype=object),
+                             "last_day": pd.Series(dtype=object)})
     stats = stats.assign(**{c: 0.0 for c in SUM_COLUMNS if c not in stats.columns})  # days stored before a column existed
     cells = [c for c in stats.columns if c.startswith("qh_") and c not in SUM_COLUMNS]  # troll.split_reactions' cells
     g = stats.groupby("user_id")

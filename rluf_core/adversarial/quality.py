@@ -164,15 +164,18 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    out = pd.DataFrame({"z": z, "cluster": text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed)},
-                       index=t["turn_id"].to_numpy())
+    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed, t["turn_id"].astype(str).to_numpy())
+    out = pd.DataFrame({"z": z, "cluster": clusters}, index=t["turn_id"].to_numpy())
     return out[~out.index.duplicated()]
 
 
-def text_clusters(X, cfg: RlufConfig, seed: int) -> np.ndarray:
-    """Text clusters of the reacted turns (a content kind that needs no topic column)."""
+def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None) -> np.ndarray:
+    """Text clusters of the reacted turns (a content kind that needs no topic column). Fitted on the rows
+    in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in."""
     k = cfg.adversarial.brigade.n_clusters
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
-    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096)
-    return km.fit_predict(normalize(X)).astype(np.int64)  # unit length whatever the quality model's norm
+    Xn = normalize(X)  # unit length whatever the quality model's norm
+    order = np.argsort(keys, kind="stable") if keys is not None else np.arange(X.shape[0])
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096).fit(Xn[order])
+    return km.predict(Xn).astype(np.int64)

@@ -37,8 +37,12 @@ def _cap(df: pd.DataFrame, cap: int, mode: str, seed: int) -> pd.DataFrame:
     if mode == "weight":
         df["weight"] = df["weight"] * np.where(over, cap / n, 1.0)
         return df
-    rank = df.sample(frac=1.0, random_state=seed).groupby(["user_id", "day"]).cumcount()
-    return df[rank.reindex(df.index) < cap]
+    # a seeded order keyed by turn_id, not by row position: the same rows are kept however they arrive
+    key = pd.util.hash_pandas_object(df["turn_id"].astype(str) + f"|{seed}", index=False).to_numpy()
+    order = np.argsort(key, kind="stable")
+    rank = np.empty(len(df), dtype=np.int64)
+    rank[order] = df.iloc[order].groupby(["user_id", "day"]).cumcount().to_numpy()
+    return df[rank < cap]
 
 
 def coordinated_excess(df: pd.DataFrame, coordinated: pd.DataFrame | None) -> pd.Series:
@@ -88,7 +92,8 @@ def _weight_by_posteriors(df: pd.DataFrame, rep: pd.DataFrame, acfg, report: dic
     for name, col, on in (("troll", "troll_posterior", acfg.troll.weight_by_posterior),
                           ("coordinated", "coord_posterior", acfg.brigade.weight_by_posterior)):
         if on and col in rep.columns:
-            posts[name] = df["user_id"].map(rep[col]).fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
+            mapped = pd.to_numeric(df["user_id"].map(rep[col]), errors="coerce").astype(float)  # float when empty too
+            posts[name] = mapped.fillna(0.0).clip(0, 1).where(~df["user_flagged"], 0.0)
     if not posts:
         return df
     if acfg.action == "drop" and acfg.posterior_drop is not None:
@@ -98,12 +103,14 @@ def _weight_by_posteriors(df: pd.DataFrame, rep: pd.DataFrame, acfg, report: dic
             "users": int(df.loc[likely, "user_id"].nunique()), "min_posterior": acfg.posterior_drop}
         df = df[~likely]
         posts = {k: v[~likely] for k, v in posts.items()}
-    for name, post in posts.items():
-        df["weight"] = df["weight"] * (1.0 - post)
+    for name, post in posts.items():  # the factors multiply: each removes a share of what the last one left
+        before = df["weight"]
+        df["weight"] = before * (1.0 - post)
+        lost = before - df["weight"]
         report[f"downweighted_{name}_posterior"] = {
             "rows": int((post > 0.01).sum()), "users": int(df.loc[post > 0.01, "user_id"].nunique()),
-            "weight_removed": round(float(post.sum()), 3),
-            "positive_weight_removed": round(float(post[df["label"] == 1].sum()), 3)}
+            "weight_removed": round(float(lost.sum()), 3),
+            "positive_weight_removed": round(float(lost[df["label"] == 1].sum()), 3)}
     return df
 
 

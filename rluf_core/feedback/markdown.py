@@ -15,6 +15,11 @@ def _count(x):
     return int(x) if isinstance(x, float) and x.is_integer() else x
 
 
+def _pct(x) -> str:
+    """A share as a percentage; 'n/a' where it is undefined (no honest reacting user, no positive label)."""
+    return "n/a" if x is None else f"{x:.2%}"
+
+
 def _removed_rows(report: dict) -> list[list]:
     rows = []
     for reason, r in report.get("removed", {}).items():
@@ -50,14 +55,14 @@ def _evaluation(ev: dict) -> list[str]:
         lines += [f"Inverted raters: the best recall any posterior threshold reaches at precision >= 0.90 is {best:.3f} "
                   f"(the configured threshold: recall {users['troll']['recall']}, precision {users['troll']['precision']}).",
                   ""]
-    lines += [f"Honest reacting users flagged: {users['honest_flagged']} ({users['honest_flagged_share']:.2%}).", "",
+    lines += [f"Honest reacting users flagged: {users['honest_flagged']} ({_pct(users['honest_flagged_share'])}).", "",
               "Positive labels:", ""]
     left = lab.get("adversarial_positive_left_by_kind", {})
     lines += _table(["kind", "precision", "recall", "true", "left in the dataset"],
                     [[k, lab[k]["precision"], lab[k]["recall"], _count(lab[k]["true"]), left.get(k)] for k in KINDS])
-    lines += [f"Adversarial share of positive labels: {lab['adversarial_positive_share_before']:.2%} before, "
-              f"{lab['adversarial_positive_share_after']:.2%} after "
-              f"({lab['adversarial_positive_weight_share_after']:.2%} by weight).", ""]
+    lines += [f"Adversarial share of positive labels: {_pct(lab['adversarial_positive_share_before'])} before, "
+              f"{_pct(lab['adversarial_positive_share_after'])} after "
+              f"({_pct(lab['adversarial_positive_weight_share_after'])} by weight).", ""]
     return lines
 
 
