@@ -4,6 +4,7 @@ killed mid-way (SIGKILL) and re-run, it resumes from its last checkpoint."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,6 +52,13 @@ def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch)
     lake = Lake(cfg.storage.lake)
     model = lake.read_report("p_love_model")
     assert model["model_uri"] == "models:/rluf-p-love@challenger" and model["model_version"] == "1"
+    # the lake's Markdown links images that are there, and its JSON holds the slices the Markdown shows
+    md = lake.fs.cat_file(lake.report_path("p_love_model", "md")).decode()
+    for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
+        assert lake.fs.exists(lake.path("reports", img)), img
+    assert "p_love_model_roc.png" in md and model["slices"]
+    shown = set(re.findall(r"^## By (\w+)", md, re.M))
+    assert shown and shown == {c for c, rows in model["slices"].items() if rows}
     preds = lake.read_dataset("p_love_predictions")
     assert set(preds["split"]) == {"validation", "test"}
     assert len(preds) == (df["split"] != "train").sum()

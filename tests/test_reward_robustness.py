@@ -108,3 +108,16 @@ def test_ranking_metrics_see_scores_closer_than_any_clip():
     assert m["auroc"] == pytest.approx(0.75) and m["pr_auc"] == pytest.approx(5 / 6)
     with pytest.raises(ValueError, match="1 of 4 scores are not finite"):
         binary_metrics(y, np.array([0.1, np.nan, 0.2, 0.3]))
+
+
+def test_ece_keeps_tied_scores_in_one_bin_whatever_the_row_order():
+    from rluf_core.reward.metrics import ece, reliability
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(68), np.zeros(274)]
+    p = np.round(rng.uniform(0.1, 0.3, len(y)), 2)  # few distinct scores, as isotonic calibration gives
+    values = {round(ece(y[o], p[o]), 12) for o in (np.arange(len(y)), np.argsort(y, kind="stable"),
+                                                    np.argsort(-y, kind="stable"), rng.permutation(len(y)))}
+    assert len(values) == 1
+    const = np.full(len(y), y.mean())
+    assert ece(y, const) == pytest.approx(0.0) and len(reliability(y, const)) == 1

@@ -21,12 +21,12 @@ import pandas as pd
 import torch
 
 from rluf_core import tracking
-from rluf_core.config import RlufConfig, load_config
+from rluf_core.config import ConfigError, RlufConfig, load_config
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
 from rluf_core.reward.registry import log_and_register
-from rluf_core.reward.report import evaluate_predictions, md_table
-from rluf_core.reward.train import train_reward_model
+from rluf_core.reward.report import evaluate_predictions, md_table, render_markdown
+from rluf_core.reward.train import check_frame, train_reward_model
 
 PREDICTIONS = "p_love_predictions"
 REPORT = "p_love_model"
@@ -56,7 +56,10 @@ def apply_overrides(cfg: RlufConfig, pairs: list[str]) -> RlufConfig:
         if not sep:
             raise SystemExit(f"--set {pair!r}: expected KEY=VALUE")
         data["reward_model"][key.strip()] = yaml.safe_load(value)
-    out = parse_config(data, cfg.source_file or "<overrides>")
+    try:
+        out = parse_config(data, "--set")
+    except ConfigError as err:
+        raise SystemExit(f"{err} (from --set {' '.join(pairs)})") from None
     out._source_file = cfg.source_file
     return out
 
@@ -65,7 +68,10 @@ def load_input(cfg: RlufConfig, args: argparse.Namespace) -> pd.DataFrame:
     if args.input:
         if not Path(args.input).exists():
             raise SystemExit(f"--input {args.input}: file not found")
-        return pd.read_parquet(args.input)
+        try:  # named here, before any work: the training checks the same again
+            return check_frame(pd.read_parquet(args.input), where=f"--input {args.input}")
+        except ValueError as err:
+            raise SystemExit(str(err)) from None
     lake = Lake(cfg.storage.lake)
     df = lake.read_dataset(args.dataset)
     if df.empty:
@@ -90,12 +96,14 @@ def main(argv: list[str] | None = None) -> int:
                                  device=cfg.compute.device, stop_after_steps=args.stop_after_steps)
         ev = evaluate_predictions(res.predictions, rm.model_copy(update={"bootstrap": min(rm.bootstrap, 200)}),
                                   seed=cfg.seed)
+        extra = ""
         if rm.wide:
             sm = res.summary
-            ev.markdown += "\n## Head and wide model\n\n" + md_table(pd.DataFrame([{
+            extra = "\n## Head and wide model\n\n" + md_table(pd.DataFrame([{
                 "validation AUROC": f"weight of the wide logit {sm['wide_weight']:.2f}",
                 "head": sm["validation_auroc_head"], "wide (hashed words)": sm["validation_auroc_wide"],
                 "mixed": sm["validation_auroc_mixed"]}])) + "\n"
+        ev.markdown += extra
         lake = Lake(cfg.storage.lake)
         lake.write_dataset(PREDICTIONS, res.predictions)
         mt = ev.metrics["test"]
@@ -122,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
                                                 tags={"rluf.fingerprint": res.summary["fingerprint"],
                                                       "rluf.test_auroc": f"{mt['model']['auroc']:.4f}"})
                 meta.update(model_uri=uri, model_version=version, mlflow_run_id=run.info.run_id)
-        lake.write_report(REPORT, dict(meta, test=mt, checks=ev.metrics["checks"]), ev.markdown)
+        # the lake's copy: its images beside it under reports/ (prefixed, as p_love_report's), slices in the JSON too
+        for fname, data in ev.images.items():
+            lake.write_bytes(f"reports/{REPORT}_{fname}", data)
+        lake.write_report(REPORT, dict(meta, test=mt, checks=ev.metrics["checks"], slices=ev.metrics["slices"]),
+                          render_markdown(ev.metrics, ev.slices, image_prefix=f"{REPORT}_") + extra)
         rep.report_materialization(meta, data_version=res.summary["fingerprint"])
     return 0
 

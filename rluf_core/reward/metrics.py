@@ -15,12 +15,29 @@ def _w(y: np.ndarray, w: np.ndarray | None) -> np.ndarray:
     return np.ones(len(y)) if w is None else np.asarray(w, np.float64)
 
 
+def equal_mass_bins(p: np.ndarray, bins: int) -> list[np.ndarray]:
+    """Row indices of `bins` equal-mass bins of the score, in score order; rows with the same score share a
+    bin (a cut inside a run of ties moves to the run's end), so the bins depend on the scores alone, not on
+    the order the rows came in. Without ties: np.array_split of the sorted order."""
+    p = np.asarray(p, np.float64)
+    n = len(p)
+    if n == 0:
+        return []
+    order = np.argsort(p, kind="stable")
+    k = min(bins, n)
+    cuts = np.cumsum([n // k + 1] * (n % k) + [n // k] * (k - n % k))[:-1]
+    ps = p[order]
+    starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])  # where each run of equal scores begins
+    at = np.searchsorted(starts, cuts)
+    cuts = np.unique(starts[at[at < len(starts)]])
+    return np.split(order, cuts[cuts > 0])
+
+
 def ece(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, bins: int = 15) -> float:
     """Expected calibration error over `bins` equal-mass bins of the score (weighted means per bin)."""
     y, p, w = np.asarray(y, np.float64), np.asarray(p, np.float64), _w(y, w)
-    order = np.argsort(p, kind="stable")
     total, err = w.sum(), 0.0
-    for b in np.array_split(order, min(bins, len(order))):
+    for b in equal_mass_bins(p, bins):
         wb = w[b].sum()
         if wb > 0:
             err += wb / total * abs((w[b] * p[b]).sum() / wb - (w[b] * y[b]).sum() / wb)
@@ -36,7 +53,7 @@ def ece_noise_floor(p: np.ndarray, w: np.ndarray | None = None, bins: int = 15, 
     if len(p) == 0:
         return float("nan")
     rng = np.random.default_rng(seed)
-    groups = np.array_split(np.argsort(p, kind="stable"), min(bins, len(p)))
+    groups = equal_mass_bins(p, bins)
     total, errs = w.sum(), []
     chunk = max(1, int(1e7 // len(p)))  # draws at a time: about 10 MB of labels
     for start in range(0, draws, chunk):
@@ -54,7 +71,7 @@ def reliability(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, bins:
     """Per equal-mass bin: mean score, observed rate, weight. What the reliability diagram plots."""
     y, p, w = np.asarray(y, np.float64), np.asarray(p, np.float64), _w(y, w)
     rows = []
-    for b in np.array_split(np.argsort(p, kind="stable"), min(bins, len(p))):
+    for b in equal_mass_bins(p, bins):
         wb = w[b].sum()
         if wb > 0:
             rows.append(dict(mean_score=(w[b] * p[b]).sum() / wb, observed=(w[b] * y[b]).sum() / wb, weight=wb, n=len(b)))

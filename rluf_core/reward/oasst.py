@@ -177,10 +177,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="embedding cache, by text hash (default: the pipeline's, <RLUF_HOME>/cache/embeddings)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    cfg = load_config() if args.mlflow else None  # a config problem is reported before minutes of work
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or (tmp if args.mlflow else None)
         out = evaluate(args.path, folder, args.seed, args.folds, cache_dir=args.cache_dir)
-        run_id = log_to_mlflow(out, folder, load_config(), args.path) if args.mlflow else None
+        run_id = log_to_mlflow(out, folder, cfg, args.path) if args.mlflow else None
     print(f"OASST test ({out['n_test']} replies), chosen by {args.folds}-fold CV on dev: {out['chosen']}")
     for name in ("model", "length_only"):
         r = out["test"][name]
