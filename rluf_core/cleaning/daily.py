@@ -66,20 +66,24 @@ def clean_turns_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     return {"reconciliation": recon, "clean": clean, "quarantine": q}
 
 
+def _lookback_turns(lake: Lake, cfg: RlufConfig, day: str, columns: list[str], day_column: str,
+                    include_day: bool) -> pd.DataFrame:
+    """`columns` of the clean turns of the lookback days (and of `day` itself if `include_day`), each row
+    with the partition it landed in as `day_column`."""
+    days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, -1 if include_day else 0, -1)]
+    parts = [lake.read_dataset("clean_turns", [d], columns=columns).assign(**{day_column: d})
+             for d in days if lake.has_dataset("clean_turns", d)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*columns, day_column])
+
+
 def earlier_turn_ids(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
     """turn_id and partition day of the clean turns of the lookback days before `day`."""
-    days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, 0, -1)]
-    parts = [lake.read_dataset("clean_turns", [d], columns=["turn_id"]).assign(day=d)
-             for d in days if lake.has_dataset("clean_turns", d)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["turn_id", "day"])
+    return _lookback_turns(lake, cfg, day, ["turn_id"], "day", include_day=False)
 
 
 def turn_lookup(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
     """The lookback days' clean turns, each with the partition it landed in (`turn_day`, which labels it)."""
-    days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, -1, -1)]
-    parts = [lake.read_dataset("clean_turns", [d], columns=TURN_LOOKUP_COLUMNS).assign(turn_day=d)
-             for d in days if lake.has_dataset("clean_turns", d)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*TURN_LOOKUP_COLUMNS, "turn_day"])
+    return _lookback_turns(lake, cfg, day, TURN_LOOKUP_COLUMNS, "turn_day", include_day=True)
 
 
 def clean_reactions_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:

@@ -25,7 +25,8 @@ from rluf_core.config import ConfigError, RlufConfig, load_config
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
 from rluf_core.reward.registry import log_and_register
-from rluf_core.reward.report import evaluate_predictions, md_table, render_markdown
+from rluf_core.reward.evaluation import write_lake_report
+from rluf_core.reward.report import evaluate_predictions, md_table
 from rluf_core.reward.train import check_frame, train_reward_model
 
 PREDICTIONS = "p_love_predictions"
@@ -130,11 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                                                 tags={"rluf.fingerprint": res.summary["fingerprint"],
                                                       "rluf.test_auroc": f"{mt['model']['auroc']:.4f}"})
                 meta.update(model_uri=uri, model_version=version, mlflow_run_id=run.info.run_id)
-        # the lake's copy: its images beside it under reports/ (prefixed, as p_love_report's), slices in the JSON too
-        for fname, data in ev.images.items():
-            lake.write_bytes(f"reports/{REPORT}_{fname}", data)
-        lake.write_report(REPORT, dict(meta, test=mt, checks=ev.metrics["checks"], slices=ev.metrics["slices"]),
-                          render_markdown(ev.metrics, ev.slices, image_prefix=f"{REPORT}_") + extra)
+        write_lake_report(lake, REPORT, ev, dict(meta, test=mt, checks=ev.metrics["checks"], slices=ev.metrics["slices"]),
+                          extra)
         rep.report_materialization(meta, data_version=res.summary["fingerprint"])
     return 0
 

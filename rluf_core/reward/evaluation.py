@@ -36,6 +36,17 @@ def load_truth(cfg: RlufConfig, preds: pd.DataFrame) -> pd.DataFrame | None:
     return truth if len(truth) else None
 
 
+def write_lake_report(lake: Lake, name: str, rep: RewardReport, metrics: dict, extra_markdown: str = "") -> str:
+    """reports/<name>.json and .md with the report's images beside them as <name>_<image>, so that the
+    Markdown's links resolve in the lake (and in an MLflow folder written the same way). Returns the Markdown."""
+    prefix = f"{name}_"
+    for fname, data in rep.images.items():
+        lake.write_bytes(f"reports/{prefix}{fname}", data)
+    markdown = render_markdown(rep.metrics, rep.slices, image_prefix=prefix) + extra_markdown
+    lake.write_report(name, metrics, markdown)
+    return markdown
+
+
 def build_report(cfg: RlufConfig, log_to_mlflow: bool = True) -> RewardReport:
     lake = Lake(cfg.storage.lake)
     if not lake.has_dataset(PREDICTIONS):
@@ -46,11 +57,7 @@ def build_report(cfg: RlufConfig, log_to_mlflow: bool = True) -> RewardReport:
     model = lake.read_report(MODEL_REPORT) if lake.fs.exists(lake.report_path(MODEL_REPORT)) else {}
     rep.metrics["model_uri"], rep.metrics["model_version"] = model.get("model_uri"), model.get("model_version")
     rep.metrics["ground_truth"] = truth is not None
-    prefix = f"{REPORT}_"
-    rep.markdown = render_markdown(rep.metrics, rep.slices, image_prefix=prefix)
-    for name, data in rep.images.items():
-        lake.write_bytes(f"reports/{prefix}{name}", data)
-    lake.write_report(REPORT, rep.metrics, rep.markdown)
+    rep.markdown = write_lake_report(lake, REPORT, rep, rep.metrics)
     run_id = model.get("mlflow_run_id")
     if log_to_mlflow and run_id:
         _log_to_run(cfg, run_id, rep, model)
@@ -65,9 +72,9 @@ def _log_to_run(cfg: RlufConfig, run_id: str, rep: RewardReport, model: dict) ->
         flat["report_auroc_ratio_to_ceiling"] = rep.metrics["auroc_ratio_to_ceiling"]
     for k, v in flat.items():
         client.log_metric(run_id, k, v)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:  # the same names as in the lake: the Markdown links them so
         for name, data in rep.images.items():
-            Path(tmp, name).write_bytes(data)
+            Path(tmp, f"{REPORT}_{name}").write_bytes(data)
         Path(tmp, f"{REPORT}.md").write_text(rep.markdown)
         client.log_artifacts(run_id, tmp, artifact_path=REPORT)
     if model.get("model_version"):
