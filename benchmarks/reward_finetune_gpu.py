@@ -10,6 +10,7 @@ benchmarks/results/reward_finetune_gpu.json (or $OUT/ when set).
 import argparse
 import glob
 import json
+import logging
 import os
 import time
 
@@ -32,6 +33,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     a = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")  # the trainer's progress lines
     df = pd.read_parquet(a.feedback)
     truth = pd.concat(pd.read_parquet(p, columns=["turn_id", "p_love_text", "p_love_user"]) for p in glob.glob(a.truth))
     over = dict(method=a.method, backbone=a.backbone, cache_embeddings=False)
