@@ -78,6 +78,9 @@ def test_secret_is_masked_in_the_recorded_config(rluf_home, monkeypatch):
         ("storage:\n  mlflow_tracking_uri: ${RLUF_TEST_UNSET_VAR}\n", "storage.mlflow_tracking_uri", "RLUF_TEST_UNSET_VAR"),
         ("promotion:\n  safety_violation_cap: -0.1\n", "promotion.safety_violation_cap", "greater than or equal"),
         ("adversarial:\n  action: ignore\n", "adversarial.action", "'drop'"),
+        ("reward_model:\n  epochs: true\n", "reward_model.epochs", "expected a number, got a boolean"),
+        ("reward_model:\n  max_train_rows: false\n", "reward_model.max_train_rows", "got a boolean"),
+        ("seed: true\n", "seed", "got a boolean"),
     ],
 )
 def test_bad_config_gets_one_line_error_naming_key_and_file(tmp_path, rluf_home, text, key, words):
