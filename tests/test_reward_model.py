@@ -59,6 +59,25 @@ def test_temperature_calibration_undoes_the_prior_shift():
     assert Calibrator.from_dict(cal.to_dict())(z_train[:5]) == pytest.approx(p[:5])
 
 
+@pytest.mark.parametrize("method", ["temperature", "isotonic"])
+def test_calibration_is_not_fitted_on_a_handful_of_rows(method, caplog):
+    # two separable validation rows: a fitted calibration runs to its bounds
+    z, y = np.array([-1.0, 1.0]), np.array([0, 1])
+    naive = Calibrator(method, prior_offset=-2.0, min_per_class=1).fit(z, y)
+    assert naive.skipped is None
+    if method == "temperature":
+        assert naive.bias == pytest.approx(5.0)  # at its bound
+    else:
+        assert naive(z) == pytest.approx([1e-6, 1 - 1e-6])
+    cal = Calibrator(method, prior_offset=-2.0).fit(z, y)  # default: 10 rows of each label
+    assert cal.skipped.startswith("1 validation row(s) of the rarer label, fewer than 10")
+    assert cal(z) == pytest.approx(expit(z - 2.0))  # the prior correction alone
+    assert "calibration not fitted" in caplog.text
+    again = Calibrator.from_dict(cal.to_dict())
+    assert again.skipped == cal.skipped and again(z) == pytest.approx(cal(z))
+    assert Calibrator.from_dict({"method": method, "prior_offset": 0.0})(z) == pytest.approx(expit(z))  # older scorer.json
+
+
 def test_metrics_on_known_values():
     y = np.array([0, 0, 1, 1])
     p = np.array([0.1, 0.4, 0.35, 0.8])

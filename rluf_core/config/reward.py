@@ -13,6 +13,8 @@ class RewardModelConfig(Section):
     backbone: str = Field("minilm", description="'minilm' (the packaged all-MiniLM-L6-v2), 'tiny', a path or a hub id")
     positive_share: float = Field(0.10, gt=0, lt=1)
     calibration: Literal["temperature", "isotonic"] = "temperature"
+    calibration_min_per_class: int = Field(10, ge=1, description="validation rows of each label needed to fit the "
+                                           "calibration; with fewer, scores carry the prior correction alone")
     max_length: int = Field(128, ge=8)
     batch_size: int = Field(256, ge=1)
     epochs: int = Field(8, ge=1)

@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 "validation AUROC": f"weight of the wide logit {sm['wide_weight']:.2f}",
                 "head": sm["validation_auroc_head"], "wide (hashed words)": sm["validation_auroc_wide"],
                 "mixed": sm["validation_auroc_mixed"]}])) + "\n"
+        if res.summary.get("calibration_skipped"):
+            extra += f"\n**Calibration not fitted**: {res.summary['calibration_skipped']}.\n"
         ev.markdown += extra
         lake = Lake(cfg.storage.lake)
         lake.write_dataset(PREDICTIONS, res.predictions)

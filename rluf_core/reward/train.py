@@ -188,7 +188,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     if rm.wide:
         z_val, z_test, scorer_kw["wide"], mix_auroc = _add_wide(rm, tr, y_train, w_train, val, test, z_val, z_test, seed)
         meta["wide"] = dict(scorer_kw["wide"].meta(), weight=mix_auroc["weight"])
-    cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset).fit(
+    cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset, min_per_class=rm.calibration_min_per_class).fit(
         z_val, val["label"].to_numpy(), val["weight"].to_numpy())
     scorer = PLoveScorer(meta, cal, device=device, **scorer_kw)
     scorer_dir = scorer.save(work_dir / "scorer") if save else None
@@ -206,6 +206,7 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
                    resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
                    temperature=cal.temperature, calibration_bias=cal.bias, train_seconds=time.perf_counter() - t_start,
                    **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
-                   wide_weight=mix_auroc.get("weight", 0.0))
+                   wide_weight=mix_auroc.get("weight", 0.0),
+                   **({"calibration_skipped": cal.skipped} if cal.skipped else {}))
     log.info("trained P[Love] in %.0fs: %s", summary["train_seconds"], summary)
     return TrainResult(scorer, scorer_dir, pd.concat(preds, ignore_index=True), summary)
