@@ -135,3 +135,21 @@ def test_gate_can_be_turned_off(env, tmp_path):
     cfg.quality.gate_failed_partitions = False
     out = daily.clean_turns_day(lake, cfg, DAYS[0])
     assert out["reconciliation"]["quarantine_reasons"] == {"missing_user_id": 20}
+
+
+@pytest.mark.parametrize("fmt, parses", [("%Y-%m-%d %H:%M:%S UTC", True), ("%Y%m%dT%H%M%SZ", False)])
+def test_raw_gate_reads_timestamps_as_cleaning_does(env, fmt, parses):
+    # the gate's timestamp check and the cleaner once used two parsers that disagreed on both of these forms
+    cfg, lake = env
+    t = make_turns(DAYS[0], 40)
+    t["ts"] = t["ts"].dt.strftime(fmt)
+    write_landing(lake, "turns", DAYS[0], t, fmt="jsonl")
+    daily.ingest_day(lake, "turns", DAYS[0])
+    r = validate_partition(lake, cfg, "raw_turns", DAYS[0])
+    assert r.success is parses, r.failure_summary()
+    if not parses:
+        assert any(c.label == "expect_column_values_to_not_be_null(ts_parsed)" and c.unexpected_count == 40
+                   for c in r.failed), r.failure_summary()
+        cfg = cfg.model_copy(update={"quality": cfg.quality.model_copy(update={"gate_failed_partitions": False})})
+    out = daily.clean_turns_day(lake, cfg, DAYS[0])
+    assert (len(out["clean"]), len(out["quarantine"])) == ((40, 0) if parses else (0, 40))

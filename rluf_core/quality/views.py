@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from rluf_core.cleaning.engine import connect
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
 
 def parse_ts(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    """Timestamps read as the cleaner reads them (DuckDB's TRY_CAST to TIMESTAMPTZ, in UTC), so that the raw
+    gate and cleaning agree on which rows have one: e.g. '2026-01-01 10:00:00 UTC' is one, '20260101T1000Z' is
+    not. Null where the value is not a timestamp."""
+    try:
+        ts = pa.array(values, pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all strings: anything else has no timestamp
+        ts = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
+    table = pa.table({"i": np.arange(len(values)), "ts": ts})
+    con = connect(threads=1)
+    try:
+        con.register("raw_ts", table)
+        out = con.sql("SELECT TRY_CAST(ts AS TIMESTAMPTZ) AS t FROM raw_ts ORDER BY i").to_arrow_table()
+    finally:
+        con.close()
+    return out.column("t").to_pandas().dt.tz_convert("UTC").set_axis(values.index).rename(values.name)
 
 
 def raw_view(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
