@@ -39,15 +39,6 @@ FT_BASE = dict(method="finetune", batch_size=16, positive_share=0.5, checkpoint_
                cache_embeddings=False)
 
 
-def _fold_frame(dev: pd.DataFrame, tr: np.ndarray, ho: np.ndarray) -> pd.DataFrame:
-    """As oasst.cross_validate: the held-out fold is both validation (calibration) and test."""
-    fold = dev.copy()
-    fold["split"] = "train"
-    ho_idx = fold.index[ho]
-    fold.loc[ho_idx, "split"] = "validation"
-    return pd.concat([fold, fold.loc[ho_idx].assign(split="test")], ignore_index=True)
-
-
 def _held_out_logits(fold: pd.DataFrame, rm, seed: int, device: str) -> pd.Series:
     from rluf_core.reward.train import train_reward_model
 
@@ -65,7 +56,7 @@ def run(args) -> dict:
     import torch
 
     from rluf_core.config.reward import RewardModelConfig
-    from rluf_core.reward.oasst import BASE, CANDIDATES, dev_folds, load_oasst
+    from rluf_core.reward.oasst import BASE, CANDIDATES, dev_folds, fold_frame, load_oasst
 
     grid = dict(list(GRID.items())[:1]) if args.quick else GRID
     seeds = [0] if args.quick else [int(s) for s in args.seeds.split(",")]
@@ -78,15 +69,15 @@ def run(args) -> dict:
     feat_rm = RewardModelConfig(**{**BASE, **CANDIDATES[CHOSEN], "backbone": args.backbone})
     rows, per_fold = [], []
     t_all = time.perf_counter()
-    chosen = {k: _held_out_logits(_fold_frame(dev, tr, ho), feat_rm, 0, "cpu") for k, (tr, ho) in enumerate(splits)}
+    chosen = {k: _held_out_logits(fold_frame(dev, ho), feat_rm, 0, "cpu") for k, (_, ho) in enumerate(splits)}
     for k, z in chosen.items():
         per_fold.append(dict(setting=CHOSEN, seed=0, fold=k, auroc=roc_auc_score(labels[z.index], z), with_features=None))
     for name, over in grid.items():
         rm = RewardModelConfig(**{**BASE, **FT_BASE, **over, "backbone": args.backbone})
         for seed in seeds:
-            for k, (tr, ho) in enumerate(splits):
+            for k, (_, ho) in enumerate(splits):
                 t = time.perf_counter()
-                z = _held_out_logits(_fold_frame(dev, tr, ho), rm, seed, args.device)
+                z = _held_out_logits(fold_frame(dev, ho), rm, seed, args.device)
                 y = labels[z.index]
                 both = _z(z) + _z(chosen[k][z.index])
                 per_fold.append(dict(setting=name, seed=seed, fold=k, auroc=roc_auc_score(y, z),

@@ -20,6 +20,8 @@ from rluf_core.cleaning.engine import sql_str, to_arrow
 from rluf_core.config.data import QualityConfig
 from rluf_core.ingest.schema import REQUIRED_COLUMNS, raw_columns
 
+# how a raw `ts` string becomes a timestamp (in the connection's UTC): the raw quality gate reads it the same way
+TS_CAST = "TRY_CAST(ts AS TIMESTAMPTZ)"
 ID_COLUMN = {"turns": "turn_id", "reactions": "event_id"}
 # What must agree for a repeated id to be a retry (collapsed) rather than a conflict (quarantined).
 PAYLOAD = {
@@ -137,7 +139,7 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
             pass
     con.execute(f"""
         CREATE TEMP {'TABLE' if materialize else 'VIEW'} fields AS
-        WITH typed AS (SELECT *, TRY_CAST(ts AS TIMESTAMPTZ) AS ts_t {norm} FROM raw_in)
+        WITH typed AS (SELECT *, {TS_CAST} AS ts_t {norm} FROM raw_in)
         SELECT *, {reason} AS reason FROM typed
     """)
     idc = ID_COLUMN[kind]

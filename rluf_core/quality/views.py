@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from rluf_core.cleaning.classify import TS_CAST
 from rluf_core.cleaning.engine import connect
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
 
 def parse_ts(values: pd.Series) -> pd.Series:
-    """Timestamps read as the cleaner reads them (DuckDB's TRY_CAST to TIMESTAMPTZ, in UTC), so that the raw
+    """Timestamps read as the cleaner reads them (its TS_CAST in DuckDB, in UTC), so that the raw
     gate and cleaning agree on which rows have one: e.g. '2026-01-01 10:00:00 UTC' is one, '20260101T1000Z' is
     not. Null where the value is not a timestamp."""
     try:
@@ -22,7 +23,7 @@ def parse_ts(values: pd.Series) -> pd.Series:
     con = connect(threads=1)
     try:
         con.register("raw_ts", table)
-        out = con.sql("SELECT TRY_CAST(ts AS TIMESTAMPTZ) AS t FROM raw_ts ORDER BY i").to_arrow_table()
+        out = con.sql(f"SELECT {TS_CAST} AS t FROM raw_ts ORDER BY i").to_arrow_table()
     finally:
         con.close()
     return out.column("t").to_pandas().dt.tz_convert("UTC").set_axis(values.index).rename(values.name)

@@ -114,17 +114,22 @@ def dev_folds(dev: pd.DataFrame, folds: int = 5) -> list[tuple[np.ndarray, np.nd
     return list(GroupKFold(n_splits=folds).split(dev, groups=dev["conversation_id"]))
 
 
+def fold_frame(dev: pd.DataFrame, held_out: np.ndarray) -> pd.DataFrame:
+    """dev as a training frame for one fold: the held-out rows are both validation (calibration) and test."""
+    fold = dev.copy()
+    fold["split"] = "train"
+    ho_idx = fold.index[held_out]
+    fold.loc[ho_idx, "split"] = "validation"
+    return pd.concat([fold, fold.loc[ho_idx].assign(split="test")], ignore_index=True)
+
+
 def cross_validate(dev: pd.DataFrame, names: list[str], splits: list[tuple[np.ndarray, np.ndarray]], seed: int = 0,
                    cache_dir: str | Path | None = None) -> pd.DataFrame:
     """AUROC on each (fit, held-out) split of dev (dev_folds) for each candidate (held-out fold is both validation
     and test)."""
     rows = []
-    for k, (tr, ho) in enumerate(splits):
-        fold = dev.copy()
-        fold["split"] = "train"
-        ho_idx = fold.index[ho]
-        fold.loc[ho_idx, "split"] = "validation"
-        fold = pd.concat([fold, fold.loc[ho_idx].assign(split="test")], ignore_index=True)
+    for k, (_, ho) in enumerate(splits):
+        fold = fold_frame(dev, ho)
         for name in names:
             with tempfile.TemporaryDirectory() as tmp:
                 res = train_reward_model(fold, _config(name), tmp, seed=seed, cache_dir=cache_dir, save=False)
