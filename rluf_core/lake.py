@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import logging
 import posixpath
-import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +24,6 @@ import fsspec
 import pandas as pd
 
 LANDING_KINDS = ("turns", "reactions")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +56,8 @@ class Lake:
             if not name.startswith("date="):
                 continue
             day = name[len("date="):]
-            try:
-                valid = bool(_DAY.fullmatch(day)) and dt.date.fromisoformat(day).isoformat() == day
+            try:  # the round trip refuses other forms fromisoformat accepts (20260101, 2026-W01-1)
+                valid = dt.date.fromisoformat(day).isoformat() == day
             except ValueError:
                 valid = False
             if valid:

@@ -25,10 +25,15 @@ STAT_NAMES = (
 )
 
 
+def is_missing(value: object) -> bool:
+    """An empty cell: None, pandas' NA or a float NaN (what a missing text or context reads as)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
 def as_text(value: object) -> str:
     """A text cell as the model reads it: None/NaN are empty, characters UTF-8 cannot encode (lone
     surrogates from JSON escapes) become U+FFFD, anything else its str()."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return ""
     text = value if isinstance(value, str) else str(value)
     try:
@@ -47,7 +52,7 @@ def parse_context(raw: object, row: int | str = "?") -> list[dict]:
     list columns). Empty/None is no context."""
     if isinstance(raw, (list, tuple, np.ndarray)):
         turns = list(raw)
-    elif raw is None or raw is pd.NA or (isinstance(raw, float) and np.isnan(raw)) or raw == "":
+    elif is_missing(raw) or raw == "":
         return []
     else:
         try:

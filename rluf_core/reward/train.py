@@ -24,7 +24,7 @@ from rluf_core.reward.features import featurize
 from rluf_core.reward.head import Head
 from rluf_core.reward.sampling import rebalance
 from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.text import as_text, query_texts
+from rluf_core.reward.text import as_text, is_missing, query_texts
 from rluf_core.reward.trainer import train_loop
 from rluf_core.reward.wide import WideText, choose_mix, mix
 from rluf_core.reward.writing import WRITING_NAMES
@@ -88,7 +88,7 @@ def context_key(context: object) -> str:
     """A context cell as text for hashing (JSON text, a list, an array from Parquet, or nothing)."""
     if isinstance(context, (list, tuple, np.ndarray)):
         return json.dumps(list(context), sort_keys=True, default=str)
-    return "" if context is None or (isinstance(context, float) and np.isnan(context)) else str(context)
+    return "" if is_missing(context) else str(context)
 
 
 def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
