@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.reward import backbone as bb
-from rluf_core.reward.embed import TextEncoder
+from rluf_core.reward.embed import EmbeddingCache, TextEncoder
 from rluf_core.reward.metrics import binary_metrics
 from rluf_core.reward.sampling import rebalance
 from rluf_core.reward.scorer import PLoveScorer
@@ -90,6 +91,42 @@ def test_embedding_cache_is_keyed_by_the_weights(tmp_path):
     assert not np.allclose(a, b)
     np.testing.assert_allclose(b, fresh)
     assert bb.backbone_id("tiny", 0) != bb.backbone_id("tiny", 1)
+
+
+@pytest.mark.parametrize("chunking", ["none", "sentence"])
+def test_bounded_embedding_cache_stays_bounded_and_embeds_the_same(chunking):
+    texts = [f"Reply number {i}. It has a second sentence {i % 7}." for i in range(60)]
+    full = TextEncoder("tiny", 32, 8, "cpu", chunking=chunking).encode(texts)
+    small = TextEncoder("tiny", 32, 8, "cpu", chunking=chunking, cache_entries=5)
+    np.testing.assert_allclose(small.encode(texts), full, rtol=1e-6)  # more units than the cache holds, in one call
+    assert len(small.cache.index) == 5
+    np.testing.assert_allclose(small.encode(texts[::-1]), full[::-1], rtol=1e-6)
+    assert len(small.cache.index) == 5
+    with ThreadPoolExecutor(4) as pool:  # a server's threads sharing one scorer: every call gets its own vectors
+        outs = list(pool.map(lambda k: small.encode(texts[k::4]), range(4)))
+    for k, out in enumerate(outs):
+        np.testing.assert_allclose(out, full[k::4], rtol=1e-6)
+
+
+def test_embedding_cache_drops_the_least_recently_used():
+    cache = EmbeddingCache(None, max_entries=2)
+    vec = np.zeros((1, 3), np.float32)
+    cache.put([b"a"], vec)
+    cache.put([b"b"], vec)
+    assert cache.get(b"a") is not None  # a is now the most recently used
+    cache.put([b"c"], vec)
+    assert list(cache.index) == [b"a", b"c"]
+    with pytest.raises(ValueError, match="max_entries"):
+        EmbeddingCache(None, max_entries=-1)
+
+
+def test_a_loaded_scorer_keeps_a_bounded_cache(trained):
+    df, _, res = trained
+    s = PLoveScorer.load(res.scorer_dir, cache_entries=20)
+    p = s.score(None, df["prompt"][:200], df["response"][:200])
+    assert len(s.encoder.cache.index) <= 20
+    np.testing.assert_allclose(p, PLoveScorer.load(res.scorer_dir, cache_entries=None).score(
+        None, df["prompt"][:200], df["response"][:200]), rtol=1e-5)
 
 
 def test_weights_that_cannot_train_are_refused():

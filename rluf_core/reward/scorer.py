@@ -35,6 +35,9 @@ from rluf_core.reward.writing import WRITING_NAMES
 FORMAT_VERSION = 2  # 2: scorer.json lists every file's size and sha256 (1: no list; still read)
 METHODS = ("head", "finetune")
 META_KEYS = ("method", "backbone", "max_length", "calibration")
+# a loaded scorer keeps at most this many embeddings in memory (least recently used out): a served one scores
+# new texts for as long as it runs; at 384 floats each this is about 150 MB
+SERVING_CACHE_ENTRIES = 100_000
 
 
 class PLoveScorer:
@@ -121,7 +124,9 @@ class PLoveScorer:
 
     @classmethod
     def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
-             cache_dir: str | os.PathLike | None = None) -> "PLoveScorer":
+             cache_dir: str | os.PathLike | None = None,
+             cache_entries: int | None = SERVING_CACHE_ENTRIES) -> "PLoveScorer":
+        """A saved scorer. `cache_entries` bounds the embeddings it keeps in memory (None: all)."""
         path = Path(path)
         meta = cls.read_meta(path)
         verify_manifest(path, meta.get("files", {}))
@@ -138,7 +143,8 @@ class PLoveScorer:
             model = AutoModel.from_pretrained(path / "encoder", trust_remote_code=trc)
             tok = AutoTokenizer.from_pretrained(path / "encoder", trust_remote_code=trc)
             enc = TextEncoder(meta["backbone"], meta["max_length"], meta.get("embed_batch_size", 128), device,
-                              cache_dir=cache_dir, model=model, tokenizer=tok, chunking=meta.get("chunking", "none"))
+                              cache_dir=cache_dir, model=model, tokenizer=tok, chunking=meta.get("chunking", "none"),
+                              cache_entries=cache_entries)
             head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0),
                         members=meta.get("ensemble", 1))
             head.load_state_dict(load_file(str(path / "head.safetensors")))
