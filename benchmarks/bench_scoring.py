@@ -59,6 +59,13 @@ def matmul_peak(n: int | None = None, repeats: int = 5, device=None) -> float:
     return 2 * n ** 3 / sec
 
 
+def _row(what: str, batch: int, responses: int, sec: float, flops: float, peak: float) -> dict:
+    """One table row: `responses` scored in `sec` seconds at `flops` forward FLOPs each, against the matmul peak."""
+    return dict(what=what, batch=batch, tokens=TOKENS, responses_per_s=responses / sec, gflop_per_response=flops / 1e9,
+                achieved_gflops=flops * responses / sec / 1e9, peak_matmul_gflops=peak / 1e9,
+                fraction_of_peak=flops * responses / sec / peak)
+
+
 def _sentences(text: str, per: int = TOKENS // 8) -> str:
     """The same words as 8 sentences (the shipped scorer encodes each sentence on its own)."""
     w = text.split()
@@ -89,10 +96,8 @@ def _shipped_row(texts: list[str], peak: float, device, backbone: str, batch: in
         scorer.score(None, prompts, texts)
     flops = fc.get_total_flops() / len(texts)
     sec = _best(score, max(1, repeats // 2))
-    return dict(what="PLoveScorer.score as shipped (sentence chunking, relevance, 3 heads, wide)", batch=batch,
-                tokens=TOKENS, responses_per_s=len(texts) / sec, gflop_per_response=flops / 1e9,
-                achieved_gflops=flops * len(texts) / sec / 1e9, peak_matmul_gflops=peak / 1e9,
-                fraction_of_peak=flops * len(texts) / sec / peak)
+    return _row("PLoveScorer.score as shipped (sentence chunking, relevance, 3 heads, wide)", batch, len(texts), sec,
+                flops, peak)
 
 
 def run(args) -> dict:
@@ -128,10 +133,7 @@ def run(args) -> dict:
         fwd = _best(_synced(lambda: model(**inputs), device), repeats)
         peak_after = matmul_peak(repeats=repeats, device=device)
     peak = max(peak, peak_after)
-    rows = [dict(what=f"encoder forward (MiniLM-L6, fp32, {device.type})", batch=batch, tokens=TOKENS,
-                 responses_per_s=batch / fwd, gflop_per_response=flops / 1e9,
-                 achieved_gflops=flops * batch / fwd / 1e9, peak_matmul_gflops=peak / 1e9,
-                 fraction_of_peak=flops * batch / fwd / peak)]
+    rows = [_row(f"encoder forward (MiniLM-L6, fp32, {device.type})", batch, batch, fwd, flops, peak)]
     # the served object end to end, on texts that tokenise to 128 tokens (whole-text encoding)
     words = tok.convert_ids_to_tokens(list(range(2000, 2000 + 4 * TOKENS)))
     words = [w for w in words if w.isalpha()]
@@ -159,10 +161,7 @@ def run(args) -> dict:
 
     sec = _best(score, max(1, repeats // 2))
     n_fwd = 2 * len(texts)  # responses and queries are both embedded (queries are short)
-    rows.append(dict(what="PLoveScorer.score end to end", batch=batch, tokens=TOKENS,
-                     responses_per_s=len(texts) / sec, gflop_per_response=flops / 1e9,
-                     achieved_gflops=flops * len(texts) / sec / 1e9, peak_matmul_gflops=peak / 1e9,
-                     fraction_of_peak=flops * len(texts) / sec / peak))
+    rows.append(_row("PLoveScorer.score end to end", batch, len(texts), sec, flops, peak))
     rows.append(_shipped_row([_sentences(t) for t in texts], peak, device, backbone, batch, repeats))
     return {"rows": rows, "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
             "threads": torch.get_num_threads(), "forward_passes_end_to_end": n_fwd,
