@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.sparse import hstack
 
 from rluf_core.adversarial.reputation import build_user_reputation
 from rluf_core.adversarial.synthetic import Scenario, generate, write_lake
@@ -97,3 +98,17 @@ def test_text_clusters_do_not_depend_on_row_order():
     a = text_clusters(X, cfg, 7, keys)
     b = text_clusters(X[perm], cfg, 7, keys[perm])
     assert len(set(a)) > 1 and (a[perm] == b).all()
+
+
+def test_quality_features_hash_each_distinct_text_once_and_equal_hashing_every_row():
+    from rluf_core.adversarial.quality import QualityModel, _kind_crossed, _texts
+
+    cfg = parse_config({})
+    turns = pd.DataFrame({"response": ["Great answer, thanks!", None, "Step 1: stir.", "Great answer, thanks!",
+                                       "Step 1: stir.", "x" * 5000, ""],
+                          "topic": ["chat", "chat", "cooking", "coding", None, "chat", "chat"]})
+    model = QualityModel(cfg.adversarial.quality)
+    expected = hstack([model.vec.transform(_texts(turns)), model.kind_vec.transform(list(_kind_crossed(turns)))])
+    got = model.transform(turns)
+    assert got.shape == expected.shape and abs(got - expected).max() == 0
+    assert (got[0] != got[3]).nnz > 0  # the same reply under another content kind crosses other words

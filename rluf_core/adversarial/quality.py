@@ -47,16 +47,30 @@ def _texts(df: pd.DataFrame) -> pd.Series:
     return df["response"].fillna("").astype(str).str.slice(0, MAX_CHARS)
 
 
+def _hash_unique(vec: HashingVectorizer, texts: pd.Series):
+    """vec.transform(texts), each distinct text hashed once (a row depends on its text alone): served replies
+    repeat (templates, boilerplate), and the fit window's days are hashed again every day."""
+    codes, uniq = pd.factorize(texts, use_na_sentinel=False)
+    return vec.transform(uniq)[codes]
+
+
 def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
     return HashingVectorizer(n_features=cfg.n_features, alternate_sign=False, norm="l2", token_pattern=r"\S+",
                              lowercase=False)
 
 
-def _kind_crossed(df: pd.DataFrame) -> list[str]:
+def _kind_crossed(df: pd.DataFrame) -> pd.Series:
     """Each word of the response prefixed with the row's content kind (topic): 'coding|loop'."""
-    kind = df["topic"].fillna("").astype(str).str.replace(r"\s+", "_", regex=True).to_numpy()
+    kind = df["topic"].fillna("").astype(str).str.replace(r"\s+", "_", regex=True)
     words = _texts(df).str.lower().str.findall(r"(?u)\b\w+\b")
-    return [" ".join(f"{k}|{w}" for w in ws) for k, ws in zip(kind, words)]
+    return pd.Series([" ".join(f"{k}|{w}" for w in ws) for k, ws in zip(kind, words)], index=df.index, dtype=object)
+
+
+def _hash_kind_crossed(vec: HashingVectorizer, df: pd.DataFrame):
+    """vec.transform(_kind_crossed(df)), each distinct (content kind, response) crossed and hashed once."""
+    pair = pd.DataFrame({"topic": df["topic"].fillna("").astype(str).to_numpy(), "response": _texts(df).to_numpy()})
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pair))
+    return vec.transform(_kind_crossed(uniq.to_frame(index=False, name=list(pair.columns))))[codes]
 
 
 class QualityModel:
@@ -72,13 +86,13 @@ class QualityModel:
 
     def hash_words(self, turns: pd.DataFrame):
         """The turns' hashed response words (the ``plain`` part of the features; also what texts cluster on)."""
-        return self.vec.transform(_texts(turns))
+        return _hash_unique(self.vec, _texts(turns))
 
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
         X = self.hash_words(turns) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
-            X = hstack([X, self.kind_vec.transform(_kind_crossed(turns))], format="csr")
+            X = hstack([X, _hash_kind_crossed(self.kind_vec, turns)], format="csr")
         return X
 
     def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":

@@ -174,7 +174,8 @@ def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, wri
     if write:
         lake.write_dataset(REPUTATION_DATASET, rep, as_of)
     summary = summarise(rep)
-    summary.update(as_of=as_of, window_days=[d for d in days if d in set(stats.get("day", []))],
+    stored = set(stats["day"].unique()) if "day" in stats.columns else set()
+    summary.update(as_of=as_of, window_days=[d for d in days if d in stored],
                    days_computed=[u["day"] for u in updates if u["computed"]],
                    combine_seconds=round(time.perf_counter() - t0, 3))
     return rep, summary
