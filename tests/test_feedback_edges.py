@@ -108,7 +108,7 @@ def test_quality_features_hash_each_distinct_text_once_and_equal_hashing_every_r
                                        "Step 1: stir.", "x" * 5000, ""],
                           "topic": ["chat", "chat", "cooking", "coding", None, "chat", "chat"]})
     model = QualityModel(cfg.adversarial.quality)
-    expected = hstack([model.vec.transform(_texts(turns)), model.kind_vec.transform(list(_kind_crossed(turns)))])
+    expected = hstack([model.vec.transform(_texts(turns)), model.kind_vec.transform(_kind_crossed(turns))])
     got = model.transform(turns)
     assert got.shape == expected.shape and abs(got - expected).max() == 0
     assert (got[0] != got[3]).nnz > 0  # the same reply under another content kind crosses other words

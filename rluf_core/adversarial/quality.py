@@ -47,11 +47,27 @@ def _texts(df: pd.DataFrame) -> pd.Series:
     return df["response"].fillna("").astype(str).str.slice(0, MAX_CHARS)
 
 
-def _hash_unique(vec: HashingVectorizer, texts: pd.Series):
-    """vec.transform(texts), each distinct text hashed once (a row depends on its text alone): served replies
+def _distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number of its distinct combination of the columns' values, and the first row holding each."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniq = pd.factorize(col, use_na_sentinel=False)
+        combined = combined * max(len(uniq), 1) + codes
+    codes, _ = pd.factorize(combined)
+    first = np.empty(codes.max() + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return codes, first
+
+
+def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series], texts_of=None):
+    """vec.transform(texts_of(rows)) (rows themselves by default), the text of each distinct combination of the keys
+    built and hashed once, then one feature row per input row (a row depends on its text alone): served replies
     repeat (templates, boilerplate), and the fit window's days are hashed again every day."""
-    codes, uniq = pd.factorize(texts, use_na_sentinel=False)
-    return vec.transform(uniq)[codes]
+    texts_of = texts_of or (lambda r: r)
+    codes, first = _distinct_rows(*keys)
+    if len(first) == len(codes):  # all distinct: nothing to share
+        return vec.transform(texts_of(rows))
+    return vec.transform(texts_of(rows.iloc[first]))[codes]
 
 
 def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
@@ -59,18 +75,11 @@ def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
                              lowercase=False)
 
 
-def _kind_crossed(df: pd.DataFrame) -> pd.Series:
+def _kind_crossed(df: pd.DataFrame) -> list[str]:
     """Each word of the response prefixed with the row's content kind (topic): 'coding|loop'."""
-    kind = df["topic"].fillna("").astype(str).str.replace(r"\s+", "_", regex=True)
+    kind = df["topic"].fillna("").astype(str).str.replace(r"\s+", "_", regex=True).to_numpy()
     words = _texts(df).str.lower().str.findall(r"(?u)\b\w+\b")
-    return pd.Series([" ".join(f"{k}|{w}" for w in ws) for k, ws in zip(kind, words)], index=df.index, dtype=object)
-
-
-def _hash_kind_crossed(vec: HashingVectorizer, df: pd.DataFrame):
-    """vec.transform(_kind_crossed(df)), each distinct (content kind, response) crossed and hashed once."""
-    pair = pd.DataFrame({"topic": df["topic"].fillna("").astype(str).to_numpy(), "response": _texts(df).to_numpy()})
-    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pair))
-    return vec.transform(_kind_crossed(uniq.to_frame(index=False, name=list(pair.columns))))[codes]
+    return [" ".join(f"{k}|{w}" for w in ws) for k, ws in zip(kind, words)]
 
 
 class QualityModel:
@@ -86,13 +95,15 @@ class QualityModel:
 
     def hash_words(self, turns: pd.DataFrame):
         """The turns' hashed response words (the ``plain`` part of the features; also what texts cluster on)."""
-        return _hash_unique(self.vec, _texts(turns))
+        texts = _texts(turns)
+        return _hash_distinct(self.vec, texts, [texts])
 
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
         X = self.hash_words(turns) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
-            X = hstack([X, _hash_kind_crossed(self.kind_vec, turns)], format="csr")
+            kind = turns["topic"].fillna("").astype(str)
+            X = hstack([X, _hash_distinct(self.kind_vec, turns, [_texts(turns), kind], _kind_crossed)], format="csr")
         return X
 
     def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
