@@ -48,7 +48,7 @@ def _texts(df: pd.DataFrame) -> pd.Series:
 
 
 def _distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the number of its distinct combination of the columns' values, and the first row holding each."""
+    """Per row, the index of its distinct combination of the columns' values, and the first row holding each."""
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for col in columns:
         codes, uniq = pd.factorize(col, use_na_sentinel=False)
