@@ -100,10 +100,11 @@ class QualityModel:
 
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
-        X = self.hash_words(turns) if plain is None else plain
+        texts = _texts(turns)
+        X = _hash_distinct(self.vec, texts, [texts]) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
             kind = turns["topic"].fillna("").astype(str)
-            X = hstack([X, _hash_distinct(self.kind_vec, turns, [_texts(turns), kind], _kind_crossed)], format="csr")
+            X = hstack([X, _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed)], format="csr")
         return X
 
     def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
