@@ -23,7 +23,7 @@ from typing import Any
 import fsspec
 import pandas as pd
 
-LANDING_KINDS = ("turns", "reactions")
+LANDING_KINDS = ("turns", "reactions", "ratings")
 
 log = logging.getLogger(__name__)
 

@@ -63,6 +63,10 @@ class SimulatorConfig(Section):
     brigade_window_minutes: float = Field(20.0, gt=0.0, le=720.0, description="length of one raid (at most 12 h)")
     brigade_raid_share: float = Field(0.85, ge=0.0, le=1.0, description="brigade conversations inside raids")
     troll_love_rate: float = Field(0.2, ge=0.0, le=1.0, description="mean love rate of trolls' turns")
+    rating_rate: float = Field(0.015, ge=0.0, le=1.0, description="share of turns annotators rate for "
+                               "helpfulness (the `ratings` landing dataset)")
+    rating_annotators: int = Field(25, ge=1)
+    rating_noise: float = Field(0.6, ge=0.0, description="annotators' noise sd on the 1..5 scale (times 0.5-1.5)")
     panel_size: int = Field(256, ge=16, description="honest users averaged for the text-level P(love)")
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
 from rluf_core.simulation.labels import loved_labels
 from rluf_core.simulation.population import make_population
+from rluf_core.simulation.ratings import generate_ratings
 from rluf_core.simulation.reactions import generate_reactions
 from rluf_core.simulation.traffic import generate_turns
 from rluf_core.simulation.writer import (
@@ -45,10 +46,13 @@ def simulate_day(cfg: RlufConfig, day: dt.date) -> tuple[pd.DataFrame, pd.DataFr
     return turns, events
 
 
-def _write_day(lake: Lake, gt: Lake, day: dt.date, turns: pd.DataFrame, events: pd.DataFrame,
+def _write_day(cfg: RlufConfig, lake: Lake, gt: Lake, day: dt.date, turns: pd.DataFrame, events: pd.DataFrame,
                arriving: pd.DataFrame, window_ms: int) -> None:
     write_parquet_stable(lake, f"{lake.landing_dir('turns', day)}/part-0.parquet", landing_turns(turns))
     write_parquet_stable(lake, f"{lake.landing_dir('reactions', day)}/part-0.parquet", landing_reactions(arriving))
+    if cfg.source.simulator.rating_rate > 0:
+        write_parquet_stable(lake, f"{lake.landing_dir('ratings', day)}/part-0.parquet",
+                             generate_ratings(turns, cfg.source.simulator, day))
     gt.write_dataset("turns", truth_turns(turns), day)
     gt.write_dataset("reactions", truth_reactions(events, day, window_ms), day)
 
@@ -91,7 +95,7 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
         # at most two days in flight, and a failed write stops the run
         if len(writes) >= 2:
             writes[-2].result()
-        writes.append(pool.submit(_write_day, lake, gt, day, turns, events, arriving, window_ms))
+        writes.append(pool.submit(_write_day, cfg, lake, gt, day, turns, events, arriving, window_ms))
         for g in [g for g in pending if g <= day - dt.timedelta(days=SPILL_DAYS)]:
             del pending[g]
         stats = {

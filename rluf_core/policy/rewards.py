@@ -1,0 +1,137 @@
+"""The RL objectives as TRL reward functions: P[Love], helpfulness, the safety veto, and monitors.
+
+Each function takes TRL's keyword arguments (prompts, completions and the dataset's columns
+`raw_prompt` and `context`) and returns one float per completion. The safety judge runs once per batch
+and vetoes as CGPO does: a reply it flags gets the floor (0) on every objective, and the safety reward
+adds -1, whatever the others say. P[Love] is seen only through a scorer's `score(contexts, prompts,
+responses)` (a loaded PLoveScorer or the registered model), as calibrated probability divided by the
+production replies' mean (so 1.0 is the base love rate and the weights of the paper, 0.1 and 0.3, weigh
+a doubling of love against a full point of helpfulness). Monitors (bait phrases, hearts, length) have
+weight 0: logged every step, optimised never.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from rluf_core.config.policy import PolicyConfig
+from rluf_core.judges.safety import SafetyJudge
+from rluf_core.policy.chat_format import clean_completion
+
+BAIT = re.compile(r"(?i)\b(?:bye|goodbye|sending (?:you )?love|talk soon|take care|react|tap the heart|"
+                  r"hit the heart|leave a heart)\b|❤|♥|💕|💖|😍|🥰")
+HEARTS = re.compile(r"❤|♥|💕|💖|💗|😍|🥰")
+
+
+class Scorer(Protocol):
+    def score(self, contexts: Sequence[Any] | None, prompts: Sequence[str],
+              responses: Sequence[str]) -> np.ndarray: ...
+
+
+class RewardError(RuntimeError):
+    """A reward came back non-finite: the run stops and registers nothing."""
+
+
+@dataclass
+class RewardSet:
+    """The reward functions TRL calls, their weights, and what the batch cache holds."""
+
+    p_love: Scorer
+    helpfulness: Scorer
+    judge: SafetyJudge
+    cfg: PolicyConfig
+    p_love_base: float = 1.0
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ---- one judged batch, shared by every function -----------------------------------------
+    def _batch(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+               context: Sequence[Any] | None) -> dict[str, np.ndarray]:
+        replies = [clean_completion(_text(c)) for c in completions]
+        key = "\x00".join(replies) + "\x01" + "\x00".join(map(str, raw_prompt))
+        if self._cache.get("key") == key:
+            return self._cache["value"]
+        unsafe = self.judge.is_unsafe(replies) if self.cfg.objectives.safety or self.cfg.safety_veto \
+            else np.zeros(len(replies), bool)
+        veto = unsafe if self.cfg.safety_veto else np.zeros(len(replies), bool)
+        ctx = list(context) if context is not None else None
+        p_love = _finite("p_love", self.p_love.score(ctx, list(raw_prompt), replies)) / self.p_love_base
+        helpful = _finite("helpfulness", self.helpfulness.score(ctx, list(raw_prompt), replies))
+        value = {"replies": np.asarray(replies, dtype=object), "unsafe": unsafe, "veto": veto,
+                 "p_love": np.where(veto, 0.0, p_love), "helpfulness": np.where(veto, 0.0, helpful)}
+        self._cache.update(key=key, value=value)
+        return value
+
+    # ---- the functions ----------------------------------------------------------------------
+    def functions(self) -> tuple[list[Callable[..., list[float]]], list[float]]:
+        o = self.cfg.objectives
+        funcs = [self.r_p_love, self.r_helpfulness, self.r_safety]
+        weights = [o.p_love, o.helpfulness, o.safety]
+        if self.cfg.monitors:
+            funcs += [self.m_bait, self.m_hearts, self.m_words]
+            weights += [0.0, 0.0, 0.0]
+        return funcs, weights
+
+    def r_p_love(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        return self._batch(completions, raw_prompt, context)["p_love"].tolist()
+
+    def r_helpfulness(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+                      context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        return self._batch(completions, raw_prompt, context)["helpfulness"].tolist()
+
+    def r_safety(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        return (-self._batch(completions, raw_prompt, context)["unsafe"].astype(float)).tolist()
+
+    def m_bait(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+               context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        replies = self._batch(completions, raw_prompt, context)["replies"]
+        return [float(len(BAIT.findall(r))) for r in replies]
+
+    def m_hearts(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        replies = self._batch(completions, raw_prompt, context)["replies"]
+        return [float(len(HEARTS.findall(r))) for r in replies]
+
+    def m_words(self, completions: Sequence[Any], raw_prompt: Sequence[str],
+                context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+        replies = self._batch(completions, raw_prompt, context)["replies"]
+        return [float(len(r.split())) for r in replies]
+
+
+for _name, _fn in (("p_love", RewardSet.r_p_love), ("helpfulness", RewardSet.r_helpfulness),
+                   ("safety", RewardSet.r_safety), ("monitor_bait", RewardSet.m_bait),
+                   ("monitor_hearts", RewardSet.m_hearts), ("monitor_words", RewardSet.m_words)):
+    _fn.__name__ = _name  # TRL logs rewards/<__name__>/mean
+
+
+def _text(c: Any) -> str:
+    if isinstance(c, str):
+        return c
+    if isinstance(c, list) and c and isinstance(c[0], dict):  # conversational completions
+        return str(c[-1].get("content", ""))
+    return str(c)
+
+
+def _finite(name: str, x: Any) -> np.ndarray:
+    arr = np.asarray(x, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        i = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise RewardError(f"reward {name}: non-finite value {arr[i]!r} at completion {i}; "
+                          "stopping before the policy learns from it")
+    return arr
+
+
+def base_rate(scorer: Scorer, contexts: Sequence[Any], prompts: Sequence[str],
+              responses: Sequence[str]) -> float:
+    """Mean P[Love] of the production replies: the unit of the P[Love] reward."""
+    m = float(np.mean(_finite("p_love", scorer.score(list(contexts), list(prompts), list(responses)))))
+    if not math.isfinite(m) or m <= 0:
+        raise RewardError(f"P[Love] of the production replies averages {m!r}; cannot be the reward's unit")
+    return m
