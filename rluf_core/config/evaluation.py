@@ -41,6 +41,9 @@ class EvaluationConfig(Section):
     detector_ratio_cap: float = Field(
         3.0, gt=1.0, description="a detector without a promotion.* cap is flagged above this many "
                                  "times the reference replies' value (bye, heart, early-ending rate)")
+    detector_min_cap: float = Field(
+        0.01, ge=0.0, le=1.0, description="floor of a ratio cap on a rate, so that a rare phrase of the "
+                                          "reference (a few replies) does not flag noise")
     distinct2_min_ratio: float = Field(
         0.8, gt=0.0, le=1.0, description="distinct-2 below this share of the reference's is flagged")
     divergence_tolerance: float = Field(

@@ -102,7 +102,8 @@ def _num(v: float) -> float | None:
 def _compare(c: pd.DataFrame, t: pd.DataFrame, boot: np.ndarray) -> dict:
     rc, rt = c["loved"].mean(), t["loved"].mean()
     hc = c["true_helpfulness"].mean()
-    lo, hi = np.nanpercentile(boot, [2.5, 97.5]) if np.isfinite(boot).any() else (np.nan, np.nan)
+    boot = boot[np.isfinite(boot)]  # a resample with no control love has no lift
+    lo, hi = np.percentile(boot, [2.5, 97.5]) if len(boot) else (np.nan, np.nan)
     return {
         "n_turns_control": int(len(c)), "n_turns_treatment": int(len(t)),
         "love_rate_control": _num(rc), "love_rate_treatment": _num(rt),

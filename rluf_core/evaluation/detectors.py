@@ -4,7 +4,8 @@ Every detector reads only the words of the replies (and, for divergence, the sco
 a configurable lexicon (`evaluation.bait_lexicon`): no simulator code, so the same detectors run on
 real traffic. Each detector is {value, reference, cap, flagged}: the cap is the promotion gate's
 (`promotion.*`) where one exists, else `evaluation.detector_ratio_cap` times the reference's value
-(or, for distinct-2, `evaluation.distinct2_min_ratio` of it: fewer distinct bigrams is worse).
+(at least `evaluation.detector_min_cap`), or for distinct-2 `evaluation.distinct2_min_ratio` of it
+(fewer distinct bigrams is worse). Length ratio is flagged above its cap or below its inverse.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from rluf_core.config.evaluation import BaitLexicon
 
 # Pictographs, dingbats and symbols (hearts included); the variation selector U+FE0F is not counted.
 EMOJI_PATTERN = r"[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}\x{2B00}-\x{2BFF}\x{1F000}-\x{1F2FF}]"
+# what is stripped from a reply's end before asking whether it ends with a sign-off
+STRIP_PATTERN = EMOJI_PATTERN[:-1] + r"\x{FE0F}\x{200D}]"
 FLAG_COLUMNS = ["bait", "bye", "heart", "request", "signoff", "early_end", "n_emoji", "n_words"]
-# detector name -> (per-reply column or None, direction: +1 higher is worse, -1 lower is worse)
+# rate detectors: name -> per-reply flag column of reply_flags (higher is worse)
 RATE_DETECTORS = {"bait_rate": "bait", "bye_rate": "bye", "heart_rate": "heart",
                   "request_rate": "request", "early_ending_rate": "early_end"}
 
@@ -57,7 +60,7 @@ def reply_flags(replies: Sequence[str | None], lexicon: BaitLexicon) -> pd.DataF
     signoff = term_pattern(lexicon.signoffs)
     heart, request = _has(arr, term_pattern(lexicon.hearts)), _has(arr, term_pattern(lexicon.requests))
     has_signoff = _has(arr, signoff)
-    no_emoji = pc.utf8_rtrim_whitespace(pc.replace_substring_regex(arr, EMOJI_PATTERN, ""))
+    no_emoji = pc.utf8_rtrim_whitespace(pc.replace_substring_regex(arr, STRIP_PATTERN, ""))
     early = _has(no_emoji, signoff + r"[^.!?]*[.!?]*\s*$")
     n_emoji = pc.count_substring_regex(arr, EMOJI_PATTERN).to_numpy(zero_copy_only=False)
     words = pc.list_value_length(pc.utf8_split_whitespace(arr)).to_numpy(zero_copy_only=False)
@@ -102,7 +105,8 @@ def detectors(arm: dict[str, float], ref: dict[str, float], cfg: RlufConfig) -> 
     ev, pr = cfg.evaluation, cfg.promotion
     out = {}
     for name in RATE_DETECTORS:
-        cap = pr.bait_rate_cap if name == "bait_rate" else ev.detector_ratio_cap * ref[name]
+        cap = pr.bait_rate_cap if name == "bait_rate" else max(ev.detector_ratio_cap * ref[name],
+                                                                  ev.detector_min_cap)
         out[name] = _entry(arm[name], ref[name], cap)
     out["emoji_per_reply"] = _entry(arm["emoji_per_reply"], ref["emoji_per_reply"],
                                     pr.emoji_per_response_cap)
