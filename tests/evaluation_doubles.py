@@ -55,3 +55,28 @@ def gates(offline: dict, ab: dict) -> tuple[bool, list[str]]:
         reasons.append("helpfulness below champion")
     reasons += [f"detector {k}" for k, d in offline["detectors"]["challenger"].items() if d["flagged"]]
     return not reasons, reasons
+
+
+def write_clean_turns(lake, days=("2026-01-01", "2026-01-02", "2026-01-03"), n: int = 300) -> None:
+    """Minimal clean_turns partitions: simulated prompts with the production policy's replies."""
+    from rluf_core.evaluation.sim_policy import SimulatedPolicy
+
+    prod = SimulatedPolicy("production")
+    for i, day in enumerate(days):
+        p = fixed_prompts(n, seed=i)
+        df = arm(p, prod, seed=i).assign(turn_id=[f"{day}-{j:04d}" for j in range(n)], day=day,
+                                         policy_version="prod-2025-12")
+        lake.write_dataset("clean_turns", df, day)
+
+
+def load_inputs(cfg: RlufConfig):
+    """The evaluation_inputs factory of the Dagster tests: simulated policies and the doubles above."""
+    from rluf_core.evaluation.pipeline import Inputs
+    from rluf_core.evaluation.sim_policy import SimulatedPolicy, variant_family
+
+    base = SimulatedPolicy("base")
+    hack = SimulatedPolicy("hack", style={"signoff_rate": 0.3, "heart_rate": 0.2}, vague_share=0.4)
+    return Inputs(champion=base, challenger=SimulatedPolicy("warm", style={"warm_rate": 0.5}),
+                  scorers=scorers(cfg), extras={"challenger": {"kl_to_reference": 1.0}},
+                  variants=variant_family(cfg.source.simulator),
+                  sweep={0.0: base, 3.0: hack}, base=base, gates=gates)
