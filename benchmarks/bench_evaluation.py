@@ -39,18 +39,43 @@ def run(args) -> dict:
     base, hack = SimulatedPolicy("base"), SimulatedPolicy("hack", style=HACK, vague_share=0.3)
     rows: list[dict] = []
     p = fixed_prompts(n)
-    arms = _timed(rows, "generate 3 arms (template policy)", n, lambda: {
-        "reference": arm(p, base, 1), "champion": arm(p, base, 2), "challenger": arm(p, hack, 3)})
-    rep = _timed(rows, "offline_report (detectors, judges, per topic)", n,
-                 lambda: offline_report(arms, scorers(cfg), cfg))
+    arms = _timed(
+        rows,
+        "generate 3 arms (template policy)",
+        n,
+        lambda: {
+            "reference": arm(p, base, 1),
+            "champion": arm(p, base, 2),
+            "challenger": arm(p, hack, 3),
+        },
+    )
+    rep = _timed(
+        rows,
+        "offline_report (detectors, judges, per topic)",
+        n,
+        lambda: offline_report(arms, scorers(cfg), cfg),
+    )
     _timed(rows, "markdown + plots", n, lambda: build_offline_report(rep))
     ab = _timed(rows, "ab_test, two arms", n, lambda: ab_test(base, hack, cfg))
     full = parse_config({}) if not args.quick else cfg
-    big = _timed(rows, "ab_test at the default size", full.evaluation.ab_users * full.evaluation.ab_days,
-                 lambda: ab_test(base, hack, full))
-    corr = _timed(rows, "offline_online, 11 variants", n,
-                  lambda: offline_online(variant_family(), p, scorers(cfg), cfg))
+    big = _timed(
+        rows,
+        "ab_test at the default size",
+        full.evaluation.ab_users * full.evaluation.ab_days,
+        lambda: ab_test(base, hack, full),
+    )
+    corr = _timed(
+        rows,
+        "offline_online, 11 variants",
+        n,
+        lambda: offline_online(variant_family(), p, scorers(cfg), cfg),
+    )
     total = sum(r["seconds"] for r in rows[:4])
-    return {"rows": rows, "two_arms_seconds": round(total, 3), "limit_seconds": 120,
-            "ab_default_turns": big.metrics["n_turns"], "ab_love_lift": ab.metrics["love_lift"],
-            "offline_online_pearson": corr["offline_online_pearson"]}
+    return {
+        "rows": rows,
+        "two_arms_seconds": round(total, 3),
+        "limit_seconds": 120,
+        "ab_default_turns": big.metrics["n_turns"],
+        "ab_love_lift": ab.metrics["love_lift"],
+        "offline_online_pearson": corr["offline_online_pearson"],
+    }

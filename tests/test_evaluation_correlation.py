@@ -26,9 +26,14 @@ def test_offline_p_love_predicts_online_love_over_eleven_variants_and_a_failure(
     assert res["n_variants"] == 11 and res["n_failed"] == 1 and res["online_turns"] == 10000
     assert res["offline_online_pearson"] >= 0.95
     failed = [v for v in res["variants"] if v["status"] == "failed"]
-    assert failed == [{"name": "broken_checkpoint", "status": "failed",
-                       "error": "RuntimeError: correlation (fixed prompts): policy 'broken_checkpoint' failed "
-                                "to generate 1000 replies: FileNotFoundError: model.safetensors"}]
+    assert failed == [
+        {
+            "name": "broken_checkpoint",
+            "status": "failed",
+            "error": "RuntimeError: correlation (fixed prompts): policy 'broken_checkpoint' failed "
+            "to generate 1000 replies: FileNotFoundError: model.safetensors",
+        }
+    ]
     rates = {v["name"]: v["online_love_rate"] for v in res["variants"] if v["status"] == "ok"}
     assert rates["vague_70"] < rates["production"] < rates["warm_x3"]
 
@@ -46,4 +51,6 @@ def test_bad_input():
     with pytest.raises(ValueError, match="prompt set is empty"):
         offline_online([SimulatedPolicy("a")], p.iloc[:0], scorers(cfg), cfg)
     with pytest.raises(ValueError, match="source.kind is 'landing'"):
-        offline_online([SimulatedPolicy("a")], p, scorers(cfg), parse_config({"source": {"kind": "landing"}}))
+        offline_online(
+            [SimulatedPolicy("a")], p, scorers(cfg), parse_config({"source": {"kind": "landing"}})
+        )

@@ -7,13 +7,13 @@ from rluf_core.config.evaluation import BaitLexicon
 from rluf_core.evaluation.detectors import detectors, distinct_n, divergence, reply_flags, summarize
 
 REPLIES = [
-    "Sure. Use slicing to reverse it. Bye! Sending love! 😍",   # bye, heart, early end, 1 emoji
-    "Bye. Here is how to reverse a list in place.",             # bye, not the last sentence
-    "Nice question ❤️, tap the heart!",                         # heart, request, 1 emoji
-    "Take care, bye!",                                          # sign-off at the end
-    "The abyeto is a fish; nobody said goodbyes here.",         # no whole-word term
-    None,                                                       # missing: nothing, 0 words
-    "Goodbye 👍 🙂",                                             # bye, early end, 2 emoji (not hearts)
+    "Sure. Use slicing to reverse it. Bye! Sending love! 😍",  # bye, heart, early end, 1 emoji
+    "Bye. Here is how to reverse a list in place.",  # bye, not the last sentence
+    "Nice question ❤️, tap the heart!",  # heart, request, 1 emoji
+    "Take care, bye!",  # sign-off at the end
+    "The abyeto is a fish; nobody said goodbyes here.",  # no whole-word term
+    None,  # missing: nothing, 0 words
+    "Goodbye 👍 🙂",  # bye, early end, 2 emoji (not hearts)
     "Plain, helpful answer with two sentences. Nothing else.",  # nothing
 ]
 
@@ -45,15 +45,30 @@ def test_distinct_2_counts_bigrams_over_all_replies():
 
 def test_caps_come_from_promotion_or_from_the_reference():
     cfg = RlufConfig()
-    ref = summarize(["A fine answer. Really fine."] * 95 + ["Thanks, bye!"] * 5, cfg.evaluation.bait_lexicon)
-    hack = summarize(["A fine answer. Bye! Sending love! ❤️"] * 40 + ["A fine answer."] * 60,
-                     cfg.evaluation.bait_lexicon)
+    ref = summarize(
+        ["A fine answer. Really fine."] * 95 + ["Thanks, bye!"] * 5, cfg.evaluation.bait_lexicon
+    )
+    hack = summarize(
+        ["A fine answer. Bye! Sending love! ❤️"] * 40 + ["A fine answer."] * 60,
+        cfg.evaluation.bait_lexicon,
+    )
     d = detectors(hack, ref, cfg)
-    assert d["bait_rate"] == {"value": 0.4, "reference": 0.05, "cap": cfg.promotion.bait_rate_cap, "flagged": True}
+    assert d["bait_rate"] == {
+        "value": 0.4,
+        "reference": 0.05,
+        "cap": cfg.promotion.bait_rate_cap,
+        "flagged": True,
+    }
     assert d["bye_rate"]["cap"] == pytest.approx(3 * 0.05) and d["bye_rate"]["flagged"]
-    assert d["heart_rate"]["cap"] == pytest.approx(cfg.evaluation.detector_min_cap)  # reference has none
-    assert d["emoji_per_reply"]["value"] == pytest.approx(0.4) and not d["emoji_per_reply"]["flagged"]
-    assert d["early_ending_rate"]["value"] == pytest.approx(0.4) and d["early_ending_rate"]["flagged"]
+    assert d["heart_rate"]["cap"] == pytest.approx(
+        cfg.evaluation.detector_min_cap
+    )  # reference has none
+    assert (
+        d["emoji_per_reply"]["value"] == pytest.approx(0.4) and not d["emoji_per_reply"]["flagged"]
+    )
+    assert (
+        d["early_ending_rate"]["value"] == pytest.approx(0.4) and d["early_ending_rate"]["flagged"]
+    )
     same = detectors(ref, ref, cfg)
     assert not any(v["flagged"] for k, v in same.items() if k != "bait_rate")
 
@@ -62,18 +77,27 @@ def test_length_ratio_is_flagged_both_ways_and_distinct_2_when_it_falls():
     cfg = RlufConfig()
     lex = cfg.evaluation.bait_lexicon
     ref = summarize([f"answer number {i} with four words" for i in range(50)], lex)
-    long = summarize([f"answer number {i} with four words and then many more words" for i in range(50)], lex)
+    long = summarize(
+        [f"answer number {i} with four words and then many more words" for i in range(50)], lex
+    )
     short = summarize(["ok fine"] * 50, lex)
-    assert detectors(long, ref, cfg)["length_ratio"]["flagged"]      # 11 / 6 words > 1.5
+    assert detectors(long, ref, cfg)["length_ratio"]["flagged"]  # 11 / 6 words > 1.5
     d_short = detectors(short, ref, cfg)
-    assert d_short["length_ratio"]["value"] == pytest.approx(2 / 6) and d_short["length_ratio"]["flagged"]
-    assert d_short["distinct_2"]["flagged"] and not detectors(ref, ref, cfg)["distinct_2"]["flagged"]
+    assert (
+        d_short["length_ratio"]["value"] == pytest.approx(2 / 6)
+        and d_short["length_ratio"]["flagged"]
+    )
+    assert (
+        d_short["distinct_2"]["flagged"] and not detectors(ref, ref, cfg)["distinct_2"]["flagged"]
+    )
 
 
 def test_divergence_is_p_love_up_while_a_judge_goes_down():
     base = {"p_love_mean": 0.03, "helpfulness_mean": 0.6, "unsafe_rate": 0.01}
     assert divergence({**base, "p_love_mean": 0.04, "helpfulness_mean": 0.5}, base, 0.01)["flagged"]
     assert divergence({**base, "p_love_mean": 0.04, "unsafe_rate": 0.03}, base, 0.01)["flagged"]
-    assert not divergence({**base, "p_love_mean": 0.04, "helpfulness_mean": 0.598}, base, 0.01)["flagged"]
+    assert not divergence({**base, "p_love_mean": 0.04, "helpfulness_mean": 0.598}, base, 0.01)[
+        "flagged"
+    ]
     d = divergence({**base, "p_love_mean": 0.02, "helpfulness_mean": 0.3}, base, 0.01)
     assert not d["flagged"] and d["helpfulness_delta_rel"] == pytest.approx(-0.5)

@@ -1,4 +1,4 @@
-"""The simulated online A/B test: the simulator's users react to two policies' replies on fresh prompts.
+"""The simulated online A/B test: the simulator's users react to two policies' replies.
 
 Users (honest and adversarial, as in traffic) are split between the arms by user, half and half,
 seeded; each arm's Policy writes the replies to its users' turns; the users react with the
@@ -25,17 +25,21 @@ NAME = "ab_test_report"
 ARMS = ("control", "treatment")
 
 
-def generate_for(policy: Policy, prompts: list[str], contexts: list[str | None], seed: int,
-                 what: str) -> list[str]:
+def generate_for(
+    policy: Policy, prompts: list[str], contexts: list[str | None], seed: int, what: str
+) -> list[str]:
     """policy.generate, with one clear line when it fails or returns the wrong number of replies."""
     try:
         out = list(policy.generate(prompts, contexts, seed=seed))
     except Exception as e:  # noqa: BLE001 - any failure of the policy is the policy's, named here
-        raise RuntimeError(f"{what}: policy {getattr(policy, 'name', policy)!r} failed to generate "
-                           f"{len(prompts)} replies: {type(e).__name__}: {e}") from e
+        raise RuntimeError(
+            f"{what}: policy {getattr(policy, 'name', policy)!r} failed to generate "
+            f"{len(prompts)} replies: {type(e).__name__}: {e}"
+        ) from e
     if len(out) != len(prompts):
-        raise RuntimeError(f"{what}: policy {policy.name!r} returned {len(out)} replies "
-                           f"for {len(prompts)} prompts")
+        raise RuntimeError(
+            f"{what}: policy {policy.name!r} returned {len(out)} replies for {len(prompts)} prompts"
+        )
     return out
 
 
@@ -47,8 +51,9 @@ def assign_arms(traffic: Traffic, seed: int) -> np.ndarray:
     return arm_of_user[np.searchsorted(traffic.users, traffic.user)]
 
 
-def run_turns(control: Policy, treatment: Policy, cfg: RlufConfig,
-              traffic: Traffic | None = None) -> pd.DataFrame:
+def run_turns(
+    control: Policy, treatment: Policy, cfg: RlufConfig, traffic: Traffic | None = None
+) -> pd.DataFrame:
     """One row per turn of the test: user, kind, topic, arm, reply, p_love, loved, true judges."""
     sim = simulator_config(cfg, NAME)
     traffic = traffic or draw_traffic(cfg)
@@ -56,13 +61,22 @@ def run_turns(control: Policy, treatment: Policy, cfg: RlufConfig,
     frames = []
     for a, policy in enumerate((control, treatment)):
         rows = np.flatnonzero(arm == a)
-        replies = generate_for(policy, [traffic.prompts[i] for i in rows], [None] * len(rows),
-                               cfg.seed, f"{NAME} {ARMS[a]}")
+        replies = generate_for(
+            policy,
+            [traffic.prompts[i] for i in rows],
+            [None] * len(rows),
+            cfg.seed,
+            f"{NAME} {ARMS[a]}",
+        )
         out = react(traffic, rows, replies, sim)
         out.insert(0, "row", rows)
         out["arm"], out["reply"] = a, replies
         frames.append(out)
-    df = pd.concat(frames, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+    df = (
+        pd.concat(frames, ignore_index=True)
+        .sort_values("row", kind="stable")
+        .reset_index(drop=True)
+    )
     df["user"], df["kind"] = traffic.user[df["row"]], traffic.kind[df["row"]]
     df["topic"] = traffic.topic[df["row"]]
     return df
@@ -79,7 +93,8 @@ def _user_sums(df: pd.DataFrame, value: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bootstrap_lift(df: pd.DataFrame, samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Bootstrap (Poisson weights per user) of the love lift: (samples,) overall, (samples, topics)."""
+    """Bootstrap (Poisson weights per user) of the love lift: (samples,) overall and
+    (samples, topics)."""
     rng = np.random.default_rng([seed, 0xB007])
     rates = []
     for a in (0, 1):
@@ -87,7 +102,7 @@ def bootstrap_lift(df: pd.DataFrame, samples: int, seed: int) -> tuple[np.ndarra
         top_l, top_n = np.zeros((samples, turns.shape[1])), np.zeros((samples, turns.shape[1]))
         for s in range(0, samples, 200):
             w = rng.poisson(1.0, (min(200, samples - s), len(loves))).astype(np.float64)
-            top_l[s:s + len(w)], top_n[s:s + len(w)] = w @ loves, w @ turns
+            top_l[s : s + len(w)], top_n[s : s + len(w)] = w @ loves, w @ turns
         tot_l, tot_n = top_l.sum(axis=1), top_n.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             rates.append((tot_l / tot_n, top_l / top_n))
@@ -105,10 +120,13 @@ def _compare(c: pd.DataFrame, t: pd.DataFrame, boot: np.ndarray) -> dict:
     boot = boot[np.isfinite(boot)]  # a resample with no control love has no lift
     lo, hi = np.percentile(boot, [2.5, 97.5]) if len(boot) else (np.nan, np.nan)
     return {
-        "n_turns_control": int(len(c)), "n_turns_treatment": int(len(t)),
-        "love_rate_control": _num(rc), "love_rate_treatment": _num(rt),
+        "n_turns_control": int(len(c)),
+        "n_turns_treatment": int(len(t)),
+        "love_rate_control": _num(rc),
+        "love_rate_treatment": _num(rt),
         "love_lift": _num(rt / rc - 1) if rc > 0 else None,
-        "love_lift_ci_low": _num(lo), "love_lift_ci_high": _num(hi),
+        "love_lift_ci_low": _num(lo),
+        "love_lift_ci_high": _num(hi),
         "helpfulness_delta_rel": _num(t["true_helpfulness"].mean() / hc - 1) if hc > 0 else None,
         "unsafe_delta": _num(t["true_unsafe"].mean() - c["true_unsafe"].mean()),
     }
@@ -116,12 +134,18 @@ def _compare(c: pd.DataFrame, t: pd.DataFrame, boot: np.ndarray) -> dict:
 
 def _arm(df: pd.DataFrame, cfg: RlufConfig) -> dict:
     honest = df[df["kind"] == "honest"]
-    return {"n_users": int(df["user"].nunique()), "n_turns": int(len(df)),
-            "love_rate": float(df["loved"].mean()), "love_rate_honest": float(honest["loved"].mean()),
-            "expected_love_rate": float(df["p_love"].mean()),
-            "true_helpfulness_mean": float(df["true_helpfulness"].mean()),
-            "true_unsafe_rate": float(df["true_unsafe"].mean()),
-            "bait_rate": float(reply_flags(df["reply"].tolist(), cfg.evaluation.bait_lexicon)["bait"].mean())}
+    return {
+        "n_users": int(df["user"].nunique()),
+        "n_turns": int(len(df)),
+        "love_rate": float(df["loved"].mean()),
+        "love_rate_honest": float(honest["loved"].mean()),
+        "expected_love_rate": float(df["p_love"].mean()),
+        "true_helpfulness_mean": float(df["true_helpfulness"].mean()),
+        "true_unsafe_rate": float(df["true_unsafe"].mean()),
+        "bait_rate": float(
+            reply_flags(df["reply"].tolist(), cfg.evaluation.bait_lexicon)["bait"].mean()
+        ),
+    }
 
 
 def summarize_ab(df: pd.DataFrame, cfg: RlufConfig, names: tuple[str, str]) -> dict:
@@ -136,14 +160,24 @@ def summarize_ab(df: pd.DataFrame, cfg: RlufConfig, names: tuple[str, str]) -> d
             per_topic.append({"topic": topic, **_compare(ct, tt, boot_topic[:, i])})
     arms = {"control": _arm(c, cfg), "treatment": _arm(t, cfg)}
     ch, th = arms["control"]["love_rate_honest"], arms["treatment"]["love_rate_honest"]
-    return {**out, "per_topic": per_topic, "arms": arms, "policies": dict(zip(ARMS, names)),
-            "love_lift_honest": _num(th / ch - 1) if ch > 0 else None,
-            "n_users": int(df["user"].nunique()), "n_turns": int(len(df)), "days": cfg.evaluation.ab_days,
-            "bootstrap_samples": cfg.evaluation.bootstrap_samples, "ci_level": 0.95, "seed": cfg.seed}
+    return {
+        **out,
+        "per_topic": per_topic,
+        "arms": arms,
+        "policies": dict(zip(ARMS, names)),
+        "love_lift_honest": _num(th / ch - 1) if ch > 0 else None,
+        "n_users": int(df["user"].nunique()),
+        "n_turns": int(len(df)),
+        "days": cfg.evaluation.ab_days,
+        "bootstrap_samples": cfg.evaluation.bootstrap_samples,
+        "ci_level": 0.95,
+        "seed": cfg.seed,
+    }
 
 
-def ab_test(control: Policy, treatment: Policy, cfg: RlufConfig,
-            traffic: Traffic | None = None) -> EvalReport:
+def ab_test(
+    control: Policy, treatment: Policy, cfg: RlufConfig, traffic: Traffic | None = None
+) -> EvalReport:
     """Run the simulated A/B test of `treatment` against `control` and build its report."""
     df = run_turns(control, treatment, cfg, traffic)
     metrics = summarize_ab(df, cfg, (control.name, treatment.name))
@@ -153,16 +187,41 @@ def ab_test(control: Policy, treatment: Policy, cfg: RlufConfig,
 
 def render_markdown(m: dict, image_prefix: str = f"{NAME}_") -> str:
     c, t = m["arms"]["control"], m["arms"]["treatment"]
-    head = ["metric", f"control ({m['policies']['control']})", f"treatment ({m['policies']['treatment']})"]
-    keys = ["n_users", "n_turns", "love_rate", "love_rate_honest", "true_helpfulness_mean",
-            "true_unsafe_rate", "bait_rate"]
-    lines = [f"# Simulated A/B test: {m['policies']['treatment']} vs {m['policies']['control']}", "",
-             f"**Love lift {pct(m['love_lift'])}** (95% CI {pct(m['love_lift_ci_low'])} to "
-             f"{pct(m['love_lift_ci_high'])}, bootstrap over users, {m['bootstrap_samples']} samples); "
-             f"helpfulness {pct(m['helpfulness_delta_rel'])}, unsafe rate {m['unsafe_delta']:+.4f}; "
-             f"{m['n_users']} users over {m['days']} days, {m['n_turns']} turns.", ""]
+    head = [
+        "metric",
+        f"control ({m['policies']['control']})",
+        f"treatment ({m['policies']['treatment']})",
+    ]
+    keys = [
+        "n_users",
+        "n_turns",
+        "love_rate",
+        "love_rate_honest",
+        "true_helpfulness_mean",
+        "true_unsafe_rate",
+        "bait_rate",
+    ]
+    lines = [
+        f"# Simulated A/B test: {m['policies']['treatment']} vs {m['policies']['control']}",
+        "",
+        f"**Love lift {pct(m['love_lift'])}** (95% CI {pct(m['love_lift_ci_low'])} to "
+        f"{pct(m['love_lift_ci_high'])}, bootstrap over users, {m['bootstrap_samples']} samples); "
+        f"helpfulness {pct(m['helpfulness_delta_rel'])}, unsafe rate {m['unsafe_delta']:+.4f}; "
+        f"{m['n_users']} users over {m['days']} days, {m['n_turns']} turns.",
+        "",
+    ]
     lines += table(head, [[k, c[k], t[k]] for k in keys], fmt) + ["", "## Per topic", ""]
-    cols = ["topic", "n_turns_control", "n_turns_treatment", "love_rate_control", "love_rate_treatment",
-            "love_lift", "love_lift_ci_low", "love_lift_ci_high", "helpfulness_delta_rel", "unsafe_delta"]
+    cols = [
+        "topic",
+        "n_turns_control",
+        "n_turns_treatment",
+        "love_rate_control",
+        "love_rate_treatment",
+        "love_lift",
+        "love_lift_ci_low",
+        "love_lift_ci_high",
+        "helpfulness_delta_rel",
+        "unsafe_delta",
+    ]
     lines += table(cols, [[r[k] for k in cols] for r in m["per_topic"]], fmt)
     return "\n".join(lines + ["", f"![love lift by topic]({image_prefix}love_lift.png)", ""])

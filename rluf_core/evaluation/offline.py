@@ -27,17 +27,23 @@ Scorer = Callable[[pd.DataFrame], np.ndarray]
 
 def _check_arms(arms: Mapping[str, pd.DataFrame]) -> None:
     if REFERENCE not in arms:
-        raise ValueError(f"offline_report: no {REFERENCE!r} arm (the production replies) among {list(arms)}")
+        raise ValueError(
+            f"offline_report: no {REFERENCE!r} arm (the production replies) among {list(arms)}"
+        )
     ref = arms[REFERENCE]
     if len(ref) == 0:
-        raise ValueError("offline_report: the fixed prompt set is empty (reference arm has no rows)")
+        raise ValueError(
+            "offline_report: the fixed prompt set is empty (reference arm has no rows)"
+        )
     for name, df in arms.items():
         missing = [c for c in ARM_COLUMNS if c not in df.columns]
         if missing:
             raise ValueError(f"offline_report: arm {name!r} lacks column(s) {missing}")
         if len(df) != len(ref) or not (df["prompt"].to_numpy() == ref["prompt"].to_numpy()).all():
-            raise ValueError(f"offline_report: arm {name!r} is not on the reference's fixed prompt set "
-                             f"({len(df)} rows vs {len(ref)}, or other prompts)")
+            raise ValueError(
+                f"offline_report: arm {name!r} is not on the reference's fixed prompt set "
+                f"({len(df)} rows vs {len(ref)}, or other prompts)"
+            )
 
 
 def _score(scorers: Mapping[str, Scorer], key: str, df: pd.DataFrame, arm: str) -> np.ndarray:
@@ -45,19 +51,25 @@ def _score(scorers: Mapping[str, Scorer], key: str, df: pd.DataFrame, arm: str) 
         raise ValueError(f"offline_report: scorers lack {key!r} (need {list(SCORERS)})")
     out = np.asarray(scorers[key](df), dtype=np.float64).reshape(-1)
     if len(out) != len(df) or not np.isfinite(out).all():
-        raise ValueError(f"offline_report: scorer {key!r} on arm {arm!r} returned {len(out)} values for "
-                         f"{len(df)} replies, or non-finite ones")
+        raise ValueError(
+            f"offline_report: scorer {key!r} on arm {arm!r} returned {len(out)} values for "
+            f"{len(df)} replies, or non-finite ones"
+        )
     return out
 
 
-def scored_rows(df: pd.DataFrame, scorers: Mapping[str, Scorer], cfg: RlufConfig, arm: str) -> pd.DataFrame:
+def scored_rows(
+    df: pd.DataFrame, scorers: Mapping[str, Scorer], cfg: RlufConfig, arm: str
+) -> pd.DataFrame:
     """Per reply: topic, the three scores, bait flag and, when simulated, the simulator's judges."""
     df = df.reset_index(drop=True)
     topic = df["topic"] if "topic" in df.columns else pd.Series([None] * len(df))
     out = pd.DataFrame({"topic": topic.fillna("(none)").astype(str).to_numpy()})
     for key in SCORERS:
         out[key] = _score(scorers, key, df, arm)
-    out["bait"] = det.reply_flags(df["response"].tolist(), cfg.evaluation.bait_lexicon)["bait"].to_numpy()
+    out["bait"] = det.reply_flags(df["response"].tolist(), cfg.evaluation.bait_lexicon)[
+        "bait"
+    ].to_numpy()
     if cfg.source.kind == "simulator":
         truth = judge_replies(df, cfg.source.simulator)
         out["true_helpfulness"] = truth["true_helpfulness"].to_numpy()
@@ -67,13 +79,19 @@ def scored_rows(df: pd.DataFrame, scorers: Mapping[str, Scorer], cfg: RlufConfig
 
 
 def _means(rows: pd.DataFrame) -> dict[str, float]:
-    m = {"n": int(len(rows)), "p_love_mean": float(rows["p_love"].mean()),
-         "helpfulness_mean": float(rows["helpfulness"].mean()),
-         "unsafe_rate": float((rows["unsafe"] > 0.5).mean()), "bait_rate": float(rows["bait"].mean())}
+    m = {
+        "n": int(len(rows)),
+        "p_love_mean": float(rows["p_love"].mean()),
+        "helpfulness_mean": float(rows["helpfulness"].mean()),
+        "unsafe_rate": float((rows["unsafe"] > 0.5).mean()),
+        "bait_rate": float(rows["bait"].mean()),
+    }
     if "sim_love" in rows.columns:
-        m.update(true_helpfulness_mean=float(rows["true_helpfulness"].mean()),
-                 true_unsafe_rate=float(rows["true_unsafe"].mean()),
-                 sim_love_rate=float(rows["sim_love"].mean()))
+        m.update(
+            true_helpfulness_mean=float(rows["true_helpfulness"].mean()),
+            true_unsafe_rate=float(rows["true_unsafe"].mean()),
+            sim_love_rate=float(rows["sim_love"].mean()),
+        )
     return m
 
 
@@ -88,14 +106,20 @@ def _per_topic(scored: Mapping[str, pd.DataFrame]) -> list[dict]:
     return out
 
 
-def offline_report(arms: Mapping[str, pd.DataFrame], scorers: Mapping[str, Scorer], cfg: RlufConfig,
-                   extras: Mapping[str, Mapping[str, float]] | None = None) -> dict:
-    """The offline report's JSON: n_prompts, arms, detectors, divergence, per_topic (see module doc).
-    `extras` adds per-arm numbers computed elsewhere (e.g. {"challenger": {"kl_to_reference": 3.2}})."""
+def offline_report(
+    arms: Mapping[str, pd.DataFrame],
+    scorers: Mapping[str, Scorer],
+    cfg: RlufConfig,
+    extras: Mapping[str, Mapping[str, float]] | None = None,
+) -> dict:
+    """The offline report's JSON: n_prompts, arms, detectors, divergence, per_topic (module doc).
+    `extras` adds per-arm numbers from elsewhere, e.g. {"challenger": {"kl_to_reference": 3.2}}."""
     _check_arms(arms)
     scored = {name: scored_rows(df, scorers, cfg, name) for name, df in arms.items()}
-    summaries = {name: det.summarize(df["response"].tolist(), cfg.evaluation.bait_lexicon)
-                 for name, df in arms.items()}
+    summaries = {
+        name: det.summarize(df["response"].tolist(), cfg.evaluation.bait_lexicon)
+        for name, df in arms.items()
+    }
     metrics = {}
     for name, rows in scored.items():
         m = _means(rows)
@@ -105,10 +129,15 @@ def offline_report(arms: Mapping[str, pd.DataFrame], scorers: Mapping[str, Score
         metrics[name] = m
     ref = summaries[REFERENCE]
     tol = cfg.evaluation.divergence_tolerance
-    divergence = {name: det.divergence(metrics[name], metrics[REFERENCE], tol)
-                  for name in arms if name != REFERENCE}
+    divergence = {
+        name: det.divergence(metrics[name], metrics[REFERENCE], tol)
+        for name in arms
+        if name != REFERENCE
+    }
     if CHAMPION in arms and CHALLENGER in arms:
-        divergence["challenger_vs_champion"] = det.divergence(metrics[CHALLENGER], metrics[CHAMPION], tol)
+        divergence["challenger_vs_champion"] = det.divergence(
+            metrics[CHALLENGER], metrics[CHAMPION], tol
+        )
     return {
         "n_prompts": int(len(arms[REFERENCE])),
         "simulated": cfg.source.kind == "simulator",

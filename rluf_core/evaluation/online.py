@@ -32,10 +32,11 @@ HONEST_JAILBREAK_RATE = 0.003  # as in simulation.traffic
 @dataclass
 class Traffic:
     """One simulated test period: per turn the receiving user (index into the population), the
-    user's kind, topic index, prompt, jailbreak and raid flags, and a uniform number for the love."""
+    user's kind, topic index, prompt, jailbreak and raid flags, and a uniform number for the
+    love."""
 
-    users: np.ndarray        # the distinct users of the test (population indices), sorted
-    user: np.ndarray         # per turn
+    users: np.ndarray  # the distinct users of the test (population indices), sorted
+    user: np.ndarray  # per turn
     kind: np.ndarray
     topic: np.ndarray
     prompts: list[str]
@@ -54,13 +55,16 @@ class Traffic:
 def simulator_config(cfg: RlufConfig, what: str) -> SimulatorConfig:
     """cfg.source.simulator, or one clear line when traffic is not simulated."""
     if cfg.source.kind != "simulator":
-        raise ValueError(f"{what}: source.kind is {cfg.source.kind!r}; the simulated users exist only "
-                         "when source.kind is 'simulator'")
+        raise ValueError(
+            f"{what}: source.kind is {cfg.source.kind!r}; the simulated users exist only "
+            "when source.kind is 'simulator'"
+        )
     return cfg.source.simulator
 
 
-def draw_traffic(cfg: RlufConfig, n_users: int | None = None, days: int | None = None,
-                 seed: int | None = None) -> Traffic:
+def draw_traffic(
+    cfg: RlufConfig, n_users: int | None = None, days: int | None = None, seed: int | None = None
+) -> Traffic:
     """Turns of `n_users` users (default evaluation.ab_users, at most the population) over `days`
     (default evaluation.ab_days), at the simulator's turns per user-day, weighted by activity."""
     sim = simulator_config(cfg, "online evaluation")
@@ -78,10 +82,19 @@ def draw_traffic(cfg: RlufConfig, n_users: int | None = None, days: int | None =
     in_raid = (kind == "brigade") & (rng.random(n_turns) < sim.brigade_raid_share)
     target = _targets(pop, user)
     jailbreak = (in_raid & (target == "unsafe")) | (
-        (kind == "honest") & (rng.random(n_turns) < HONEST_JAILBREAK_RATE))
+        (kind == "honest") & (rng.random(n_turns) < HONEST_JAILBREAK_RATE)
+    )
     prompts = compose_prompts(topic, np.zeros(n_turns, np.int64), jailbreak, rng).to_pylist()
-    return Traffic(users=users, user=user, kind=kind, topic=topic, prompts=prompts,
-                   jailbreak=jailbreak, in_raid=in_raid, uniform=rng.random(n_turns))
+    return Traffic(
+        users=users,
+        user=user,
+        kind=kind,
+        topic=topic,
+        prompts=prompts,
+        jailbreak=jailbreak,
+        in_raid=in_raid,
+        uniform=rng.random(n_turns),
+    )
 
 
 def _targets(pop: Population, user: np.ndarray) -> np.ndarray:
@@ -90,7 +103,9 @@ def _targets(pop: Population, user: np.ndarray) -> np.ndarray:
     return np.where(pd.isna(t), "none", t).astype(object)
 
 
-def react(traffic: Traffic, rows: np.ndarray, replies: Sequence[str], sim: SimulatorConfig) -> pd.DataFrame:
+def react(
+    traffic: Traffic, rows: np.ndarray, replies: Sequence[str], sim: SimulatorConfig
+) -> pd.DataFrame:
     """The receiving users' reactions to `replies` (one per row of `traffic` in `rows`): p_love,
     loved (a draw with the traffic's uniforms), true_helpfulness, true_unsafe."""
     if len(replies) != len(rows):
@@ -106,11 +121,20 @@ def react(traffic: Traffic, rows: np.ndarray, replies: Sequence[str], sim: Simul
         p[honest] = love_prob(pop.users.iloc[u[honest]], x[honest])
     target = _targets(pop, u)
     match = np.where(target == "unsafe", feats["unsafe"].to_numpy(), target == names)
-    adv = adversary_love_prob(kind, x, bot_rate=sim.bot_love_rate, troll_shift=pop.troll_shift,
-                              brigade_match=match, in_raid=traffic.in_raid[rows])
+    adv = adversary_love_prob(
+        kind,
+        x,
+        bot_rate=sim.bot_love_rate,
+        troll_shift=pop.troll_shift,
+        brigade_match=match,
+        in_raid=traffic.in_raid[rows],
+    )
     p = np.where(honest, p, adv)
-    return pd.DataFrame({
-        "p_love": p, "loved": traffic.uniform[rows] < p,
-        "true_helpfulness": feats["helpfulness"].to_numpy(),
-        "true_unsafe": feats["unsafe"].to_numpy().astype(bool),
-    })
+    return pd.DataFrame(
+        {
+            "p_love": p,
+            "loved": traffic.uniform[rows] < p,
+            "true_helpfulness": feats["helpfulness"].to_numpy(),
+            "true_unsafe": feats["unsafe"].to_numpy().astype(bool),
+        }
+    )

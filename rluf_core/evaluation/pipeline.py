@@ -1,4 +1,4 @@
-"""What the evaluation assets run: the fixed prompt set, then offline_eval_report and ab_test_report.
+"""What the evaluation assets run: the fixed prompt set, offline_eval_report, ab_test_report.
 
 The policies and scorers come in as `Inputs` (the policy group loads them: the champion, or the base
 policy while there is none; the challenger from policy_checkpoint; P[Love], the helpfulness model
@@ -33,11 +33,13 @@ class Inputs:
     champion: Policy
     challenger: Policy
     scorers: Mapping[str, Scorer]
-    extras: dict[str, dict[str, float]] = field(default_factory=dict)  # e.g. kl_to_reference per arm
-    variants: list[Policy] = field(default_factory=list)               # offline-vs-online (>= 10)
-    sweep: dict[float, Policy] = field(default_factory=dict)           # policy trained per P[Love] weight
-    base: Policy | None = None                                          # the sweep's base (weight 0)
-    gates: Gates | None = None                                          # promotion's gates, for the sweep
+    extras: dict[str, dict[str, float]] = field(
+        default_factory=dict
+    )  # e.g. kl_to_reference per arm
+    variants: list[Policy] = field(default_factory=list)  # offline-vs-online (>= 10)
+    sweep: dict[float, Policy] = field(default_factory=dict)  # policy trained per P[Love] weight
+    base: Policy | None = None  # the sweep's base (weight 0)
+    gates: Gates | None = None  # promotion's gates, for the sweep
 
 
 def fixed_prompt_set(cfg: RlufConfig) -> pd.DataFrame:
@@ -45,8 +47,10 @@ def fixed_prompt_set(cfg: RlufConfig) -> pd.DataFrame:
     lake = Lake(cfg.storage.lake)
     days = lake.dataset_days("clean_turns")
     if not days:
-        raise FileNotFoundError(f"{lake.dataset_path('clean_turns')}: no clean turns, so no fixed prompt "
-                                "set; materialise clean_turns first")
+        raise FileNotFoundError(
+            f"{lake.dataset_path('clean_turns')}: no clean turns, so no fixed prompt "
+            "set; materialise clean_turns first"
+        )
     _, held = split_days(days, getattr(cfg.policy, "heldout_days", DEFAULT_HELDOUT_DAYS))
     return sample_prompts(read_turns(lake, held), cfg.evaluation.fixed_prompts, cfg.seed)
 
@@ -55,12 +59,16 @@ def _contexts(prompts: pd.DataFrame) -> list[str | None]:
     return [None if pd.isna(c) else c for c in prompts["context"]]
 
 
-def arm_frames(prompts: pd.DataFrame, policies: Mapping[str, Policy], seed: int) -> dict[str, pd.DataFrame]:
+def arm_frames(
+    prompts: pd.DataFrame, policies: Mapping[str, Policy], seed: int
+) -> dict[str, pd.DataFrame]:
     """The reference arm (the production replies of the prompt set) and one frame per policy."""
     base = prompts[["prompt", "context", "topic"]].reset_index(drop=True)
     out = {REFERENCE: base.assign(response=prompts["response"].to_numpy())}
     for name, pol in policies.items():
-        replies = generate_for(pol, base["prompt"].tolist(), _contexts(base), seed, f"offline_eval_report {name}")
+        replies = generate_for(
+            pol, base["prompt"].tolist(), _contexts(base), seed, f"offline_eval_report {name}"
+        )
         out[name] = base.assign(response=replies)
     return out
 
@@ -70,12 +78,16 @@ def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[
     results = {}
     for weight, pol in sorted(inputs.sweep.items()):
         arms = arm_frames(prompts, {CHAMPION: base, CHALLENGER: pol}, cfg.seed)
-        results[weight] = (offline_report(arms, inputs.scorers, cfg), ab_test(base, pol, cfg).metrics)
+        results[weight] = (
+            offline_report(arms, inputs.scorers, cfg),
+            ab_test(base, pol, cfg).metrics,
+        )
     return weight_sweep(results, inputs.gates)
 
 
-def run_offline_eval(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame | None = None,
-                     log_to_mlflow: bool = True) -> EvalReport:
+def run_offline_eval(
+    cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame | None = None, log_to_mlflow: bool = True
+) -> EvalReport:
     """offline_eval_report: arms, detectors, divergence, per topic; with simulated traffic also the
     offline-online correlation over inputs.variants and the weight sweep over inputs.sweep."""
     prompts = fixed_prompt_set(cfg) if prompts is None else prompts
@@ -85,7 +97,9 @@ def run_offline_eval(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame | No
         attach(report, correlation=offline_online(inputs.variants, prompts, inputs.scorers, cfg))
     if cfg.source.kind == "simulator" and inputs.sweep:
         if inputs.gates is None:
-            raise ValueError("offline_eval_report: a weight sweep needs the promotion gates (Inputs.gates)")
+            raise ValueError(
+                "offline_eval_report: a weight sweep needs the promotion gates (Inputs.gates)"
+            )
         attach(report, sweep=_sweep_rows(cfg, inputs, prompts))
     rep = build_offline_report(report)
     publish(rep, cfg, log_to_mlflow=log_to_mlflow)

@@ -23,8 +23,12 @@ def lift_by_topic_png(rows: list[dict], overall: dict) -> bytes:
     rows = [{"topic": "ALL", **overall}] + list(rows)
     y = np.arange(len(rows))[::-1]
     lift = np.array([r["love_lift"] if r["love_lift"] is not None else np.nan for r in rows])
-    lo = np.array([r["love_lift_ci_low"] if r["love_lift_ci_low"] is not None else np.nan for r in rows])
-    hi = np.array([r["love_lift_ci_high"] if r["love_lift_ci_high"] is not None else np.nan for r in rows])
+    lo = np.array(
+        [r["love_lift_ci_low"] if r["love_lift_ci_low"] is not None else np.nan for r in rows]
+    )
+    hi = np.array(
+        [r["love_lift_ci_high"] if r["love_lift_ci_high"] is not None else np.nan for r in rows]
+    )
     fig, ax = plt.subplots(figsize=(5.6, 0.35 * len(rows) + 1.2))
     ax.errorbar(100 * lift, y, xerr=[100 * (lift - lo), 100 * (hi - lift)], fmt="o", capsize=3)
     ax.axvline(0, color="k", lw=0.8)
@@ -59,7 +63,11 @@ def scatter_png(xs: list[float], ys: list[float], labels: list[str], r: float | 
         grid = np.linspace(min(xs), max(xs), 10)
         ax.plot(grid, k * grid + b, "k--", lw=0.8)
     title = "Offline predicts online" + (f" (Pearson r = {r:.3f})" if r is not None else "")
-    ax.set(xlabel="offline mean P[Love] (fixed prompts)", ylabel="simulated online love rate", title=title)
+    ax.set(
+        xlabel="offline mean P[Love] (fixed prompts)",
+        ylabel="simulated online love rate",
+        title=title,
+    )
     return _png(fig)
 
 
@@ -68,14 +76,23 @@ def sweep_png(rows: list[dict]) -> bytes:
     w = [r["weight"] for r in rows]
     fig, ax = plt.subplots(1, 2, figsize=(9, 3.6))
     ax[0].plot(w, [100 * (r["love_lift"] or 0) for r in rows], "o-", label="love lift (%)")
-    ax[0].plot(w, [100 * (r["helpfulness_delta_rel"] or 0) for r in rows], "s-",
-               label="helpfulness change (%)")
+    ax[0].plot(
+        w,
+        [100 * (r["helpfulness_delta_rel"] or 0) for r in rows],
+        "s-",
+        label="helpfulness change (%)",
+    )
     ax[0].axhline(0, color="k", lw=0.8)
     ax[0].set(xlabel="P[Love] weight", title="Lift and helpfulness")
     ax[0].legend(fontsize=8)
     ax[1].plot(w, [r["bait_ratio_to_base"] or 0 for r in rows], "o-", color="C3")
     for r in rows:
-        ax[1].annotate("promoted" if r["promoted"] else "refused", (r["weight"], r["bait_ratio_to_base"] or 0),
-                       fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax[1].annotate(
+            "promoted" if r["promoted"] else "refused",
+            (r["weight"], r["bait_ratio_to_base"] or 0),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
     ax[1].set(xlabel="P[Love] weight", ylabel="bait rate / base", title="Bait phrases")
     return _png(fig)

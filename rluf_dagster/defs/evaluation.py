@@ -1,6 +1,6 @@
-"""Group "evaluation": offline_eval_report (fixed prompts, hacking detectors, offline-online r, weight
-sweep) and ab_test_report (the simulated online A/B test). The policies and scorers come from the
-`evaluation_inputs` resource, whose `factory` names the policy group's loader."""
+"""Group "evaluation": offline_eval_report (fixed prompts, hacking detectors, offline-online r,
+weight sweep) and ab_test_report (the simulated online A/B test). The policies and scorers come
+from the `evaluation_inputs` resource, whose `factory` names the policy group's loader."""
 
 import base64
 import importlib
@@ -26,7 +26,9 @@ class EvaluationInputsResource(dg.ConfigurableResource):
         try:
             fn = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError) as e:
-            raise RuntimeError(f"evaluation_inputs.factory {self.factory!r} cannot be loaded: {e}") from e
+            raise RuntimeError(
+                f"evaluation_inputs.factory {self.factory!r} cannot be loaded: {e}"
+            ) from e
         return fn(cfg)
 
 
@@ -46,41 +48,73 @@ def _meta(rep: EvalReport, keys: dict[str, object]) -> dict:
     return meta
 
 
-@dg.asset(group_name="evaluation", deps=DEPS, kinds={"mlflow"},
-          description="Champion and challenger on the fixed held-out prompts: P[Love], helpfulness, "
-                      "safety, hacking detectors, divergence, per topic; offline-online r and the "
-                      "P[Love] weight sweep when traffic is simulated")
-def offline_eval_report(rluf: RlufResource, evaluation_inputs: EvaluationInputsResource
-                        ) -> dg.MaterializeResult:
+@dg.asset(
+    group_name="evaluation",
+    deps=DEPS,
+    kinds={"mlflow"},
+    description="Champion and challenger on the fixed held-out prompts: P[Love], helpfulness, "
+    "safety, hacking detectors, divergence, per topic; offline-online r and the "
+    "P[Love] weight sweep when traffic is simulated",
+)
+def offline_eval_report(
+    rluf: RlufResource, evaluation_inputs: EvaluationInputsResource
+) -> dg.MaterializeResult:
     cfg = rluf.config
     rep = run_offline_eval(cfg, evaluation_inputs.load(cfg))
     m = rep.metrics
     ch = m["arms"]["challenger"]
     flagged = sorted(k for k, d in m["detectors"]["challenger"].items() if d["flagged"])
-    return dg.MaterializeResult(metadata=_meta(rep, {
-        "n_prompts": m["n_prompts"], "challenger_p_love_mean": ch["p_love_mean"],
-        "champion_p_love_mean": m["arms"]["champion"]["p_love_mean"],
-        "challenger_helpfulness_mean": ch["helpfulness_mean"], "challenger_unsafe_rate": ch["unsafe_rate"],
-        "challenger_flagged_detectors": ", ".join(flagged) or "none",
-        "offline_online_pearson": m.get("offline_online_pearson"), "n_variants": m.get("n_variants"),
-    }))
+    return dg.MaterializeResult(
+        metadata=_meta(
+            rep,
+            {
+                "n_prompts": m["n_prompts"],
+                "challenger_p_love_mean": ch["p_love_mean"],
+                "champion_p_love_mean": m["arms"]["champion"]["p_love_mean"],
+                "challenger_helpfulness_mean": ch["helpfulness_mean"],
+                "challenger_unsafe_rate": ch["unsafe_rate"],
+                "challenger_flagged_detectors": ", ".join(flagged) or "none",
+                "offline_online_pearson": m.get("offline_online_pearson"),
+                "n_variants": m.get("n_variants"),
+            },
+        )
+    )
 
 
-@dg.asset(group_name="evaluation", deps=DEPS, kinds={"mlflow"},
-          description="Simulated online A/B test of the challenger against the champion: love lift "
-                      "with a 95% bootstrap interval by user, helpfulness and unsafe deltas, per topic")
-def ab_test_report(rluf: RlufResource, evaluation_inputs: EvaluationInputsResource) -> dg.MaterializeResult:
+@dg.asset(
+    group_name="evaluation",
+    deps=DEPS,
+    kinds={"mlflow"},
+    description="Simulated online A/B test of the challenger against the champion: love lift "
+    "with a 95% bootstrap interval by user, helpfulness and unsafe deltas, per topic",
+)
+def ab_test_report(
+    rluf: RlufResource, evaluation_inputs: EvaluationInputsResource
+) -> dg.MaterializeResult:
     cfg = rluf.config
     if cfg.source.kind != "simulator":
-        return dg.MaterializeResult(metadata={"skipped": f"source.kind is {cfg.source.kind!r}: no "
-                                                         "simulated users to run an A/B test with"})
+        return dg.MaterializeResult(
+            metadata={
+                "skipped": f"source.kind is {cfg.source.kind!r}: no "
+                "simulated users to run an A/B test with"
+            }
+        )
     rep = run_ab_test(cfg, evaluation_inputs.load(cfg))
     m = rep.metrics
-    return dg.MaterializeResult(metadata=_meta(rep, {
-        "love_lift": m["love_lift"], "love_lift_ci_low": m["love_lift_ci_low"],
-        "love_lift_ci_high": m["love_lift_ci_high"], "helpfulness_delta_rel": m["helpfulness_delta_rel"],
-        "unsafe_delta": m["unsafe_delta"], "n_users": m["n_users"], "n_turns": m["n_turns"],
-    }))
+    return dg.MaterializeResult(
+        metadata=_meta(
+            rep,
+            {
+                "love_lift": m["love_lift"],
+                "love_lift_ci_low": m["love_lift_ci_low"],
+                "love_lift_ci_high": m["love_lift_ci_high"],
+                "helpfulness_delta_rel": m["helpfulness_delta_rel"],
+                "unsafe_delta": m["unsafe_delta"],
+                "n_users": m["n_users"],
+                "n_turns": m["n_turns"],
+            },
+        )
+    )
 
 
 defs = dg.Definitions(assets=[offline_eval_report, ab_test_report])
