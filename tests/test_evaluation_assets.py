@@ -96,3 +96,25 @@ def test_ab_test_is_skipped_on_real_traffic(tmp_path):
     res = dg.materialize([ab_test_report], resources={"rluf": rluf, "evaluation_inputs": STUB})
     meta = res.asset_materializations_for_node("ab_test_report")[0].metadata
     assert "source.kind is 'landing'" in meta["skipped"].value
+
+
+def test_the_group_loads_beside_the_code_location():
+    from rluf_dagster.definitions import defs as location
+    from rluf_dagster.defs import evaluation
+
+    merged = dg.Definitions.merge(
+        location,
+        evaluation.defs,
+        dg.Definitions(resources={"evaluation_inputs": EvaluationInputsResource()}),
+    )
+    dg.Definitions.validate_loadable(merged)
+    graph = merged.resolve_asset_graph()
+    key = dg.AssetKey("offline_eval_report")
+    assert graph.get(key).group_name == "evaluation"
+    assert {p.to_user_string() for p in graph.get(key).parent_keys} == {
+        "policy_checkpoint",
+        "base_policy",
+        "p_love_model",
+        "helpfulness_model",
+        "safety_judge",
+    }
