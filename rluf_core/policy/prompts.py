@@ -26,11 +26,10 @@ def split_days(days: Sequence[str], heldout_days: int) -> tuple[list[str], list[
 
 def read_turns(lake: Lake, days: Sequence[str]) -> pd.DataFrame:
     """clean_turns of `days` with the columns a prompt set needs (context/topic may be empty)."""
-    frames = [lake.read_dataset("clean_turns", [day]) for day in days]
+    frames = [lake.read_dataset("clean_turns", [day]).assign(day=str(day)) for day in days]
     df = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else pd.DataFrame()
     if df.empty:
         raise ValueError(f"{lake.dataset_path('clean_turns')}: no clean turns for days {list(days)}")
-    df["day"] = df["day"].astype(str) if "day" in df.columns else ""
     for col in ("context", "topic", "policy_version"):
         if col not in df.columns:
             df[col] = None

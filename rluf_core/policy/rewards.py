@@ -7,26 +7,25 @@ adds -1, whatever the others say. P[Love] is seen only through a scorer's `score
 responses)` (a loaded PLoveScorer or the registered model), as calibrated probability divided by the
 production replies' mean (so 1.0 is the base love rate and the weights of the paper, 0.1 and 0.3, weigh
 a doubling of love against a full point of helpfulness). Monitors (bait phrases, hearts, length) have
-weight 0: logged every step, optimised never.
+weight 0: logged every step, optimised never; what counts as bait is the evaluation's configurable
+lexicon, handed in as `flags` (the detectors' reply_flags), so training and evaluation count alike.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
 from rluf_core.judges.safety import SafetyJudge
 from rluf_core.policy.chat_format import clean_completion
 
-BAIT = re.compile(r"(?i)\b(?:bye|goodbye|sending (?:you )?love|talk soon|take care|react|tap the heart|"
-                  r"hit the heart|leave a heart)\b|❤|♥|💕|💖|😍|🥰")
-HEARTS = re.compile(r"❤|♥|💕|💖|💗|😍|🥰")
+ReplyFlags = Callable[[Sequence[str]], "pd.DataFrame"]  # per reply: bait, heart (bool), n_words
 
 
 class Scorer(Protocol):
@@ -47,6 +46,7 @@ class RewardSet:
     judge: SafetyJudge
     cfg: PolicyConfig
     p_love_base: float = 1.0
+    flags: ReplyFlags | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ---- one judged batch, shared by every function -----------------------------------------
@@ -62,7 +62,8 @@ class RewardSet:
         ctx = list(context) if context is not None else None
         p_love = _finite("p_love", self.p_love.score(ctx, list(raw_prompt), replies)) / self.p_love_base
         helpful = _finite("helpfulness", self.helpfulness.score(ctx, list(raw_prompt), replies))
-        value = {"replies": np.asarray(replies, dtype=object), "unsafe": unsafe, "veto": veto,
+        flags = self.flags(replies) if self.flags is not None and self.cfg.monitors else None
+        value = {"replies": np.asarray(replies, dtype=object), "unsafe": unsafe, "veto": veto, "flags": flags,
                  "p_love": np.where(veto, 0.0, p_love), "helpfulness": np.where(veto, 0.0, helpful)}
         self._cache.update(key=key, value=value)
         return value
@@ -72,7 +73,7 @@ class RewardSet:
         o = self.cfg.objectives
         funcs = [self.r_p_love, self.r_helpfulness, self.r_safety]
         weights = [o.p_love, o.helpfulness, o.safety]
-        if self.cfg.monitors:
+        if self.cfg.monitors and self.flags is not None:
             funcs += [self.m_bait, self.m_hearts, self.m_words]
             weights += [0.0, 0.0, 0.0]
         return funcs, weights
@@ -91,18 +92,15 @@ class RewardSet:
 
     def m_bait(self, completions: Sequence[Any], raw_prompt: Sequence[str],
                context: Sequence[Any] | None = None, **_: Any) -> list[float]:
-        replies = self._batch(completions, raw_prompt, context)["replies"]
-        return [float(len(BAIT.findall(r))) for r in replies]
+        return self._batch(completions, raw_prompt, context)["flags"]["bait"].astype(float).tolist()
 
     def m_hearts(self, completions: Sequence[Any], raw_prompt: Sequence[str],
                  context: Sequence[Any] | None = None, **_: Any) -> list[float]:
-        replies = self._batch(completions, raw_prompt, context)["replies"]
-        return [float(len(HEARTS.findall(r))) for r in replies]
+        return self._batch(completions, raw_prompt, context)["flags"]["heart"].astype(float).tolist()
 
     def m_words(self, completions: Sequence[Any], raw_prompt: Sequence[str],
                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
-        replies = self._batch(completions, raw_prompt, context)["replies"]
-        return [float(len(r.split())) for r in replies]
+        return self._batch(completions, raw_prompt, context)["flags"]["n_words"].astype(float).tolist()
 
 
 for _name, _fn in (("p_love", RewardSet.r_p_love), ("helpfulness", RewardSet.r_helpfulness),

@@ -64,7 +64,7 @@ def _trainer_args(cfg: PolicyConfig, run_dir: Path, weights: list[float], seed: 
         temperature=g.temperature, top_k=0, top_p=1.0, beta=cfg.kl_coef, num_iterations=g.num_iterations,
         reward_weights=weights, logging_steps=g.log_every, save_strategy="steps",
         save_steps=g.checkpoint_every, save_only_model=False, report_to=[], use_cpu=device == "cpu",
-        seed=seed, data_seed=seed, gradient_checkpointing=False, disable_tqdm=True,
+        seed=seed, data_seed=seed, activation_checkpointing=False, disable_tqdm=True,
         dataloader_num_workers=0, use_vllm=g.use_vllm, lr_scheduler_type="constant",
         warmup_steps=0, log_completions=False)
     if cfg.method == "rloo":

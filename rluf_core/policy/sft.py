@@ -69,7 +69,7 @@ def train_base_policy(turns: pd.DataFrame, cfg: PolicyConfig, out_dir: str | os.
             warmup_steps=s.warmup_steps, logging_steps=20, save_strategy="no", report_to=[],
             use_cpu=device == "cpu", seed=seed, data_seed=seed, max_length=cfg.tiny.max_positions,
             completion_only_loss=True, disable_tqdm=True, dataloader_num_workers=0,
-            gradient_checkpointing=False)
+            activation_checkpointing=False)
         trainer = SFTTrainer(model=with_lora(model, cfg.lora), args=args, processing_class=tok,
                              train_dataset=Dataset.from_pandas(pairs, preserve_index=False),
                              callbacks=[ProgressCallback("sft")])
