@@ -27,7 +27,8 @@ def _expectation_line(c: CheckOutcome) -> str:
     unit = "files" if c.column in MANIFEST_CHECKED else "rows"
     what = (f"{c.unexpected_count} of {c.element_count} {unit} unexpected" if c.kind == "gx"
             else c.observed or f"{c.unexpected_count} unexpected")
-    ex = f"; e.g. {', '.join(c.examples[:3])}" if c.examples and c.kind == "gx" else ""
+    shown = [e for e in c.examples if e not in ("nan", "NaT", "None", "<NA>")][:3]
+    ex = f"; e.g. {', '.join(shown)}" if shown and c.kind == "gx" else ""
     obs = f" ({c.observed})" if c.observed and c.kind == "gx" else ""
     return f"  - {c.label}: {what}{obs}{ex}"
 
@@ -70,8 +71,8 @@ def _row_lines(bad: pd.DataFrame) -> list[str]:
     for file, g in list(bad.groupby("_file", sort=True))[:MAX_FILES]:
         reasons = ", ".join(f"{r} {n}" for r, n in g["_error"].value_counts().items())
         lines.append(f"  - {file}: {len(g)} rows ({reasons})")
-        for r in g.head(MAX_ROWS).itertuples(index=False):
-            lines.append(f"      row {r._row}: {r._error}: {str(r._error_detail or '')[:120]}")
+        for row, err, detail in g.head(MAX_ROWS)[["_row", "_error", "_error_detail"]].itertuples(index=False):
+            lines.append(f"      row {row}: {err}: {str(detail or '')[:120]}")
     return lines
 
 
@@ -82,9 +83,12 @@ def _next_steps(failed: list[CheckOutcome], files: pd.DataFrame, bad: pd.DataFra
     steps = [f"  - set it aside: rluf quarantine-file {f['file']} --reason \"{_reason(f)}\""
              for _, f in files.iterrows()]
     if len(bad):
-        steps.append(f"  - or fix the rows named above in their files (or set those files aside with "
-                     f"rluf quarantine-file); raising quality.max_bad_row_fraction (now "
-                     f"{q.max_bad_row_fraction}) tolerates more bad rows, which are then quarantined")
+        counts = bad.groupby("_file").size()
+        steps.append("  - fix the rows named above in their files, or set a file aside whole:")
+        steps += [f"      rluf quarantine-file {f} --reason \"{n} rows cannot be parsed\""
+                  for f, n in counts.head(MAX_FILES).items()]
+        steps.append(f"  - or raise quality.max_bad_row_fraction (now {q.max_bad_row_fraction}): the bad rows "
+                     f"are then quarantined and the rest of the day goes on")
     cols = {c.column for c in failed}
     names = {c.name for c in failed}
     if "volume_vs_trailing_days" in names:
