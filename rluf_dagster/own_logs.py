@@ -14,6 +14,7 @@ import sys
 import time
 from functools import partial
 
+from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.config import RlufConfig
 from rluf_core.feedback.sufficiency import labelled_problem
 from rluf_core.lake import Lake
@@ -62,6 +63,15 @@ def _summary(lake: Lake, days: list[str], held: list[str]) -> None:
               f"(rluf quarantine-file PATH --reason TEXT), then rluf run --from {day}", flush=True)
 
 
+def _relabel_before(defs, instance, cfg: RlufConfig, lake: Lake, start: str) -> None:
+    """Relabel the labelled days before `start` whose label window reaches into it (a re-run from a
+    held day brings the reactions they were missing)."""
+    for day in lake.dataset_days("labeled_turns"):
+        if day < start and start in reaction_days_needed(day, cfg.labels):
+            demo._run(defs, demo.RELABEL_JOB, instance, partition_key=day)
+            say(f"relabelled {day}: its label window reaches into the days run")
+
+
 def _retrain(defs, instance, cfg: RlufConfig, lake: Lake) -> int:
     held = held_days(lake)
     too_little = labelled_problem(lake, cfg, list(held))
@@ -87,6 +97,7 @@ def run_own_logs(cfg: RlufConfig, start: str | None = None, end: str | None = No
     t0 = time.time()
     say(f"{len(days)} landing days under {lake.path('landing')}: {days[0]} .. {days[-1]}")
     held = demo.run_days(defs, instance, cfg, days, t0, prog=PROG)
+    _relabel_before(defs, instance, cfg, lake, days[0])
     _summary(lake, days, held)
     code = 1 if held else 0
     if retrain:
