@@ -1,8 +1,10 @@
 """Failures as diagnoses: the Dagster side of rluf_core.quality.diagnosis.
 
-`quality_failure` is the dg.Failure a blocking check raises after recording its result, so that the run
+`quality_failure` is the dg.Failure a blocking check raises after recording its result, so that
+the run
 failure in the Dagster UI carries the diagnosis; `run_failure_text` reads that text (or the error of
-any other failed step) back from a finished run, for the `rluf` commands to print instead of a traceback.
+any other failed step) back from a finished run, for the `rluf` commands to print instead of a
+traceback.
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ __all__ = ["RunFailed", "quality_failure", "run_failure_text"]
 
 def quality_failure(lake: Lake, cfg: RlufConfig, result: QualityResult) -> dg.Failure:
     """The failure a blocking quality check raises: the diagnosis as its description."""
-    return dg.Failure(description=diagnose(lake, cfg, result),
-                      metadata={"dataset": result.suite, "partition": result.day,
-                                "failed": result.failure_summary()[:1000]},
-                      allow_retries=False)
+    return dg.Failure(
+        description=diagnose(lake, cfg, result),
+        metadata={
+            "dataset": result.suite,
+            "partition": result.day,
+            "failed": result.failure_summary()[:1000],
+        },
+        allow_retries=False,
+    )
 
 
 def _step_text(event: dg.DagsterEvent) -> str:
@@ -31,14 +38,21 @@ def _step_text(event: dg.DagsterEvent) -> str:
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description
     err = data.error
-    while err is not None and err.cause is not None and err.cls_name == "DagsterExecutionStepExecutionError":
+    while (
+        err is not None
+        and err.cause is not None
+        and err.cls_name == "DagsterExecutionStepExecutionError"
+    ):
         err = err.cause
     first = (err.message if err is not None else "unknown error").strip().splitlines()
     return f"step {event.step_key} failed: {first[0] if first else 'unknown error'}"
 
 
-def run_failure_text(result: dg.ExecuteInProcessResult, job: str, partition: str | None = None) -> str:
-    """What went wrong in a failed run, as the steps' diagnoses (no traceback) and where to look further."""
+def run_failure_text(
+    result: dg.ExecuteInProcessResult, job: str, partition: str | None = None
+) -> str:
+    """What went wrong in a failed run, as the steps' diagnoses (no traceback) and where to look
+    further."""
     texts = [_step_text(e) for e in result.all_events if e.is_step_failure]
     where = f"job {job}" + (f" partition {partition}" if partition else "")
     head = f"{where} failed (run id {result.run_id}; details in the Dagster UI: rluf dev)"

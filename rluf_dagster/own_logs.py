@@ -1,7 +1,9 @@
 """`rluf run --from DATE --to DATE [--retrain]`: a user's own landing zone through the daily jobs.
 
-No simulation: the landing days in the range go through daily_ingest one by one (with the relabel and
-reputation refresh runs of `rluf demo`, whose day loop this reuses), with its progress lines. A held day
+No simulation: the landing days in the range go through daily_ingest one by one (with the relabel
+and
+reputation refresh runs of `rluf demo`, whose day loop this reuses), with its progress lines. A
+held day
 (a failed blocking check) is reported with its diagnosis and the way on, and the later days go on;
 `--retrain` then runs weekly_retrain_job, after saying which held days it leaves out, or says in one
 line why there is too little data to train.
@@ -36,31 +38,49 @@ def _date(value: str | None, flag: str) -> str | None:
         raise SystemExit(f"{PROG}: {flag} {value!r}: expected a date YYYY-MM-DD") from None
 
 
-def landing_days_between(lake: Lake, cfg: RlufConfig, start: str | None, end: str | None) -> list[str]:
-    """The landing days (turns or reactions) from `start` to `end` inclusive; a one-line error when none
-    is there or one lies before source.start_date (the first partition)."""
+def landing_days_between(
+    lake: Lake, cfg: RlufConfig, start: str | None, end: str | None
+) -> list[str]:
+    """The landing days (turns or reactions) from `start` to `end` inclusive; a one-line error
+    when none is there, or one lies before source.start_date (the first partition) or is not
+    over yet (the last partition is yesterday, UTC)."""
     start, end = _date(start, "--from"), _date(end, "--to")
     every = sorted(set(lake.landing_days("turns")) | set(lake.landing_days("reactions")))
     days = [d for d in every if (start is None or d >= start) and (end is None or d <= end)]
     if not days:
         span = f"{start or 'the first'} to {end or 'the last'} day"
-        raise SystemExit(f"{PROG}: no landing days from {span} under {lake.path('landing')} "
-                         f"(days there: {', '.join(every) or 'none'})")
+        raise SystemExit(
+            f"{PROG}: no landing days from {span} under {lake.path('landing')} "
+            f"(days there: {', '.join(every) or 'none'})"
+        )
     first = cfg.source.start_date.isoformat()
     if days[0] < first:
-        raise SystemExit(f"{PROG}: landing day {days[0]} is before source.start_date ({first}), the first "
-                         f"partition: set source.start_date: {days[0]} in the config, or start later with --from")
+        raise SystemExit(
+            f"{PROG}: landing day {days[0]} is before source.start_date ({first}), the first "
+            f"partition: set source.start_date: {days[0]} in the config, or start later with --from"
+        )
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    if days[-1] >= today:
+        raise SystemExit(
+            f"{PROG}: landing day {days[-1]} is not over yet (the last daily partition is the day "
+            f"before {today}, UTC): run it tomorrow, or stop earlier with --to"
+        )
     return days
 
 
 def _summary(lake: Lake, days: list[str], held: list[str]) -> None:
-    say(f"{len(days) - len(held)} of {len(days)} days ingested, cleaned and labelled"
-        + (f"; held: {', '.join(held)}" if held else ""))
+    say(
+        f"{len(days) - len(held)} of {len(days)} days ingested, cleaned and labelled"
+        + (f"; held: {', '.join(held)}" if held else "")
+    )
     failed = held_days(lake)
     for day in held:
         what = f"{', '.join(failed[day])} failed" if day in failed else "its run failed"
-        print(f"  held {day} ({what}): fix or set aside the file named above "
-              f"(rluf quarantine-file PATH --reason TEXT), then rluf run --from {day}", flush=True)
+        print(
+            f"  held {day} ({what}): fix or set aside the file named above "
+            f"(rluf quarantine-file PATH --reason TEXT), then rluf run --from {day}",
+            flush=True,
+        )
 
 
 def _relabel_before(defs, instance, cfg: RlufConfig, lake: Lake, start: str) -> None:
@@ -85,8 +105,9 @@ def _retrain(defs, instance, cfg: RlufConfig, lake: Lake) -> int:
     return 0
 
 
-def run_own_logs(cfg: RlufConfig, start: str | None = None, end: str | None = None,
-                 retrain: bool = False) -> int:
+def run_own_logs(
+    cfg: RlufConfig, start: str | None = None, end: str | None = None, retrain: bool = False
+) -> int:
     """Process the landing days from `start` to `end` (default: all); 0 when none is held and any
     retraining ran, else 1 (each held day's diagnosis is printed to stderr)."""
     from rluf_dagster.definitions import defs

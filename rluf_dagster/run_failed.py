@@ -1,4 +1,5 @@
-"""RunFailed: a Dagster run of an `rluf` command failed (no Dagster import, so the CLI can catch it cheaply)."""
+"""RunFailed: a Dagster run of an `rluf` command failed (no Dagster import, so the CLI can catch
+it cheaply)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A small landing zone of a user's own (no simulator): a few days of turns and reactions, a config for
+"""A small landing zone of a user's own (no simulator): a few days of turns and reactions, a
+config for
 it, and the bad file of issue 34 (a reactions file that is not Parquet at all)."""
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ def days(n: int) -> list[str]:
 
 
 def write_config(tmp_path: Path, **extra) -> Path:
-    cfg = {"storage": {"home": str(tmp_path / "home")},
-           "source": {"kind": "landing", "start_date": START},
-           "adversarial": {"split": {"validation_days": 1, "test_days": 1}},
-           "reward_model": {"backbone": "tiny", "max_length": 32, "epochs": 1, "bootstrap": 20}}
+    cfg = {
+        "storage": {"home": str(tmp_path / "home")},
+        "source": {"kind": "landing", "start_date": START},
+        "adversarial": {"split": {"validation_days": 1, "test_days": 1}},
+        "reward_model": {"backbone": "tiny", "max_length": 32, "epochs": 1, "bootstrap": 20},
+    }
     for section, values in extra.items():
         cfg.setdefault(section, {}).update(values)
     path = tmp_path / "cfg.yaml"
@@ -39,8 +42,13 @@ def land_day(lake: Lake, day: str, n: int = 120, seed: int = 0) -> None:
     turns = make_turns(day, n, seed=seed, n_users=30)
     write_landing(lake, "turns", day, turns)
     rng = np.random.default_rng(seed)
-    rows = [reaction(f"e{day}_{i}", turns.iloc[i], reaction="love" if rng.random() < 0.5 else "thumbs_up")
-            for i in range(n) if rng.random() < 0.35]
+    rows = [
+        reaction(
+            f"e{day}_{i}", turns.iloc[i], reaction="love" if rng.random() < 0.5 else "thumbs_up"
+        )
+        for i in range(n)
+        if rng.random() < 0.35
+    ]
     write_landing(lake, "reactions", day, reactions_frame(rows))
 
 

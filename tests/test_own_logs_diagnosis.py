@@ -38,7 +38,10 @@ def test_unreadable_file_is_named_with_its_reason_and_the_way_on(env):
     text = _diagnosis(lake, cfg, "reactions")
     lines = text.splitlines()
     assert lines[0].startswith(f"raw_reactions {DAY} is held: 1 of ")
-    assert "  - expect_column_values_to_be_in_set(status): 1 of 2 files unexpected; e.g. error" in lines
+    assert (
+        "  - expect_column_values_to_be_in_set(status): 1 of 2 files unexpected; e.g. error"
+        in lines
+    )
     assert f"  - {bad}: error: ArrowInvalid: " in text and "Parquet magic bytes not found" in text
     assert f'rluf quarantine-file {bad} --reason "cannot be read"' in text
     assert f"then re-run the day: rluf run --from {DAY}" in text
@@ -51,7 +54,9 @@ def test_too_many_bad_rows_name_the_file_rows_and_the_config_key(env):
     write_landing(lake, "turns", DAY, turns.iloc[:30], fmt="jsonl", name="good")
     path = write_landing(lake, "turns", DAY, turns.iloc[30:], fmt="jsonl", name="broken")
     data = lake.fs.cat_file(path).replace(b'{"turn_id": "t20260302_3', b'{"turn_id" "t20260302_3')
-    write_bytes(lake, path, data)  # rows 0..9 of broken.jsonl are no longer JSON: 10 of 40 = 25% > 5%
+    write_bytes(
+        lake, path, data
+    )  # rows 0..9 of broken.jsonl are no longer JSON: 10 of 40 = 25% > 5%
     text = _diagnosis(lake, cfg, "turns")
     assert "  - expect_column_values_to_be_null(_error): 10 of 40 rows unexpected" in text
     assert "Rows that could not be parsed (10):" in text
@@ -66,13 +71,19 @@ def test_the_dagster_run_failure_carries_the_same_text(env):
     cfg, lake, res = env
     land_day(lake, DAY)
     add_not_parquet(lake, DAY)
-    result = dg.materialize([ingest.raw_reactions, *ingest.raw_checks[1:]], partition_key=DAY,
-                            resources={"rluf": res}, raise_on_error=False)
+    result = dg.materialize(
+        [ingest.raw_reactions, *ingest.raw_checks[1:]],
+        partition_key=DAY,
+        resources={"rluf": res},
+        raise_on_error=False,
+    )
     assert not result.success
     failure = [e for e in result.all_events if e.is_step_failure]
     assert [e.step_key for e in failure] == ["raw_reactions_raw_reactions_quality"]
     shown = failure[0].step_failure_data.user_failure_data.description
-    assert shown == diagnose(lake, cfg, validate_partition(lake, cfg, "raw_reactions", DAY, store=False))
+    assert shown == diagnose(
+        lake, cfg, validate_partition(lake, cfg, "raw_reactions", DAY, store=False)
+    )
     # the check's own result is still recorded for the UI's check history
     ev = result.get_asset_check_evaluations()[0]
     assert ev.check_name == "raw_reactions_quality" and not ev.passed

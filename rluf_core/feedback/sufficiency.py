@@ -1,8 +1,10 @@
 """Is there enough labelled data to retrain? Said in one line before any training starts.
 
-Training needs every split of the time split (train, validation, test: the last days), each with rows,
+Training needs every split of the time split (train, validation, test: the last days), each with
+rows,
 and both classes (loved and not loved turns) in train. `problem(df, cfg)` returns the one-line
-reason a feedback dataset falls short (what it has, what it needs, which config keys change that), or
+reason a feedback dataset falls short (what it has, what it needs, which config keys change that),
+or
 None; `labelled_problem(lake, cfg)` answers the same from the labelled days alone (the schedule's
 cheap test); `require_sufficient` raises InsufficientData with that line.
 """
@@ -32,7 +34,8 @@ def _held_note(held: list[str]) -> str:
 
 
 def problem(df: pd.DataFrame, cfg: RlufConfig, held: list[str] | tuple = ()) -> str | None:
-    """Why `df` (rows with day, label, split) cannot be trained on, in one line; None when it can."""
+    """Why `df` (rows with day, label, split) cannot be trained on, in one line; None when it
+    can."""
     s = cfg.adversarial.split
     days = sorted(df["day"].dropna().astype(str).unique()) if len(df) else []
     keys = "adversarial.split.validation_days and adversarial.split.test_days"
@@ -40,25 +43,36 @@ def problem(df: pd.DataFrame, cfg: RlufConfig, held: list[str] | tuple = ()) -> 
     split = f"{need - 1 - s.test_days} validation + {s.test_days} test"
     note = _held_note(list(held))
     if len(days) < need:
-        return (f"too little data to retrain: {len(days)} labelled day(s) ({', '.join(days) or 'none'}) but the "
-                f"time split needs at least {need} (1 train + {split}); land more days, or lower "
-                f"{keys}{note}")
+        return (
+            f"too little data to retrain: {len(days)} labelled day(s) "
+            f"({', '.join(days) or 'none'}) but the "
+            f"time split needs at least {need} (1 train + {split}); land more days, or lower "
+            f"{keys}{note}"
+        )
     pos = int(df["label"].sum())
     if pos == 0:
-        return (f"too little data to retrain: none of the {len(df)} labelled turns is positive (a "
-                f"'{cfg.labels.positive_reaction}' reaction within labels.window_hours="
-                f"{cfg.labels.window_hours:g} of the reply); check that reactions land, or change "
-                f"labels.positive_reaction{note}")
+        return (
+            f"too little data to retrain: none of the {len(df)} labelled turns is positive (a "
+            f"'{cfg.labels.positive_reaction}' reaction within labels.window_hours="
+            f"{cfg.labels.window_hours:g} of the reply); check that reactions land, or change "
+            f"labels.positive_reaction{note}"
+        )
     counts = df.groupby("split")["label"].agg(["size", "sum"]) if "split" in df else pd.DataFrame()
     for name in SPLITS:
         if name not in counts.index:
-            return (f"too little data to retrain: the {name} split is empty ({len(days)} labelled days); "
-                    f"land more days, or lower {keys}{note}")
+            return (
+                f"too little data to retrain: the {name} split is empty ({len(days)} labelled "
+                f"days); "
+                f"land more days, or lower {keys}{note}"
+            )
     n, p = int(counts.loc["train", "size"]), int(counts.loc["train", "sum"])
     if p == 0 or p == n:
         which = "no positive" if p == 0 else "only positive"
-        return (f"too little data to retrain: the train split has {which} labels ({p} of {n} turns); it needs "
-                f"both classes: land more days, or lower {keys} so that more days train{note}")
+        return (
+            f"too little data to retrain: the train split has {which} labels ({p} of {n} turns); "
+            f"it needs "
+            f"both classes: land more days, or lower {keys} so that more days train{note}"
+        )
     return None
 
 
@@ -70,14 +84,17 @@ def require_sufficient(df: pd.DataFrame, cfg: RlufConfig, held: list[str] | tupl
 
 
 def labelled_problem(lake: Lake, cfg: RlufConfig, held: list[str] | tuple = ()) -> str | None:
-    """`problem` for the labelled days of the lake (held days left out), as the time split would cut them."""
+    """`problem` for the labelled days of the lake (held days left out), as the time split would
+    cut them."""
     days = [d for d in lake.dataset_days("labeled_turns") if d not in set(held)]
     parts = []
     for d in days:
         lab = lake.read_dataset("labeled_turns", [d], columns=["label", "label_window_complete"])
         if cfg.adversarial.drop_incomplete_windows:
             lab = lab[lab["label_window_complete"].fillna(False).astype(bool)]
-        parts.append(pd.DataFrame({"day": d, "label": lab["label"].fillna(0).astype(int).to_numpy()}))
+        parts.append(
+            pd.DataFrame({"day": d, "label": lab["label"].fillna(0).astype(int).to_numpy()})
+        )
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"day": [], "label": []})
     if len(df):
         s = cfg.adversarial.split

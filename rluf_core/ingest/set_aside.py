@@ -1,12 +1,15 @@
 """Setting a landing file aside: `rluf quarantine-file PATH --reason TEXT`.
 
-The file moves out of the landing zone into the lake's quarantine zone, with an audit record, so that
+The file moves out of the landing zone into the lake's quarantine zone, with an audit record, so
+that
 its day re-runs without it and nothing is lost or silent:
 
     <lake>/quarantine/files/<kind>/date=YYYY-MM-DD/<name>          the file, byte for byte
-    <lake>/quarantine/audit/date=YYYY-MM-DD/<stamp>-<kind>-<name>.json   when, reason, sha256, size, path
+    <lake>/quarantine/audit/date=YYYY-MM-DD/<stamp>-<kind>-<name>.json   when, reason, sha256,
+    size, path
 
-The day's reconciliation (the `quarantine` asset) lists the day's audit records as `files_set_aside`.
+The day's reconciliation (the `quarantine` asset) lists the day's audit records as
+`files_set_aside`.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ class SetAsideError(ValueError):
 
 
 def landing_location(lake: Lake, path: str) -> tuple[str, str, str]:
-    """(kind, day, lake path) of a landing file given as a local path, a lake path, or relative to the lake."""
+    """(kind, day, lake path) of a landing file given as a local path, a lake path, or relative to
+    the lake."""
     p = path if "://" in path else os.path.abspath(path) if os.path.exists(path) else path
     candidates = [p, lake.path(path.lstrip("/"))]
     full = next((c for c in candidates if lake.fs.isfile(c)), None)
@@ -35,10 +39,17 @@ def landing_location(lake: Lake, path: str) -> tuple[str, str, str]:
         raise SetAsideError(f"{path}: no such file (give a file under {lake.path('landing')})")
     rel = posixpath.relpath(lake.fs._strip_protocol(full), lake.fs._strip_protocol(lake.root))
     parts = rel.split("/")
-    if len(parts) != 4 or parts[0] != "landing" or parts[1] not in LANDING_KINDS or not parts[2].startswith("date="):
-        raise SetAsideError(f"{path}: not a landing file of lake {lake.uri} "
-                            f"(expected landing/<turns|reactions>/date=YYYY-MM-DD/<file>)")
-    return parts[1], parts[2][len("date="):], full
+    if (
+        len(parts) != 4
+        or parts[0] != "landing"
+        or parts[1] not in LANDING_KINDS
+        or not parts[2].startswith("date=")
+    ):
+        raise SetAsideError(
+            f"{path}: not a landing file of lake {lake.uri} "
+            f"(expected landing/<turns|reactions>/date=YYYY-MM-DD/<file>)"
+        )
+    return parts[1], parts[2][len("date=") :], full
 
 
 def _free_name(lake: Lake, folder: str, name: str, stamp: str) -> str:
@@ -47,7 +58,8 @@ def _free_name(lake: Lake, folder: str, name: str, stamp: str) -> str:
 
 
 def quarantine_file(lake: Lake, path: str, reason: str, now: dt.datetime | None = None) -> dict:
-    """Move a landing file into the quarantine zone and write its audit record; returns the record."""
+    """Move a landing file into the quarantine zone and write its audit record; returns the
+    record."""
     if not reason or not reason.strip():
         raise SetAsideError(f"{path}: --reason must say why the file is set aside")
     kind, day, full = landing_location(lake, path)
@@ -56,13 +68,22 @@ def quarantine_file(lake: Lake, path: str, reason: str, now: dt.datetime | None 
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     name = posixpath.basename(full)
     target = _free_name(lake, lake.path(ZONE, "files", kind, f"date={day}"), name, stamp)
-    record = {"when": now.isoformat(), "reason": reason.strip(), "sha256": hashlib.sha256(data).hexdigest(),
-              "size_bytes": len(data), "original_path": full, "quarantined_path": target,
-              "kind": kind, "day": day}
+    record = {
+        "when": now.isoformat(),
+        "reason": reason.strip(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size_bytes": len(data),
+        "original_path": full,
+        "quarantined_path": target,
+        "kind": kind,
+        "day": day,
+    }
     lake.fs.makedirs(posixpath.dirname(target), exist_ok=True)
     lake.fs.mv(full, target)
-    lake.write_bytes(posixpath.join(ZONE, "audit", f"date={day}", f"{stamp}-{kind}-{name}.json"),
-                     json.dumps(record, indent=2).encode())
+    lake.write_bytes(
+        posixpath.join(ZONE, "audit", f"date={day}", f"{stamp}-{kind}-{name}.json"),
+        json.dumps(record, indent=2).encode(),
+    )
     return record
 
 
