@@ -1,4 +1,5 @@
-"""The `rluf` command: demo, simulate, import-oasst, dev (Dagster UI), mlflow-ui, check-config."""
+"""The `rluf` command: demo, run, quarantine-file, simulate, import-oasst, dev (Dagster UI), mlflow-ui,
+check-config."""
 
 from __future__ import annotations
 
@@ -13,7 +14,28 @@ from rluf_core.config import ConfigError, load_config
 def _cmd_demo(args: argparse.Namespace) -> int:
     from rluf_dagster.demo import run_demo
 
-    run_demo(load_config(args.config))
+    return 1 if run_demo(load_config(args.config)) else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rluf_dagster.own_logs import run_own_logs
+
+    return run_own_logs(load_config(args.config), args.start, args.end, retrain=args.retrain)
+
+
+def _cmd_quarantine_file(args: argparse.Namespace) -> int:
+    from rluf_core.ingest.set_aside import SetAsideError, quarantine_file
+    from rluf_core.lake import Lake
+
+    try:
+        rec = quarantine_file(Lake(load_config(args.config).storage.lake), args.path, args.reason)
+    except SetAsideError as err:
+        print(f"rluf quarantine-file: {err}", file=sys.stderr)
+        return 2
+    print(f"set aside {rec['original_path']} ({rec['size_bytes']} bytes, sha256 {rec['sha256'][:12]}...) "
+          f"-> {rec['quarantined_path']}\nreason: {rec['reason']}; the audit record is in the "
+          f"reconciliation of {rec['day']}\nnext: rluf run --from {rec['day']} (the landing sensor also "
+          f"re-runs the day by itself)")
     return 0
 
 
@@ -68,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None, help="pipeline config (default: $RLUF_CONFIG or dagster_project.yaml)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="simulate traffic and materialise the whole DAG").set_defaults(fn=_cmd_demo)
+    r = sub.add_parser("run", help="your own landing zone through the daily jobs (no simulation)")
+    r.add_argument("--from", dest="start", default=None, metavar="DATE", help="first day (default: the first)")
+    r.add_argument("--to", dest="end", default=None, metavar="DATE", help="last day (default: the last)")
+    r.add_argument("--retrain", action="store_true", help="then run the weekly retraining job")
+    r.set_defaults(fn=_cmd_run)
+    qf = sub.add_parser("quarantine-file", help="move a landing file into the quarantine zone, with an audit record")
+    qf.add_argument("path", metavar="PATH")
+    qf.add_argument("--reason", required=True, metavar="TEXT")
+    qf.set_defaults(fn=_cmd_quarantine_file)
     sub.add_parser("check-config", help="validate the config and print where state lives").set_defaults(
         fn=_cmd_check_config)
     s = sub.add_parser("simulate", help="write simulated traffic into the landing zone")
@@ -89,11 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.config:
         # the Dagster definitions, `dagster dev` and the jobs they launch read RLUF_CONFIG, not this flag
         os.environ["RLUF_CONFIG"] = os.path.abspath(args.config)
+    from rluf_dagster.run_failed import RunFailed
+
     try:
         return args.fn(args)
     except ConfigError as err:
         print(f"rluf: config error: {err}", file=sys.stderr)
         return 2
+    except RunFailed as err:  # its diagnosis, not a traceback
+        print(f"rluf {args.command}: {err.text}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from rluf_core.cleaning.reactions import TURN_LOOKUP_COLUMNS, clean_reactions
 from rluf_core.cleaning.turns import clean_turns
 from rluf_core.config.schema import RlufConfig
 from rluf_core.ingest.reader import read_landing_day
+from rluf_core.ingest.set_aside import file_audit
 from rluf_core.lake import Lake
 from rluf_core.quality.validate import clear_result, require_passed
 
@@ -122,7 +123,8 @@ def label_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
 
 
 def quarantine_day(lake: Lake, day: str, write: bool = True) -> dict:
-    """The day's quarantine (both sources) and the combined reconciliation."""
+    """The day's quarantine (both sources) and the combined reconciliation, with the audit records of
+    the day's landing files set aside (`files_set_aside`)."""
     parts, recons = [], {}
     for source in ("turns", "reactions"):
         if lake.has_dataset(f"quarantine_{source}", day):
@@ -142,4 +144,5 @@ def quarantine_day(lake: Lake, day: str, write: bool = True) -> dict:
     total["balanced"] = (all(r["balanced"] for r in done)
                          and total["input_rows"] == total["clean"] + total["quarantined"] + total["duplicates_collapsed"]
                          and total["quarantined"] == len(q))
+    total["files_set_aside"] = file_audit(lake, day)  # whole landing files moved out by `rluf quarantine-file`
     return {"quarantine": q, "by_source": recons, "total": total}

@@ -72,6 +72,9 @@ def markdown(report: dict) -> str:
              f"{report['input_positive']:,} -> {report['output_positive']:,} "
              f"(weighted {report.get('weighted_positive', '')}); reputation as of {report.get('reputation_as_of')}.", "",
              "## Removed", ""]
+    held = report.get("held_days_excluded")
+    if held:
+        lines[-2:-2] = [f"Held days left out (their raw quality checks failed): {', '.join(held)}.", ""]
     lines += _table(["why", "rows", "positive", "users"], _removed_rows(report))
     weighted = _weighted_rows(report)
     if weighted:

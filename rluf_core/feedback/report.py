@@ -13,6 +13,7 @@ from rluf_core.config import RlufConfig
 from rluf_core.feedback.builder import DATASET, build_feedback_dataset
 from rluf_core.feedback.markdown import markdown
 from rluf_core.lake import Lake
+from rluf_core.quality.held import held_days
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,11 @@ def latest_reputation(lake: Lake, cfg: RlufConfig, as_of: str | None = None) -> 
 def run_feedback(lake: Lake, cfg: RlufConfig, ground_truth: Lake | None = None, as_of: str | None = None,
                  write: bool = True) -> tuple[pd.DataFrame, dict]:
     rep = latest_reputation(lake, cfg, as_of)
-    labeled = lake.read_dataset("labeled_turns")
+    held = held_days(lake)  # days whose raw checks failed: left out, and said so in the report
+    labeled = lake.read_dataset("labeled_turns", [d for d in lake.dataset_days("labeled_turns") if d not in held])
     coordinated = lake.read_dataset(COORDINATED_DATASET) if lake.dataset_days(COORDINATED_DATASET) else None
     df, report = build_feedback_dataset(labeled, rep, cfg, coordinated)
+    report["held_days_excluded"] = {d: names for d, names in held.items()}
     report["reputation_as_of"] = str(rep["as_of"].iloc[0]) if len(rep) else None
     report["flagged_users"] = {k: int((rep["kind"] == k).sum()) for k in ("bot", "brigade", "troll")}
     if ground_truth is not None and ground_truth.has_dataset("users"):

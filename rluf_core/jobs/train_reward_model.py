@@ -22,6 +22,7 @@ import torch
 
 from rluf_core import tracking
 from rluf_core.config import ConfigError, RlufConfig, load_config
+from rluf_core.feedback.sufficiency import problem
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
 from rluf_core.reward.registry import log_and_register
@@ -77,6 +78,10 @@ def load_input(cfg: RlufConfig, args: argparse.Namespace) -> pd.DataFrame:
     df = lake.read_dataset(args.dataset)
     if df.empty:
         raise SystemExit(f"{lake.dataset_path(args.dataset)}: dataset {args.dataset!r} is missing or empty")
+    if {"day", "label", "split"} <= set(df.columns):
+        too_little = problem(df, cfg)
+        if too_little is not None:  # one line before any training, not the trainer's own check
+            raise SystemExit(too_little)
     return df
 
 

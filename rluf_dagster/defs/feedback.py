@@ -7,6 +7,7 @@ import dagster as dg
 
 from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
 from rluf_core.feedback.report import markdown, run_feedback
+from rluf_core.feedback.sufficiency import problem
 from rluf_dagster.defs.ingest import relabel_job
 from rluf_dagster.project import INGEST_SENSOR_STATUS, daily_partitions
 from rluf_dagster.resources import RlufResource
@@ -39,8 +40,15 @@ def user_reputation(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg
 def feedback_dataset(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     gt = rluf.ground_truth
     df, report = run_feedback(rluf.lake, rluf.config, ground_truth=gt)
+    held = list(report["held_days_excluded"])
+    if held:
+        context.log.warning(f"feedback_dataset leaves out held days (raw checks failed): {', '.join(held)}")
+    too_little = problem(df, rluf.config, held)
+    if too_little is not None:  # before training, in the user's terms
+        raise dg.Failure(description=too_little, allow_retries=False)
     return dg.MaterializeResult(metadata={
         "rows": len(df), "positive": report["output_positive"],
+        "held_days_excluded": dg.MetadataValue.json(report["held_days_excluded"]),
         "removed": dg.MetadataValue.json(json.loads(json.dumps(report["removed"], default=str))),
         "splits": dg.MetadataValue.json({k: v["rows"] for k, v in report["splits"].items()}),
         "report": dg.MetadataValue.md(markdown(report)),

@@ -14,6 +14,7 @@ from rluf_core.cleaning.daily import ingest_day
 from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.lake import Lake
 from rluf_core.quality import QualityResult, stored_result, validate_partition
+from rluf_dagster.diagnosis import quality_failure
 from rluf_dagster.project import INGEST_SENSOR_STATUS, PROJECT_CONFIG, daily_partitions
 from rluf_dagster.resources import RlufResource
 
@@ -58,8 +59,11 @@ def check_result(result: QualityResult) -> dg.AssetCheckResult:
 def quality_check(asset: dg.AssetsDefinition, dataset: str, description: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=asset, name=f"{dataset}_quality", blocking=True, partitions_def=daily_partitions,
                     description=description)
-    def _check(context: dg.AssetCheckExecutionContext, rluf: RlufResource) -> dg.AssetCheckResult:
-        return check_result(validate_partition(rluf.lake, rluf.config, dataset, context.partition_key))
+    def _check(context: dg.AssetCheckExecutionContext, rluf: RlufResource):
+        result = validate_partition(rluf.lake, rluf.config, dataset, context.partition_key)
+        yield check_result(result)
+        if not result.success:  # the run fails with the diagnosis as its message (the result is recorded)
+            raise quality_failure(rluf.lake, rluf.config, result)
 
     return _check
 
