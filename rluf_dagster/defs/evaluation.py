@@ -19,7 +19,7 @@ class EvaluationInputsResource(dg.ConfigurableResource):
     """Loads the evaluation's Inputs (champion, challenger, scorers, variants, sweep) with
     `factory`, "module:function" taking the RlufConfig."""
 
-    factory: str = "rluf_core.policy.evaluation_inputs:load_inputs"
+    factory: str = "rluf_core.evaluation.inputs:load_inputs"
 
     def load(self, cfg: RlufConfig) -> Inputs:
         module, _, name = self.factory.partition(":")
