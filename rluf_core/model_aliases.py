@@ -62,7 +62,7 @@ def connect(tracking_uri: str, timeout_s: float = 5.0) -> MlflowClient:
 
 def aliases(client: MlflowClient, name: str) -> dict[str, str]:
     """{alias: version} of registered model `name`; RegistryError when there is no such model."""
-    return dict(_model(client, name).aliases)
+    return {alias: str(v) for alias, v in _model(client, name).aliases.items()}
 
 
 def alias_version(client: MlflowClient, name: str, alias: str) -> str | None:
