@@ -60,6 +60,6 @@ def log_dummy_policy(cfg: RlufConfig, name: str, label: str) -> str:
     exp_id = exp.experiment_id if exp else mlflow.create_experiment(
         "rluf", artifact_location=(Path(cfg.storage.home_path) / "mlflow" / "artifacts").as_uri())
     with mlflow.start_run(experiment_id=exp_id):
-        info = mlflow.pyfunc.log_model(name="policy", python_model=ConstantPolicy(label),
+        info = mlflow.pyfunc.log_model(name="policy", python_model=ConstantPolicy(label), pip_requirements=["mlflow"],
                                        registered_model_name=name)
     return str(info.registered_model_version)
