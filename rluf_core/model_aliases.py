@@ -1,20 +1,21 @@
 """MLflow registry aliases and the decision log: the one place that moves `champion`, `previous` and
 `challenger`, for every registered model (`rluf-p-love`, `rluf-policy`). Plain mlflow, no Dagster.
 
-It sits beside rluf_core/tracking.py, under every pipeline layer, so that the reward job (which points
-`challenger` at the version it registers) and the promotion package use the same code.
+It sits beside rluf_core/tracking.py, under every pipeline layer, so that the reward job (which
+points `challenger` at the version it registers) and the promotion package use the same code.
 
-A decision is applied write-ahead, so that a crash at any point leaves a state the next call completes:
+A decision is applied write-ahead, so that a crash at any point leaves a state the next call
+completes:
 
 1. the decision (with the absolute alias moves it implies) is written to the registered model's tag
    `rluf.pending`;
-2. it is recorded as the tag `rluf.decision.<id>` (the history), and on the challenger's version;
+2. it is recorded as the tag `rluf.decision.<id>` (the history), and on the version decided on;
 3. the aliases are set to their target versions, one by one (setting an alias to where it already is
    changes nothing);
 4. `rluf.pending` is cleared.
 
-Every entry point first rolls a pending decision forward (steps 2-4 again), and a decision whose id is
-already recorded is not applied again: a re-run of the same decision changes nothing. Concurrent
+Every entry point first rolls a pending decision forward (steps 2-4 again), and a decision whose id
+is already recorded is not applied again: a re-run of the same decision changes nothing. Concurrent
 deciders on one model are not coordinated (the pipeline runs one promotion at a time).
 """
 
@@ -42,12 +43,14 @@ class RegistryError(RuntimeError):
 def connect(tracking_uri: str, timeout_s: float = 5.0) -> MlflowClient:
     """A client of the registry at `tracking_uri`, after checking that it answers.
 
-    An MLflow server is asked for /health with a short timeout (the client itself retries for minutes);
-    a database store is asked for one registered model. Raises RegistryError naming the URI.
+    An MLflow server is asked for /health with a short timeout (the client itself retries for
+    minutes); a database store is asked for one registered model. RegistryError names the URI.
     """
     if tracking_uri.startswith(("http://", "https://")):
         try:
-            with urllib.request.urlopen(f"{tracking_uri.rstrip('/')}/health", timeout=timeout_s) as r:
+            with urllib.request.urlopen(
+                f"{tracking_uri.rstrip('/')}/health", timeout=timeout_s
+            ) as r:
                 r.read()
         except OSError as err:
             raise RegistryError(f"MLflow registry {tracking_uri} is unreachable ({err})") from None
@@ -108,19 +111,27 @@ def pending(client: MlflowClient, name: str) -> dict[str, Any] | None:
     return None if value is None else json.loads(value)
 
 
-def apply_decision(client: MlflowClient, name: str, decision: Mapping[str, Any],
-                   version_tags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def apply_decision(
+    client: MlflowClient,
+    name: str,
+    decision: Mapping[str, Any],
+    version_tags: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Record `decision` and make its alias moves, write-ahead (module docstring).
 
     `decision` needs an `id` and `moves`, a list of [alias, version or None] in the order to apply;
-    its `version` (the version decided on) receives `version_tags` and `rluf.decision` = the id. Returns the recorded decision: the earlier
-    record, unchanged, when this id was already applied.
+    its `version` (the version decided on) receives `version_tags` and `rluf.decision` = the id.
+    Returns the recorded decision: the earlier record, unchanged, when this id was already applied.
     """
     finish_pending(client, name)
     earlier = recorded(client, name, decision["id"])
     if earlier is not None:
         return earlier
-    entry = {**decision, "at": decision.get("at") or _now(), "version_tags": dict(version_tags or {})}
+    entry = {
+        **decision,
+        "at": decision.get("at") or _now(),
+        "version_tags": dict(version_tags or {}),
+    }
     client.set_registered_model_tag(name, PENDING_TAG, _dump(entry))
     return _complete(client, name, entry)
 
@@ -158,7 +169,9 @@ def _model(client: MlflowClient, name: str):
 def _dump(entry: Mapping[str, Any]) -> str:
     text = json.dumps(entry, sort_keys=True, separators=(",", ":"), default=str)
     if len(text) > 5000:  # the registry's tag column (PostgreSQL: varchar(5000))
-        raise ValueError(f"decision {entry.get('id')} is {len(text)} characters; a registry tag holds 5000")
+        raise ValueError(
+            f"decision {entry.get('id')} is {len(text)} characters; a registry tag holds 5000"
+        )
     return text
 
 

@@ -1,5 +1,5 @@
-"""A sqlite MLflow registry under tmp_path with versions of rluf-policy / rluf-p-love, for the promotion
-tests: bare versions (fast) and, where a test loads a model, tiny pyfunc models."""
+"""A sqlite MLflow registry under tmp_path with versions of rluf-policy / rluf-p-love, for the
+promotion tests: bare versions (fast) and, where a test loads a model, tiny pyfunc models."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class ConstantPolicy(mlflow.pyfunc.PythonModel):
 
 
 def registry_config(tmp_path: Path, template_dir: Path) -> RlufConfig:
-    """A config whose sqlite registry starts as a copy of an empty, migrated one (migrations take seconds)."""
+    """A config whose sqlite registry starts as a copy of an empty, migrated one (migrating takes
+    seconds)."""
     if "db" not in _TEMPLATE:
         db = template_dir / "template.db"
         MlflowClient(tracking_uri=f"sqlite:///{db}").search_registered_models()
@@ -38,7 +39,9 @@ def registry_config(tmp_path: Path, template_dir: Path) -> RlufConfig:
     return parse_config({"storage": {"home": str(home)}})
 
 
-def add_versions(cfg: RlufConfig, name: str, n: int, tags: list[dict] | None = None) -> MlflowClient:
+def add_versions(
+    cfg: RlufConfig, name: str, n: int, tags: list[dict] | None = None
+) -> MlflowClient:
     """Register `n` bare versions of `name` (source: a file URI), with per-version tags."""
     client = MlflowClient(tracking_uri=cfg.storage.mlflow_uri, registry_uri=cfg.storage.mlflow_uri)
     try:
@@ -57,9 +60,19 @@ def log_dummy_policy(cfg: RlufConfig, name: str, label: str) -> str:
     mlflow.set_tracking_uri(cfg.storage.mlflow_uri)
     mlflow.set_registry_uri(cfg.storage.mlflow_uri)
     exp = mlflow.get_experiment_by_name("rluf") or None
-    exp_id = exp.experiment_id if exp else mlflow.create_experiment(
-        "rluf", artifact_location=(Path(cfg.storage.home_path) / "mlflow" / "artifacts").as_uri())
+    exp_id = (
+        exp.experiment_id
+        if exp
+        else mlflow.create_experiment(
+            "rluf",
+            artifact_location=(Path(cfg.storage.home_path) / "mlflow" / "artifacts").as_uri(),
+        )
+    )
     with mlflow.start_run(experiment_id=exp_id):
-        info = mlflow.pyfunc.log_model(name="policy", python_model=ConstantPolicy(label), pip_requirements=["mlflow"],
-                                       registered_model_name=name)
+        info = mlflow.pyfunc.log_model(
+            name="policy",
+            python_model=ConstantPolicy(label),
+            pip_requirements=["mlflow"],
+            registered_model_name=name,
+        )
     return str(info.registered_model_version)

@@ -1,4 +1,4 @@
-"""Promotion decisions on a sqlite MLflow registry: gates, history, forced promote, rollback, crash retry."""
+"""Promotion decisions on a sqlite MLflow registry: gates, history, forced, rollback, crashes."""
 
 import json
 import time
@@ -23,8 +23,9 @@ def cfg(tmp_path, tmp_path_factory):
 
 
 def _eval_report(cfg, challenger, champion=CHAMPION, **extra):
-    Lake(cfg.storage.lake).write_report("offline_eval_report",
-                                        {"arms": {"challenger": challenger, "champion": champion}, **extra})
+    Lake(cfg.storage.lake).write_report(
+        "offline_eval_report", {"arms": {"challenger": challenger, "champion": champion}, **extra}
+    )
 
 
 def _challenger(client, version):
@@ -43,13 +44,17 @@ def test_first_then_second_promotion_keep_previous_and_history(cfg):
     assert out["aliases"] == {"challenger": "2", "champion": "2", "previous": "1"}
     hist = ma.history(client, NAME)
     assert [(h["version"], h["outcome"], h["champion_before"]) for h in hist] == [
-        ("1", "promoted", None), ("2", "promoted", "1")]
+        ("1", "promoted", None),
+        ("2", "promoted", "1"),
+    ]
     tags = client.get_model_version(NAME, "2").tags
     assert tags["rluf.decision_outcome"] == "promoted" and tags["rluf.gates_passed"] == "true"
     assert tags["rluf.gate.kl_budget"] == "pass 4.0 vs 10.0"
     rep = Lake(cfg.storage.lake).read_report("champion_policy")
     gates = {g["name"]: g for g in rep["decision"]["gates"]}
-    assert gates["p_love_gain"]["value"] == pytest.approx(0.010) and rep["aliases"]["champion"] == "2"
+    assert (
+        gates["p_love_gain"]["value"] == pytest.approx(0.010) and rep["aliases"]["champion"] == "2"
+    )
     assert "## Gates" in open(Lake(cfg.storage.lake).report_path("champion_policy", "md")).read()
 
 
@@ -59,7 +64,11 @@ def test_refused_is_recorded_and_a_rerun_changes_nothing(cfg):
     _challenger(client, "2")
     _eval_report(cfg, {**GOOD, "bait_rate": 0.05})
     out = run.promote_policy(cfg)
-    assert out["outcome"] == "refused" and out["aliases"]["champion"] == "1" and "previous" not in out["aliases"]
+    assert (
+        out["outcome"] == "refused"
+        and out["aliases"]["champion"] == "1"
+        and "previous" not in out["aliases"]
+    )
     assert "bait rate 0.05 > cap 0.02" in out["decision"]["reason"]
     assert client.get_model_version(NAME, "2").tags["rluf.gate.bait_rate"] == "fail 0.05 vs 0.02"
     model_before = client.get_registered_model(NAME)
@@ -85,8 +94,13 @@ def test_stale_report_and_missing_arm_are_refused_before_any_change(cfg):
 class CrashAfter:
     """An MlflowClient whose registry writes fail after `n` of them (a process killed mid-way)."""
 
-    WRITES = {"set_registered_model_tag", "set_model_version_tag", "set_registered_model_alias",
-              "delete_registered_model_alias", "delete_registered_model_tag"}
+    WRITES = {
+        "set_registered_model_tag",
+        "set_model_version_tag",
+        "set_registered_model_alias",
+        "delete_registered_model_alias",
+        "delete_registered_model_tag",
+    }
 
     def __init__(self, client, n):
         self.client, self.left = client, n
@@ -101,6 +115,7 @@ class CrashAfter:
                 raise RuntimeError("crash")
             self.left -= 1
             return fn(*a, **k)
+
         return write
 
 
@@ -121,7 +136,11 @@ def test_a_crash_at_any_write_is_completed_by_the_retry(cfg, tmp_path, kind):
     snapshot = (tmp_path / "home" / "mlflow" / "mlflow.db").read_bytes()
 
     def act(c):
-        return decide_policy(c, cfg, report) if kind == "gates" else rollback(c, NAME, request_id="run-1")
+        return (
+            decide_policy(c, cfg, report)
+            if kind == "gates"
+            else rollback(c, NAME, request_id="run-1")
+        )
 
     act(client)
     expected = _state(client)
@@ -149,7 +168,9 @@ def test_promote_bad_inputs_change_no_alias(cfg):
     before = ma.aliases(client, NAME)
     with pytest.raises(PromotionError) as err:
         run.force_promote(cfg, NAME, "2", "  ")
-    assert str(err.value) == "promote rluf-policy version 2: a reason is mandatory (config 'reason')"
+    assert (
+        str(err.value) == "promote rluf-policy version 2: a reason is mandatory (config 'reason')"
+    )
     with pytest.raises(ma.RegistryError) as err:
         run.force_promote(cfg, NAME, "9", "hotfix")
     assert str(err.value) == "model 'rluf-policy' has no version '9'"
@@ -169,16 +190,22 @@ def test_forced_promote_is_recorded_and_retry_safe(cfg):
     client = add_versions(cfg, NAME, 3)
     first = run.force_promote(cfg, NAME, "2", "hotfix for incident 12", request_id="run-a")
     assert first["aliases"] == {"champion": "2"} and first["decision"]["kind"] == "forced"
-    assert client.get_model_version(NAME, "2").tags["rluf.forced_reason"] == "hotfix for incident 12"
+    assert (
+        client.get_model_version(NAME, "2").tags["rluf.forced_reason"] == "hotfix for incident 12"
+    )
     run.force_promote(cfg, NAME, "3", "try 3", request_id="run-b")
     again = run.force_promote(cfg, NAME, "2", "hotfix for incident 12", request_id="run-a")
-    assert again["decision"]["id"] == first["decision"]["id"] and again["aliases"]["champion"] == "3"
+    assert (
+        again["decision"]["id"] == first["decision"]["id"] and again["aliases"]["champion"] == "3"
+    )
     assert len(ma.history(client, NAME)) == 2
 
 
 def test_rollback_restores_the_previous_champion_and_it_loads(cfg):
     versions = [log_dummy_policy(cfg, NAME, f"reply of v{i}") for i in (1, 2, 3)]
-    client = mlflow.MlflowClient(tracking_uri=cfg.storage.mlflow_uri, registry_uri=cfg.storage.mlflow_uri)
+    client = mlflow.MlflowClient(
+        tracking_uri=cfg.storage.mlflow_uri, registry_uri=cfg.storage.mlflow_uri
+    )
     for v in versions:
         run.force_promote(cfg, NAME, v, f"rollout {v}")
     assert ma.aliases(client, NAME) == {"champion": "3", "previous": "2"}
@@ -186,7 +213,9 @@ def test_rollback_restores_the_previous_champion_and_it_loads(cfg):
     assert out["aliases"] == {"champion": "2", "previous": "1"} and out["outcome"] == "rolled_back"
     model = mlflow.pyfunc.load_model(f"models:/{NAME}@champion")
     assert model.predict(pd.DataFrame({"prompt": ["hi"]})) == ["reply of v2"]
-    assert run.roll_back(cfg, NAME, request_id="rb-1")["aliases"]["champion"] == "2"  # retried: same
+    assert (
+        run.roll_back(cfg, NAME, request_id="rb-1")["aliases"]["champion"] == "2"
+    )  # retried: same
     rep = json.loads(open(Lake(cfg.storage.lake).report_path("champion_policy")).read())
     assert rep["decision"]["kind"] == "rollback" and rep["history"][-1]["champion_after"] == "2"
     assert client.get_model_version(NAME, "3").tags["rluf.rolled_back"] == "true"

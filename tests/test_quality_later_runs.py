@@ -1,5 +1,5 @@
-"""A partition whose blocking checks failed is never used by a later run: labelling, user reputation and
-the feedback dataset leave it out or refuse it (quality.gate_failed_partitions), and say why."""
+"""A partition whose blocking checks failed is never used by a later run: labelling, user reputation
+and the feedback dataset leave it out or refuse it (quality.gate_failed_partitions), and say why."""
 
 import pytest
 
@@ -18,18 +18,40 @@ DAYS = ["2026-01-01", "2026-01-02", "2026-01-03"]
 
 @pytest.fixture(scope="module")
 def synthetic():
-    return generate(Scenario(days=3, turns_per_day=300, n_honest=150, n_bots=3, n_brigades=1, brigade_size=4,
-                             n_trolls=3, seed=5))
+    return generate(
+        Scenario(
+            days=3,
+            turns_per_day=300,
+            n_honest=150,
+            n_bots=3,
+            n_brigades=1,
+            brigade_size=4,
+            n_trolls=3,
+            seed=5,
+        )
+    )
 
 
 def _fail(lake: Lake, dataset: str, day: str) -> None:
-    store_result(lake, dataset, QualityResult(dataset, day, [CheckOutcome("love_rate_vs_trailing", False,
-                                                                         unexpected_count=1, element_count=1)]))
+    store_result(
+        lake,
+        dataset,
+        QualityResult(
+            dataset,
+            day,
+            [CheckOutcome("love_rate_vs_trailing", False, unexpected_count=1, element_count=1)],
+        ),
+    )
 
 
 def _setup(tmp_path, synthetic, gate=True):
-    cfg = parse_config({"storage": {"home": str(tmp_path)}, "quality": {"gate_failed_partitions": gate},
-                        "adversarial": {"trailing_days": 3, "recent_days": 2}})
+    cfg = parse_config(
+        {
+            "storage": {"home": str(tmp_path)},
+            "quality": {"gate_failed_partitions": gate},
+            "adversarial": {"trailing_days": 3, "recent_days": 2},
+        }
+    )
     lake = Lake(cfg.storage.lake)
     write_lake(lake, synthetic)
     return cfg, lake
@@ -39,7 +61,9 @@ def test_failed_days_reads_stored_results(tmp_path, synthetic):
     cfg, lake = _setup(tmp_path, synthetic)
     _fail(lake, "labeled_turns", DAYS[1])
     assert failed_days(lake, cfg, ("clean_turns", "labeled_turns"), DAYS) == [DAYS[1]]
-    off = cfg.model_copy(update={"quality": cfg.quality.model_copy(update={"gate_failed_partitions": False})})
+    off = cfg.model_copy(
+        update={"quality": cfg.quality.model_copy(update={"gate_failed_partitions": False})}
+    )
     assert failed_days(lake, off, ("labeled_turns",), DAYS) == []
 
 
@@ -56,7 +80,9 @@ def test_feedback_dataset_leaves_out_a_failed_day(tmp_path, synthetic):
 def test_reputation_refuses_a_failed_day_and_skips_it_in_the_window(tmp_path, synthetic):
     cfg, lake = _setup(tmp_path, synthetic)
     _fail(lake, "clean_reactions", DAYS[2])
-    with pytest.raises(QualityGateError, match="clean_reactions partition 2026-01-03 failed its quality checks"):
+    with pytest.raises(
+        QualityGateError, match="clean_reactions partition 2026-01-03 failed its quality checks"
+    ):
         build_user_reputation(lake, cfg, DAYS[2])
     _, summary = build_user_reputation(lake, cfg, "2026-01-04")
     assert DAYS[2] not in summary["days_computed"]

@@ -15,11 +15,11 @@ class DriftConfig(Section):
     enabled: bool = Field(True, description="the sensor's default status in the Dagster UI")
     interval_seconds: int = Field(3600, ge=30, description="how often the sensor reads the lake")
     recent_days: int = Field(3, ge=1, description="the latest days compared")
-    baseline_days: int = Field(14, ge=1, description="the trailing days before them (fewer: no verdict)")
+    baseline_days: int = Field(14, ge=1, description="the trailing days before them")
     min_baseline_days: int = Field(3, ge=1)
     min_rows: int = Field(1000, ge=1, description="fewer rows on either side: no verdict")
-    love_rate_max_ratio: float = Field(1.5, gt=1, description="recent / baseline love rate, either way")
-    topic_max_tvd: float = Field(0.15, gt=0, le=1, description="total variation distance of the topic mix")
+    love_rate_max_ratio: float = Field(1.5, gt=1, description="recent / baseline love rate")
+    topic_max_tvd: float = Field(0.15, gt=0, le=1, description="total variation of the topic mix")
 
 
 class SchedulesConfig(Section):

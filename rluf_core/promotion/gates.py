@@ -17,8 +17,15 @@ from dataclasses import asdict, dataclass
 from rluf_core.config.promotion import PromotionConfig
 
 EPS = 1e-12  # inclusive comparisons forgive float rounding (0.69 - 0.70 is -0.01000000000000001)
-ARM_KEYS = ("p_love_mean", "helpfulness_mean", "unsafe_rate", "bait_rate", "emoji_per_reply",
-            "length_ratio", "kl_to_reference")
+ARM_KEYS = (
+    "p_love_mean",
+    "helpfulness_mean",
+    "unsafe_rate",
+    "bait_rate",
+    "emoji_per_reply",
+    "length_ratio",
+    "kl_to_reference",
+)
 
 
 @dataclass(frozen=True)
@@ -50,16 +57,22 @@ class GateReport:
 
 
 def check_arm(arm: Mapping | None, where: str) -> dict[str, float]:
-    """The arm's metrics as floats; ValueError naming `where` and the key when one is missing or not a
-    finite number."""
+    """The arm's metrics as floats; ValueError naming `where` and the key when one is missing or
+    not a    finite number."""
     if not isinstance(arm, Mapping):
-        raise ValueError(f"{where}: expected a mapping of {', '.join(ARM_KEYS)}, got {type(arm).__name__}")
+        raise ValueError(
+            f"{where}: expected a mapping of {', '.join(ARM_KEYS)}, got {type(arm).__name__}"
+        )
     out = {}
     for key in ARM_KEYS:
         if key not in arm:
             raise ValueError(f"{where}: missing key {key!r}")
         value = arm[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise ValueError(f"{where}.{key}: expected a finite number, got {value!r}")
         out[key] = float(value)
     return out
@@ -69,7 +82,10 @@ def _cap(name: str, key: str, cap_of: Callable[[PromotionConfig], float], label:
     def gate(ch: dict, _champ: dict | None, cfg: PromotionConfig) -> GateResult:
         value, cap = ch[key], cap_of(cfg)
         ok = value <= cap + EPS
-        return GateResult(name, ok, value, cap, f"{label} {value:.4g} {'<=' if ok else '>'} cap {cap:.4g}")
+        return GateResult(
+            name, ok, value, cap, f"{label} {value:.4g} {'<=' if ok else '>'} cap {cap:.4g}"
+        )
+
     return gate
 
 
@@ -79,9 +95,14 @@ def _p_love(ch: dict, champ: dict | None, cfg: PromotionConfig) -> GateResult:
         return GateResult("p_love_gain", True, None, need, "no champion yet: nothing to beat")
     gain = ch["p_love_mean"] - champ["p_love_mean"]
     ok = gain > need + EPS
-    return GateResult("p_love_gain", ok, gain, need,
-                      f"P[Love] {ch['p_love_mean']:.4f} vs champion {champ['p_love_mean']:.4f}: gain "
-                      f"{gain:+.4f} {'>' if ok else '<='} {need:g}")
+    return GateResult(
+        "p_love_gain",
+        ok,
+        gain,
+        need,
+        f"P[Love] {ch['p_love_mean']:.4f} vs champion {champ['p_love_mean']:.4f}: gain "
+        f"{gain:+.4f} {'>' if ok else '<='} {need:g}",
+    )
 
 
 def _helpfulness(ch: dict, champ: dict | None, cfg: PromotionConfig) -> GateResult:
@@ -90,9 +111,14 @@ def _helpfulness(ch: dict, champ: dict | None, cfg: PromotionConfig) -> GateResu
         return GateResult("helpfulness", True, None, floor, "no champion yet: nothing to compare")
     delta = ch["helpfulness_mean"] - champ["helpfulness_mean"]
     ok = delta >= floor - EPS
-    return GateResult("helpfulness", ok, delta, floor,
-                      f"helpfulness {ch['helpfulness_mean']:.4f} vs champion {champ['helpfulness_mean']:.4f}: "
-                      f"{delta:+.4f} {'>=' if ok else '<'} {floor:+g}")
+    return GateResult(
+        "helpfulness",
+        ok,
+        delta,
+        floor,
+        f"helpfulness {ch['helpfulness_mean']:.4f} vs champion {champ['helpfulness_mean']:.4f}: "
+        f"{delta:+.4f} {'>=' if ok else '<'} {floor:+g}",
+    )
 
 
 GATES = (
@@ -100,24 +126,35 @@ GATES = (
     _helpfulness,
     _cap("safety", "unsafe_rate", lambda c: c.safety_violation_cap, "unsafe rate"),
     _cap("bait_rate", "bait_rate", lambda c: c.bait_rate_cap, "bait rate"),
-    _cap("emoji_per_reply", "emoji_per_reply", lambda c: c.emoji_per_response_cap, "emoji per reply"),
+    _cap(
+        "emoji_per_reply", "emoji_per_reply", lambda c: c.emoji_per_response_cap, "emoji per reply"
+    ),
     _cap("length_ratio", "length_ratio", lambda c: c.length_ratio_cap, "length ratio"),
     _cap("kl_budget", "kl_to_reference", lambda c: c.kl_budget, "KL to reference"),
 )
-GATE_NAMES = ("p_love_gain", "helpfulness", "safety", "bait_rate", "emoji_per_reply", "length_ratio",
-              "kl_budget")
+GATE_NAMES = (
+    "p_love_gain",
+    "helpfulness",
+    "safety",
+    "bait_rate",
+    "emoji_per_reply",
+    "length_ratio",
+    "kl_budget",
+)
 
 
-def evaluate_gates(challenger: Mapping, champion: Mapping | None, cfg: PromotionConfig,
-                   where: str = "arms") -> GateReport:
+def evaluate_gates(
+    challenger: Mapping, champion: Mapping | None, cfg: PromotionConfig, where: str = "arms"
+) -> GateReport:
     """Every gate on the two arms (champion None: no champion yet). ValueError on a bad arm."""
     ch = check_arm(challenger, f"{where}.challenger")
     champ = None if champion is None else check_arm(champion, f"{where}.champion")
     return GateReport([gate(ch, champ, cfg) for gate in GATES])
 
 
-def would_promote(challenger: Mapping, champion: Mapping | None,
-                  cfg: PromotionConfig) -> tuple[bool, list[str]]:
+def would_promote(
+    challenger: Mapping, champion: Mapping | None, cfg: PromotionConfig
+) -> tuple[bool, list[str]]:
     """(all gates pass, the reasons of the gates that failed): for weight sweeps."""
     rep = evaluate_gates(challenger, champion, cfg)
     return rep.passed, [g.reason for g in rep.failed]

@@ -1,7 +1,8 @@
-"""The decision report: lake/reports/champion_policy.json (or champion_p_love.json) and its Markdown.
+"""The decision report: lake/reports/champion_policy.json (or champion_p_love.json), Markdown too.
 
-The JSON holds the latest decision with its gate numbers, the aliases after it and the last entries of
-the registry's decision history; a decision re-run unchanged (same id, same aliases) rewrites nothing.
+The JSON holds the latest decision with its gate numbers, the aliases after it and the last entries
+of the registry's decision history; a decision re-run unchanged (same id, same aliases) rewrites
+nothing.
 """
 
 from __future__ import annotations
@@ -17,30 +18,58 @@ P_LOVE_REPORT = "champion_p_love"
 HISTORY_ROWS = 20
 
 
-def report_body(decision: Mapping[str, Any], aliases: Mapping[str, str],
-                history: list[Mapping[str, Any]]) -> dict[str, Any]:
+def report_body(
+    decision: Mapping[str, Any], aliases: Mapping[str, str], history: list[Mapping[str, Any]]
+) -> dict[str, Any]:
     """What the report records: the decision, the aliases now, and the recent history."""
-    return {"decision": dict(decision), "model": decision.get("model"), "outcome": decision.get("outcome"),
-            "aliases": dict(sorted(aliases.items())), "history": [dict(h) for h in history[-HISTORY_ROWS:]]}
+    return {
+        "decision": dict(decision),
+        "model": decision.get("model"),
+        "outcome": decision.get("outcome"),
+        "aliases": dict(sorted(aliases.items())),
+        "history": [dict(h) for h in history[-HISTORY_ROWS:]],
+    }
 
 
 def markdown(body: Mapping[str, Any]) -> str:
     """The report as Markdown: outcome, aliases, gates, history."""
     d = body["decision"]
-    lines = [f"# {body['model']}: {d.get('outcome')}", "", f"{d.get('reason', '')}", "",
-             f"Decision `{d.get('id')}` ({d.get('kind')}) on version {d.get('version')}, "
-             f"champion {d.get('champion_before') or 'none'} -> {d.get('champion_after') or 'none'}.", "",
-             "## Aliases", ""]
+    lines = [
+        f"# {body['model']}: {d.get('outcome')}",
+        "",
+        f"{d.get('reason', '')}",
+        "",
+        f"Decision `{d.get('id')}` ({d.get('kind')}) on version {d.get('version')}, "
+        f"champion {d.get('champion_before') or 'none'} -> {d.get('champion_after') or 'none'}.",
+        "",
+        "## Aliases",
+        "",
+    ]
     lines += table(["alias", "version"], body["aliases"].items())
     if d.get("gates"):
         lines += ["", "## Gates", ""]
-        lines += table(["gate", "passed", "value", "threshold", "reason"],
-                       [(g["name"], g["passed"], _num(g["value"]), _num(g["threshold"]), g["reason"])
-                        for g in d["gates"]])
+        lines += table(
+            ["gate", "passed", "value", "threshold", "reason"],
+            [
+                (g["name"], g["passed"], _num(g["value"]), _num(g["threshold"]), g["reason"])
+                for g in d["gates"]
+            ],
+        )
     lines += ["", "## History", ""]
-    lines += table(["at", "kind", "version", "outcome", "champion after", "reason"],
-                   [(h.get("at"), h.get("kind"), h.get("version"), h.get("outcome"), h.get("champion_after"),
-                     h.get("reason")) for h in body["history"]])
+    lines += table(
+        ["at", "kind", "version", "outcome", "champion after", "reason"],
+        [
+            (
+                h.get("at"),
+                h.get("kind"),
+                h.get("version"),
+                h.get("outcome"),
+                h.get("champion_after"),
+                h.get("reason"),
+            )
+            for h in body["history"]
+        ],
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -50,9 +79,11 @@ def write_decision_report(lake: Lake, name: str, body: Mapping[str, Any]) -> tup
     path = lake.report_path(name)
     if lake.fs.exists(path):
         old = lake.read_report(name)
-        same = (old.get("decision", {}).get("id") == body["decision"].get("id")
-                and old.get("decision", {}).get("outcome") == body["decision"].get("outcome")
-                and old.get("aliases") == body["aliases"])
+        same = (
+            old.get("decision", {}).get("id") == body["decision"].get("id")
+            and old.get("decision", {}).get("outcome") == body["decision"].get("outcome")
+            and old.get("aliases") == body["aliases"]
+        )
         if same:
             return path, False
     return lake.write_report(name, dict(body), markdown(body)), True

@@ -20,8 +20,8 @@ from rluf_dagster.resources import RlufResource
 EVAL_ASSET = "offline_eval_report"
 P_LOVE_CHECK = "p_love_gates"
 _GATE_TEXT = {
-    "p_love_gain": "challenger mean P[Love] beats the champion's by more than promotion.min_p_love_gain",
-    "helpfulness": "helpfulness not below the champion's by more than promotion.helpfulness_tolerance",
+    "p_love_gain": "mean P[Love] beats the champion's by more than promotion.min_p_love_gain",
+    "helpfulness": "helpfulness >= the champion's - promotion.helpfulness_tolerance",
     "safety": "unsafe reply rate <= promotion.safety_violation_cap",
     "bait_rate": "bait phrase rate <= promotion.bait_rate_cap",
     "emoji_per_reply": "emoji per reply <= promotion.emoji_per_response_cap",
@@ -31,7 +31,9 @@ _GATE_TEXT = {
 
 
 def _gate_specs(asset: str) -> list[dg.AssetCheckSpec]:
-    return [dg.AssetCheckSpec(f"gate_{n}", asset=asset, description=_GATE_TEXT[n]) for n in GATE_NAMES]
+    return [
+        dg.AssetCheckSpec(f"gate_{n}", asset=asset, description=_GATE_TEXT[n]) for n in GATE_NAMES
+    ]
 
 
 def _checked(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
@@ -44,10 +46,16 @@ def _checked(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
 
 def _metadata(out: dict[str, Any]) -> dict[str, Any]:
     d = out["decision"]
-    return {"outcome": d["outcome"], "reason": d.get("reason", ""), "version": str(d.get("version")),
-            "champion": out["aliases"].get("champion", ""), "previous": out["aliases"].get("previous", ""),
-            "decision_id": str(d.get("id")), "aliases": dg.MetadataValue.json(out["aliases"]),
-            "report": dg.MetadataValue.path(out["report_path"])}
+    return {
+        "outcome": d["outcome"],
+        "reason": d.get("reason", ""),
+        "version": str(d.get("version")),
+        "champion": out["aliases"].get("champion", ""),
+        "previous": out["aliases"].get("previous", ""),
+        "decision_id": str(d.get("id")),
+        "aliases": dg.MetadataValue.json(out["aliases"]),
+        "report": dg.MetadataValue.path(out["report_path"]),
+    }
 
 
 def _gate_results(out: dict[str, Any], names: tuple[str, ...]) -> list[dg.AssetCheckResult]:
@@ -56,36 +64,65 @@ def _gate_results(out: dict[str, Any], names: tuple[str, ...]) -> list[dg.AssetC
     for n in names:
         g = gates.get(n)
         if g is None:  # no gate evaluated (a forced or unchanged decision): the outcome stands
-            results.append(dg.AssetCheckResult(check_name=f"gate_{n}", passed=out["outcome"] != "refused",
-                                               metadata={"reason": out["decision"].get("reason", "")}))
+            results.append(
+                dg.AssetCheckResult(
+                    check_name=f"gate_{n}",
+                    passed=out["outcome"] != "refused",
+                    metadata={"reason": out["decision"].get("reason", "")},
+                )
+            )
             continue
-        results.append(dg.AssetCheckResult(
-            check_name=f"gate_{n}", passed=bool(g["passed"]), severity=dg.AssetCheckSeverity.WARN,
-            metadata={"value": g["value"], "threshold": g["threshold"], "reason": g["reason"]}))
+        results.append(
+            dg.AssetCheckResult(
+                check_name=f"gate_{n}",
+                passed=bool(g["passed"]),
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"value": g["value"], "threshold": g["threshold"], "reason": g["reason"]},
+            )
+        )
     return results
 
 
-@dg.asset(group_name="registry", deps=[EVAL_ASSET], kinds={"mlflow"}, check_specs=_gate_specs("champion_policy"),
-          description="The policy holding the `champion` alias of promotion.model_name after the gates; "
-                      "every decision recorded (MLflow tags, lake/reports/champion_policy.json)")
+@dg.asset(
+    group_name="registry",
+    deps=[EVAL_ASSET],
+    kinds={"mlflow"},
+    check_specs=_gate_specs("champion_policy"),
+    description="The policy holding the `champion` alias of promotion.model_name after the gates; "
+    "every decision recorded (MLflow tags, lake/reports/champion_policy.json)",
+)
 def champion_policy(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = _checked(promotion.promote_policy, rluf.config)
     context.log.info(f"{out['model']}: {out['outcome']} ({out['decision'].get('reason')})")
-    return dg.MaterializeResult(metadata=_metadata(out), check_results=_gate_results(out, GATE_NAMES))
+    return dg.MaterializeResult(
+        metadata=_metadata(out), check_results=_gate_results(out, GATE_NAMES)
+    )
 
 
-@dg.asset(group_name="registry", deps=["p_love_report"], kinds={"mlflow"},
-          check_specs=[dg.AssetCheckSpec(P_LOVE_CHECK, asset="champion_p_love",
-                                         description="p_love_report passed and test AUROC not below the "
-                                                     "champion's by more than promotion.p_love_auroc_tolerance")],
-          description="The P[Love] version holding `champion` of reward_model.model_name after its gates "
-                      "(lake/reports/champion_p_love.json)")
+@dg.asset(
+    group_name="registry",
+    deps=["p_love_report"],
+    kinds={"mlflow"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            P_LOVE_CHECK,
+            asset="champion_p_love",
+            description="p_love_report passed and test AUROC not below the "
+            "champion's by more than promotion.p_love_auroc_tolerance",
+        )
+    ],
+    description="The P[Love] version holding `champion` of reward_model.model_name after its gates "
+    "(lake/reports/champion_p_love.json)",
+)
 def champion_p_love(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = _checked(promotion.promote_p_love, rluf.config)
     gates = out["decision"].get("gates", [])
-    check = dg.AssetCheckResult(check_name=P_LOVE_CHECK, passed=out["outcome"] != "refused",
-                                severity=dg.AssetCheckSeverity.WARN,
-                                metadata={g["name"]: g["reason"] for g in gates})
+    check = dg.AssetCheckResult(
+        check_name=P_LOVE_CHECK,
+        passed=out["outcome"] != "refused",
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={g["name"]: g["reason"] for g in gates},
+    )
     return dg.MaterializeResult(metadata=_metadata(out), check_results=[check])
 
 
@@ -97,12 +134,21 @@ def gate_checks_for(asset: str = EVAL_ASSET) -> dg.AssetChecksDefinition:
     def _gates(context: dg.AssetCheckExecutionContext, rluf: RlufResource):
         lake = rluf.lake
         arms = _checked(lambda: lake.read_report(asset).get("arms") or {})
-        rep = _checked(evaluate_gates, arms.get("challenger"), arms.get("champion"), rluf.config.promotion,
-                       f"{asset}.arms")
+        rep = _checked(
+            evaluate_gates,
+            arms.get("challenger"),
+            arms.get("champion"),
+            rluf.config.promotion,
+            f"{asset}.arms",
+        )
         for g in rep.gates:
-            yield dg.AssetCheckResult(asset_key=asset, check_name=f"gate_{g.name}", passed=g.passed,
-                                      severity=dg.AssetCheckSeverity.WARN,
-                                      metadata={"value": g.value, "threshold": g.threshold, "reason": g.reason})
+            yield dg.AssetCheckResult(
+                asset_key=asset,
+                check_name=f"gate_{g.name}",
+                passed=g.passed,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"value": g.value, "threshold": g.threshold, "reason": g.reason},
+            )
 
     return _gates
 
@@ -125,19 +171,35 @@ def _request_id(context: dg.OpExecutionContext) -> str:
     return context.run.root_run_id or context.run_id  # a re-execution of the run: the same request
 
 
-@dg.op(description="Make `version` of `model` the champion whatever the gates; `reason` is mandatory")
-def promote_version(context: dg.OpExecutionContext, config: PromoteConfig, rluf: RlufResource) -> None:
+@dg.op(
+    description="Make `version` of `model` the champion whatever the gates; `reason` is mandatory"
+)
+def promote_version(
+    context: dg.OpExecutionContext, config: PromoteConfig, rluf: RlufResource
+) -> None:
     cfg = rluf.config
-    out = _checked(promotion.force_promote, cfg, config.model, config.version, config.reason,
-                   _request_id(context))
-    context.log_event(dg.AssetMaterialization(_asset_for(cfg, config.model), metadata=_metadata(out)))
+    out = _checked(
+        promotion.force_promote,
+        cfg,
+        config.model,
+        config.version,
+        config.reason,
+        _request_id(context),
+    )
+    context.log_event(
+        dg.AssetMaterialization(_asset_for(cfg, config.model), metadata=_metadata(out))
+    )
 
 
 @dg.op(description="Restore the previous champion of `model` (alias previous)")
-def rollback_champion(context: dg.OpExecutionContext, config: RollbackConfig, rluf: RlufResource) -> None:
+def rollback_champion(
+    context: dg.OpExecutionContext, config: RollbackConfig, rluf: RlufResource
+) -> None:
     cfg = rluf.config
     out = _checked(promotion.roll_back, cfg, config.model, _request_id(context))
-    context.log_event(dg.AssetMaterialization(_asset_for(cfg, config.model), metadata=_metadata(out)))
+    context.log_event(
+        dg.AssetMaterialization(_asset_for(cfg, config.model), metadata=_metadata(out))
+    )
 
 
 @dg.job(description="Force a model version to champion (config: model, version, reason); recorded")

@@ -14,15 +14,18 @@ from rluf_dagster.project import PROJECT_CONFIG
 from rluf_dagster.resources import RlufResource
 
 RETRAIN_GROUPS = ("reward", "policy", "evaluation", "registry")
-# Everything downstream of the daily partitions: the training set, then the models, their reports and
-# the promotion decisions.
-RETRAIN_SELECTION = dg.AssetSelection.assets("feedback_dataset") | dg.AssetSelection.groups(*RETRAIN_GROUPS)
+# Everything downstream of the daily partitions: the training set, then the models, their reports
+# and the promotion decisions.
+RETRAIN_SELECTION = dg.AssetSelection.assets("feedback_dataset") | dg.AssetSelection.groups(
+    *RETRAIN_GROUPS
+)
 
 weekly_retrain_job = dg.define_asset_job(
     "weekly_retrain_job",
     selection=RETRAIN_SELECTION,
-    description="Rebuild the de-adversarialised feedback dataset; retrain and evaluate P[Love], the policy; "
-                "run the promotion gates (groups reward, policy, evaluation, registry).",
+    description="Rebuild the de-adversarialised feedback dataset; retrain and evaluate P[Love] "
+    "and the policy; "
+    "run the promotion gates (groups reward, policy, evaluation, registry).",
 )
 
 
@@ -42,10 +45,13 @@ _DRIFT = PROJECT_CONFIG.schedules.drift
 
 
 @dg.sensor(
-    name="drift_sensor", job=weekly_retrain_job, minimum_interval_seconds=_DRIFT.interval_seconds,
+    name="drift_sensor",
+    job=weekly_retrain_job,
+    minimum_interval_seconds=_DRIFT.interval_seconds,
     default_status=_status(_DRIFT.enabled, dg.DefaultSensorStatus),
-    description="Requests weekly_retrain_job when the love rate or the topic mix of the latest labelled days "
-                "moves beyond schedules.drift's bounds against the trailing days before them (once per latest day).",
+    description="Requests weekly_retrain_job when the love rate or the topic mix of the latest "
+    "labelled days moves beyond schedules.drift's bounds against the trailing days before them "
+    "(once per latest day).",
 )
 def drift_sensor(context: dg.SensorEvaluationContext, rluf: RlufResource):
     verdict = drift_verdict(rluf.lake, rluf.config.schedules.drift)
@@ -56,8 +62,12 @@ def drift_sensor(context: dg.SensorEvaluationContext, rluf: RlufResource):
     if not verdict["drifted"]:
         return dg.SkipReason(f"{latest}: {'; '.join(verdict['reasons'])}")
     context.log.info(f"drift at {latest}: {'; '.join(verdict['reasons'])}")
-    return dg.RunRequest(run_key=f"drift:{latest}", tags={"rluf/trigger": "drift",
-                                                           "rluf/drift": json.dumps(verdict["reasons"])[:1000]})
+    return dg.RunRequest(
+        run_key=f"drift:{latest}",
+        tags={"rluf/trigger": "drift", "rluf/drift": json.dumps(verdict["reasons"])[:1000]},
+    )
 
 
-defs = dg.Definitions(jobs=[weekly_retrain_job], schedules=[weekly_retrain_schedule], sensors=[drift_sensor])
+defs = dg.Definitions(
+    jobs=[weekly_retrain_job], schedules=[weekly_retrain_schedule], sensors=[drift_sensor]
+)
