@@ -81,7 +81,6 @@ def write_decision_report(lake: Lake, name: str, body: Mapping[str, Any]) -> tup
         old = lake.read_report(name)
         same = (
             old.get("decision", {}).get("id") == body["decision"].get("id")
-            and old.get("decision", {}).get("outcome") == body["decision"].get("outcome")
             and old.get("aliases") == body["aliases"]
         )
         if same:
