@@ -7,6 +7,7 @@ import dagster as dg
 from rluf_dagster.defs import clean as clean_defs, ingest as ingest_defs
 from rluf_dagster.defs import reward as reward_defs
 from rluf_dagster.defs import feedback as feedback_defs
+from rluf_dagster.defs import promotion as promotion_defs
 from rluf_dagster.defs import retraining as retraining_defs
 from rluf_dagster.defs import simulation as simulation_defs
 from rluf_dagster.project import PROJECT_CONFIG, executor_for
@@ -17,7 +18,8 @@ from rluf_dagster.resources import MlflowResource, RlufResource
 # zone holds real traffic, and nothing should be able to write simulated traffic into it.
 GROUP_DEFS: list[dg.Definitions] = [
     *([simulation_defs.defs] if PROJECT_CONFIG.source.kind == "simulator" else []),
-    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, retraining_defs.defs,
+    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, promotion_defs.defs,
+    retraining_defs.defs,
 ]
 
 RLUF = RlufResource()

@@ -16,6 +16,7 @@ CONTRACT_ASSETS = {
     "clean": {"clean_turns", "clean_reactions", "labeled_turns", "quarantine"},
     "feedback": {"user_reputation", "feedback_dataset"},
     "reward": {"p_love_model", "p_love_report"},
+    "registry": {"champion_policy"},
 }
 
 

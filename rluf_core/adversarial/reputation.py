@@ -22,11 +22,14 @@ from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET, quality_fit_sa
 from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake, day_str
+from rluf_core.quality.validate import failed_days, require_not_failed
 
 log = logging.getLogger(__name__)
 
 REPUTATION_DATASET = "user_reputation"
 FLAG_COLUMNS = ["is_bot", "is_brigade", "is_troll"]
+# a day whose blocking checks failed on one of these is refused as as_of and left out of the window
+GATED_DATASETS = ("clean_turns", "clean_reactions", "labeled_turns")
 
 
 def window_days(as_of: dt.date | str, n: int) -> list[str]:
@@ -162,7 +165,9 @@ def compute_reputation(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig
 def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, write: bool = True) -> tuple[pd.DataFrame, dict]:
     """Reputation as of a day: recompute that day's stats and any missing ones, sum the stored days, detect."""
     as_of = day_str(as_of)
+    require_not_failed(lake, cfg, GATED_DATASETS, as_of)
     days = window_days(as_of, cfg.adversarial.trailing_days)
+    days = [d for d in days if d not in set(failed_days(lake, cfg, GATED_DATASETS, days))]
     available = set(lake.dataset_days("clean_reactions")) | set(lake.dataset_days("clean_turns"))
     # The day being materialised is always recomputed (its data may have been re-landed or relabelled);
     # earlier days of the window are reused from their stored aggregates.

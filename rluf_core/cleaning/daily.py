@@ -22,7 +22,7 @@ from rluf_core.config.schema import RlufConfig
 from rluf_core.ingest.reader import read_landing_day
 from rluf_core.ingest.set_aside import file_audit
 from rluf_core.lake import Lake
-from rluf_core.quality.validate import clear_result, require_passed
+from rluf_core.quality.validate import clear_result, require_not_failed, require_passed
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ def clean_reactions_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
 
 
 def label_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
-    """labeled_turns for `day` from clean_turns(day) and clean_reactions of the label-window days."""
+    """labeled_turns for `day` from clean_turns(day) and clean_reactions of the label-window days.
+    Refuses (QualityGateError) a day whose clean_turns check failed, even in a later run (relabel)."""
+    require_not_failed(lake, cfg, ("clean_turns",), day)
     turns = lake.read_dataset("clean_turns", [day])
     needed = reaction_days_needed(day, cfg.labels)
     present = [d for d in needed if lake.has_dataset("clean_reactions", d)]

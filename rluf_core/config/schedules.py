@@ -9,12 +9,26 @@ from pydantic import Field, field_validator
 from rluf_core.config.base import Section
 
 
+class DriftConfig(Section):
+    """The drift sensor: the latest days of labeled_turns against the trailing days before them."""
+
+    enabled: bool = Field(True, description="the sensor's default status in the Dagster UI")
+    interval_seconds: int = Field(3600, ge=30, description="how often the sensor reads the lake")
+    recent_days: int = Field(3, ge=1, description="the latest days compared")
+    baseline_days: int = Field(14, ge=1, description="the trailing days before them")
+    min_baseline_days: int = Field(3, ge=1)
+    min_rows: int = Field(1000, ge=1, description="fewer rows on either side: no verdict")
+    love_rate_max_ratio: float = Field(1.5, gt=1, description="recent / baseline love rate")
+    topic_max_tvd: float = Field(0.15, gt=0, le=1, description="total variation of the topic mix")
+
+
 class SchedulesConfig(Section):
     ingest_sensor_enabled: bool = True
     ingest_sensor_interval_seconds: int = Field(60, ge=30, description="how often landing_sensor looks for new files")
     retrain_cron: str = "0 3 * * 1"
     retrain_enabled: bool = True
     timezone: str = "UTC"
+    drift: DriftConfig = Field(default_factory=DriftConfig)
 
     @field_validator("retrain_cron")
     @classmethod

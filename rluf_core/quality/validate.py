@@ -143,3 +143,22 @@ def require_passed(lake: Lake, cfg: RlufConfig, dataset: str, day: str) -> Quali
             f"{dataset} partition {day} failed its quality checks ({result.failure_summary()}); fix the landing "
             f"files and re-materialise it, or set quality.gate_failed_partitions: false to use it anyway")
     return result
+
+
+def failed_days(lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], days: list[str]) -> list[str]:
+    """Days whose stored result failed for any of `datasets` (their blocking checks ran and failed),
+    when quality.gate_failed_partitions is on: later runs leave them out. A day with no stored
+    result is not failed here (its check has not run, or its data was rewritten since)."""
+    if not cfg.quality.gate_failed_partitions:
+        return []
+    return [d for d in days if any((r := stored_result(lake, ds, d)) is not None and not r.success
+                                   for ds in datasets)]
+
+
+def require_not_failed(lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], day: str) -> None:
+    """QualityGateError when a stored result of `day` failed for one of `datasets` (failed_days)."""
+    for ds in datasets:
+        if failed_days(lake, cfg, (ds,), [day]):
+            raise QualityGateError(
+                f"{ds} partition {day} failed its quality checks ({stored_result(lake, ds, day).failure_summary()}); "
+                f"fix it and re-materialise, or set quality.gate_failed_partitions: false to use it anyway")

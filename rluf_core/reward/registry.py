@@ -25,6 +25,7 @@ from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema, TensorSpec
 
 import rluf_core
+from rluf_core import model_aliases
 
 ARTIFACT = "scorer"
 INPUT_COLUMNS = ("context", "prompt", "response")
@@ -90,7 +91,7 @@ def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "chal
                                        input_example=INPUT_EXAMPLE, registered_model_name=model_name)
     version = str(info.registered_model_version)
     client = mlflow.MlflowClient()
-    client.set_registered_model_alias(model_name, alias, version)
+    model_aliases.set_alias(client, model_name, alias, version)  # the one place aliases move
     for k, v in (tags or {}).items():
         client.set_model_version_tag(model_name, version, k, str(v))
     return f"models:/{model_name}@{alias}", version
