@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from rluf_dagster.defs import clean as clean_defs, ingest as ingest_defs
+from rluf_dagster.defs import evaluation as evaluation_defs
+from rluf_dagster.defs import policy as policy_defs
 from rluf_dagster.defs import reward as reward_defs
 from rluf_dagster.defs import feedback as feedback_defs
 from rluf_dagster.defs import promotion as promotion_defs
@@ -18,7 +20,8 @@ from rluf_dagster.resources import MlflowResource, RlufResource
 # zone holds real traffic, and nothing should be able to write simulated traffic into it.
 GROUP_DEFS: list[dg.Definitions] = [
     *([simulation_defs.defs] if PROJECT_CONFIG.source.kind == "simulator" else []),
-    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, promotion_defs.defs,
+    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, policy_defs.defs,
+    evaluation_defs.defs, promotion_defs.defs,
     retraining_defs.defs,
 ]
 

@@ -125,6 +125,10 @@ def offline_report(
         m = _means(rows)
         m.pop("n")
         m["mean_words"] = summaries[name]["mean_words"]
+        m["emoji_per_reply"] = summaries[name]["emoji_per_reply"]
+        m["bait_rate"] = summaries[name]["bait_rate"]  # the gates read the detectors' lexicon rate
+        ref_words = summaries[REFERENCE]["mean_words"]
+        m["length_ratio"] = m["mean_words"] / ref_words if ref_words else float("nan")
         m.update(dict((extras or {}).get(name, {})))
         metrics[name] = m
     ref = summaries[REFERENCE]

@@ -10,6 +10,8 @@ import dagster as dg
 from rluf_core.config import RlufConfig
 from rluf_core.evaluation.pipeline import Inputs, run_ab_test, run_offline_eval
 from rluf_core.evaluation.report import EvalReport
+from rluf_core.promotion.gates import would_promote
+from rluf_dagster.defs.promotion import gate_checks_for
 from rluf_dagster.resources import RlufResource
 
 DEPS = ["policy_checkpoint", "base_policy", "p_love_model", "helpfulness_model", "safety_judge"]
@@ -29,7 +31,12 @@ class EvaluationInputsResource(dg.ConfigurableResource):
             raise RuntimeError(
                 f"evaluation_inputs.factory {self.factory!r} cannot be loaded: {e}"
             ) from e
-        return fn(cfg)
+        inputs = fn(cfg)
+        if inputs.gates is None:  # the promotion gates decide the sweep's "promoted" column
+            inputs.gates = lambda off, ab: would_promote(
+                off["arms"]["challenger"], off["arms"]["champion"], cfg.promotion
+            )
+        return inputs
 
 
 def ui_markdown(rep: EvalReport) -> str:
@@ -117,4 +124,8 @@ def ab_test_report(
     )
 
 
-defs = dg.Definitions(assets=[offline_eval_report, ab_test_report])
+defs = dg.Definitions(
+    assets=[offline_eval_report, ab_test_report],
+    asset_checks=[gate_checks_for("offline_eval_report")],
+    resources={"evaluation_inputs": EvaluationInputsResource()},
+)

@@ -5,7 +5,6 @@ by default, a Kubernetes pod with GPUs in production; the safety judge is rules 
 and runs in the asset.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 
