@@ -17,6 +17,7 @@ from rluf_core.lake import Lake
 from rluf_core.simulation.runner import default_days
 from rluf_dagster.diagnosis import RunFailed, run_failure_text
 from rluf_dagster.instance import get_instance
+from rluf_dagster.summary import summary_lines
 
 # CRITICAL: a failed step's stack trace is not printed; the command prints its diagnosis instead
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -112,8 +113,10 @@ def run_demo(cfg: RlufConfig) -> list[str]:
         if not days:
             raise SystemExit(f"rluf demo: no landing days under {cfg.storage.lake}/landing/turns")
     held = run_days(defs, instance, cfg, days, t0)
-    _say("retraining: feedback dataset, P[Love] reward model and its report")
+    _say("retraining: feedback dataset, P[Love], the policy (base, helpfulness, safety judge, GRPO), "
+         "offline evaluation, the A/B test and promotion")
     _run(defs, RETRAIN_JOB, instance)
     _say(f"done in {time.time() - t0:.0f}s" + (f"; held days: {', '.join(held)}" if held else ""))
+    print("\n" + "\n".join(summary_lines(cfg)), flush=True)
     where_to_look(cfg)
     return held

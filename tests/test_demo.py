@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from rluf_core.lake import Lake
+from tests.policy_fixtures import TINY_POLICY
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +26,17 @@ def test_demo_runs_the_dag_on_the_given_config(tmp_path, monkeypatch):
     cfg_file = tmp_path / "small.yaml"
     cfg_file.write_text(yaml.safe_dump({
         "storage": {"home": str(home)},
-        "source": {"simulator": {"days": DAYS, "turns_per_day": 1500, "n_users": 1500}},
+        "source": {"simulator": {"days": DAYS, "turns_per_day": 1500, "n_users": 1500, "rating_rate": 0.1}},
         "reward_model": {"backbone": "tiny", "max_length": 32, "epochs": 1, "bootstrap": 50},
         "adversarial": {"split": {"validation_days": 1, "test_days": 1}},
+        "policy": {**TINY_POLICY, "heldout_days": 1, "quick_check_prompts": 60},
+        "evaluation": {"fixed_prompts": 60, "ab_users": 150, "ab_days": 1, "bootstrap_samples": 100,
+                       "sweep_weights": []},
     }))
     env = {k: v for k, v in os.environ.items() if k not in ("RLUF_CONFIG", "RLUF_HOME", "DAGSTER_HOME")}
     rluf = Path(sys.executable).with_name("rluf")
     done = subprocess.run([str(rluf), "--config", str(cfg_file), "demo"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=1500)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert f"relabelled {DAYS - LAG} days" in done.stdout
 
@@ -52,3 +56,16 @@ def test_demo_runs_the_dag_on_the_given_config(tmp_path, monkeypatch):
         "daily_ingest": DAYS, "relabel_turns": DAYS - LAG, "refresh_reputation": DAYS - LAG, "weekly_retrain_job": 1}
     assert max(r.tags["dagster/partition"] for r in runs["refresh_reputation"]) == last_labelled
     assert (home / "mlflow" / "mlflow.db").exists()
+
+    # the whole DAG: the policy trained, evaluated and promoted, and the summary says so
+    for name in ("base_policy", "helpfulness_model", "safety_judge", "policy_checkpoint", "offline_eval_report",
+                 "ab_test_report", "champion_policy", "champion_p_love"):
+        assert (reports / f"{name}.json").exists(), name
+    decision = lake.read_report("champion_policy")
+    assert decision["outcome"] in ("promoted", "refused") and decision["decision"]["gates"]
+    assert "Summary:" in done.stdout and "love lift" in done.stdout
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{home / 'mlflow' / 'mlflow.db'}")
+    assert client.get_model_version_by_alias("rluf-p-love", "champion")
+    assert client.get_model_version_by_alias("rluf-policy", "challenger")

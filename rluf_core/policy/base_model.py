@@ -68,3 +68,12 @@ def with_lora(model: PreTrainedModel, lora: LoraSettings) -> PreTrainedModel:
     pc = LoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
                     target_modules=lora.target_modules, task_type="CAUSAL_LM")
     return get_peft_model(model, pc)
+
+
+def use_cpu(device: str) -> bool:
+    """compute.device as the trainers' use_cpu: 'auto' trains on a GPU when there is one."""
+    if device == "auto":
+        import torch
+
+        return not torch.cuda.is_available()
+    return device == "cpu"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
 from rluf_core.policy.chat_format import format_completion, format_query
+from rluf_core.policy.base_model import use_cpu
 from rluf_core.policy.checkpoint import save_policy
 from rluf_core.policy.progress import ProgressCallback
 from rluf_core.policy.rl import RLResult
@@ -55,7 +56,7 @@ def train_kto(base_dir: str | os.PathLike, feedback: pd.DataFrame, cfg: PolicyCo
                      num_train_epochs=k.epochs, learning_rate=k.learning_rate, beta=k.beta,
                      desirable_weight=k.desirable_weight, undesirable_weight=k.undesirable_weight,
                      max_length=cfg.tiny.max_positions, logging_steps=cfg.grpo.log_every, report_to=[],
-                     save_strategy="no", use_cpu=device == "cpu", seed=seed, data_seed=seed,
+                     save_strategy="no", use_cpu=use_cpu(device), seed=seed, data_seed=seed,
                      activation_checkpointing=False, disable_tqdm=True, dataloader_num_workers=0)
     history: list[dict[str, float]] = []
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
 from rluf_core.policy.chat_format import format_query
+from rluf_core.policy.base_model import use_cpu
 from rluf_core.policy.checkpoint import read_meta, save_policy
 from rluf_core.policy.progress import ProgressCallback
 from rluf_core.policy.rewards import RewardSet
@@ -63,7 +64,7 @@ def _trainer_args(cfg: PolicyConfig, run_dir: Path, weights: list[float], seed: 
         num_generations=g.num_generations, max_completion_length=g.max_completion_tokens,
         temperature=g.temperature, top_k=0, top_p=1.0, beta=cfg.kl_coef, num_iterations=g.num_iterations,
         reward_weights=weights, logging_steps=g.log_every, save_strategy="steps",
-        save_steps=g.checkpoint_every, save_only_model=False, report_to=[], use_cpu=device == "cpu",
+        save_steps=g.checkpoint_every, save_only_model=False, report_to=[], use_cpu=use_cpu(device),
         seed=seed, data_seed=seed, activation_checkpointing=False, disable_tqdm=True,
         dataloader_num_workers=0, use_vllm=g.use_vllm, lr_scheduler_type="constant",
         warmup_steps=0, log_completions=False)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
-from rluf_core.policy.base_model import build_tiny, load_pretrained, with_lora
+from rluf_core.policy.base_model import build_tiny, load_pretrained, use_cpu, with_lora
 from rluf_core.policy.chat_format import format_completion, format_query, opening_message
 from rluf_core.policy.checkpoint import save_policy
 from rluf_core.policy.progress import ProgressCallback
@@ -67,7 +67,7 @@ def train_base_policy(turns: pd.DataFrame, cfg: PolicyConfig, out_dir: str | os.
             output_dir=str(out_dir / "sft-run"), per_device_train_batch_size=s.batch_size,
             num_train_epochs=s.epochs, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
             warmup_steps=s.warmup_steps, logging_steps=20, save_strategy="no", report_to=[],
-            use_cpu=device == "cpu", seed=seed, data_seed=seed, max_length=cfg.tiny.max_positions,
+            use_cpu=use_cpu(device), seed=seed, data_seed=seed, max_length=cfg.tiny.max_positions,
             completion_only_loss=True, disable_tqdm=True, dataloader_num_workers=0,
             activation_checkpointing=False)
         trainer = SFTTrainer(model=with_lora(model, cfg.lora), args=args, processing_class=tok,

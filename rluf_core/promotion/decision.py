@@ -58,9 +58,10 @@ def decide_policy(
         raise PromotionError(
             f"offline_eval_report: missing key 'arms.champion' (model {name!r} has a champion)"
         )
+    # with no champion yet the evaluation's champion arm is the base policy: the challenger must beat it
     gates = evaluate_gates(
         arms.get("challenger"),
-        arms.get("champion") if champion else None,
+        arms.get("champion"),
         cfg.promotion,
         where="offline_eval_report.arms",
     ).gates

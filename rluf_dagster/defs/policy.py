@@ -11,6 +11,7 @@ import dagster as dg
 from rluf_core.judges import build_safety_judge
 from rluf_core.policy.prompts import read_turns, split_days
 from rluf_dagster.launchers import run_job
+from rluf_dagster.project import PROJECT_CONFIG
 from rluf_dagster.resources import MlflowResource, RlufResource
 
 POLICY_JOB = "rluf_core.jobs.train_policy"
@@ -74,4 +75,30 @@ def policy_checkpoint(context: dg.AssetExecutionContext, rluf: RlufResource, mlf
     return _launch(context, rluf, mlflow, POLICY_JOB)
 
 
-defs = dg.Definitions(assets=[base_policy, helpfulness_model, safety_judge, policy_checkpoint])
+
+
+SWEEP_WEIGHTS = [f"{float(w):g}" for w in PROJECT_CONFIG.evaluation.sweep_weights]
+sweep_partitions = dg.StaticPartitionsDefinition(SWEEP_WEIGHTS or ["0.1"])
+
+
+@dg.asset(group_name="policy_sweep", partitions_def=sweep_partitions, deps=[policy_checkpoint],
+          kinds={"pytorch"},
+          description="The paper's weight table: one policy per P[Love] weight (a static partition each), "
+                      "trained like policy_checkpoint but not registered; offline_eval_report reads them")
+def policy_sweep(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource):
+    w = context.partition_key
+    home = rluf.config.storage.home_path
+    extra = ["--set", f"objectives.p_love={w}", "--out", str(home / "policy" / "sweep" / f"w{w}"),
+             "--report", f"policy_sweep_w{w}", "--no-register"]
+    return _launch(context, rluf, mlflow, POLICY_JOB, extra)
+
+
+weight_sweep_job = dg.define_asset_job(
+    "weight_sweep_job", selection=dg.AssetSelection.assets(policy_sweep),
+    partitions_def=sweep_partitions,
+    description="Train one policy per evaluation.sweep_weights (run it as a backfill over the partitions), then "
+                "materialise offline_eval_report to get the weight table")
+
+
+defs = dg.Definitions(assets=[base_policy, helpfulness_model, safety_judge, policy_checkpoint, policy_sweep],
+                      jobs=[weight_sweep_job])
