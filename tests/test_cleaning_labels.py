@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rluf_core.cleaning import daily, label_turns
+from rluf_core.cleaning import label_turns
+from rluf_core.quality import daily
 from rluf_core.config import parse_config
 from rluf_core.config.data import LabelsConfig
 from rluf_core.lake import Lake

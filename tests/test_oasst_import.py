@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rluf_core.cleaning import daily
+from rluf_core.quality import daily
 from rluf_core.config import load_config
 from rluf_core.lake import Lake
 from rluf_core.quality import validate_partition

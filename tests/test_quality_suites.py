@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rluf_core.cleaning import daily
+from rluf_core.quality import daily
 from rluf_core.config import parse_config
 from rluf_core.lake import Lake
 from rluf_core.quality import (

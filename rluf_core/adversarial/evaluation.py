@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_curve
 
+from rluf_core.adversarial.coordination import coordinated_excess
 from rluf_core.adversarial.detectors import KINDS
 
 
@@ -101,8 +102,6 @@ def evaluate_labels(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd
 def evaluate_coordinated(labeled: pd.DataFrame, reputation: pd.DataFrame, coordinated: pd.DataFrame | None,
                          truth: pd.Series, min_excess: float) -> dict:
     """The label-level burst filter on its own and on top of the user flags (positive labels)."""
-    from rluf_core.feedback.builder import coordinated_excess
-
     pos = labeled[labeled["label"].astype(int) == 1].reset_index(drop=True)
     hit = coordinated_excess(pos.assign(label=1), coordinated) >= max(min_excess, 1e-12)
     true = pos["user_id"].map(truth).fillna("unknown")

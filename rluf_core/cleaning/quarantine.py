@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rluf_core.cleaning.pseudonym import register_pseudonyms
+
 QUARANTINE_COLUMNS = ["source", "file", "row", "reason", "detail", "record"]
 RECORD_LIMIT = 2000
 
@@ -59,8 +61,6 @@ def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: st
 
 def quarantine_rows(con, source: str, columns: tuple[str, ...], rejected_sql: str, detail: str, key: str):
     """Arrow table of quarantine rows for the rejected rows the query returns."""
-    from rluf_core.cleaning.turns import register_pseudonyms
-
     con.execute(f"CREATE OR REPLACE TEMP TABLE rej AS {rejected_sql}")
     register_pseudonyms(con, "SELECT DISTINCT user_id FROM rej WHERE user_id IS NOT NULL", key, name="qpseudo")
     out = con.sql(quarantine_sql(source, columns, "rej", detail)).to_arrow_table()

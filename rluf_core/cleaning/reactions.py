@@ -16,7 +16,7 @@ from rluf_core.cleaning.classify import (
 from rluf_core.cleaning.engine import connect, to_arrow
 from rluf_core.cleaning.quarantine import quarantine_rows
 from rluf_core.cleaning.reconcile import reconciliation
-from rluf_core.cleaning.turns import register_pseudonyms
+from rluf_core.cleaning.pseudonym import register_pseudonyms
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 

@@ -49,7 +49,7 @@ def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
     are in, that day is relabelled and rescored, and the last day's reputation refreshed.
     """
     from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
-    from rluf_core.cleaning import daily as steps
+    from rluf_core.quality import daily as steps
     from rluf_core.cleaning.labels import reaction_days_needed
     from rluf_core.simulation import simulate
 

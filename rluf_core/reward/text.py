@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from rluf_core.config.reward import STAT_NAMES
+
 SURROGATE = re.compile("[\ud800-\udfff]")
 EMOJI = re.compile(
     "[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764\uFE0F\U0001F000-\U0001F2FF]", flags=re.UNICODE
@@ -19,10 +21,6 @@ SIGN_OFF = re.compile(
 )
 WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|proud|amazing)\b", re.IGNORECASE)
 
-STAT_NAMES = (
-    "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question", "digits",
-    "list_items", "log_query_chars", "sentences", "log_depth",
-)
 
 
 def is_missing(value: object) -> bool:

@@ -7,7 +7,7 @@ later run cannot silently use a failed partition; quality.gate_failed_partitions
 
 import dagster as dg
 
-from rluf_core.cleaning import daily
+from rluf_core.quality import daily
 from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.quality import QualityGateError
 from rluf_dagster.defs.ingest import md_table, quality_check, raw_reactions, raw_turns

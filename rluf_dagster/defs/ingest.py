@@ -10,7 +10,7 @@ import time
 import dagster as dg
 import pandas as pd
 
-from rluf_core.cleaning.daily import ingest_day
+from rluf_core.quality.daily import ingest_day
 from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.lake import Lake
 from rluf_core.quality import QualityResult, stored_result, validate_partition

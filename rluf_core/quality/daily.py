@@ -1,4 +1,4 @@
-"""One day through ingest and cleaning, lake in and lake out (what the Dagster assets call).
+"""One day through ingest, cleaning and the quality gate, lake in and lake out (what the assets call).
 
 Datasets written per day: raw_<kind> and raw_<kind>_files (the landing files' manifest),
 clean_turns, clean_reactions, labeled_turns, quarantine (plus quarantine_turns/quarantine_reactions,
