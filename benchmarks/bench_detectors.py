@@ -65,7 +65,7 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
     from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
-    from rluf_core.reward import robustness
+    from rluf_core.reward.reports import robustness
 
     t0 = time.perf_counter()
     cfg = robustness.scenario(work / name, share, days, tpd, users, simulator=simulator)

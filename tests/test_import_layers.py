@@ -33,6 +33,10 @@ TIERS: list[tuple[str, ...]] = [
     ("jobs",),  # programs that run a whole stage (train_reward_model)
 ]
 RANK = {name: i for i, tier in enumerate(TIERS) for name in tier}
+# Inside a package split by role, the same rule over its sub-packages (bottom first).
+SUB_TIERS: dict[str, list[tuple[str, ...]]] = {
+    "reward": [("models",), ("features",), ("scoring",), ("training",), ("reports",), ("oasst",)],
+}
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -89,6 +93,27 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
     return bad
 
 
+def sub_layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """The same over the sub-packages of each package in SUB_TIERS (its __init__ may re-export)."""
+    bad = []
+    for package, tiers in SUB_TIERS.items():
+        rank = {name: i for i, tier in enumerate(tiers) for name in tier}
+        prefix = f"rluf_core.{package}."
+        for src, targets in sorted(graph.items()):
+            if not src.startswith(prefix):
+                continue
+            a = src.removeprefix(prefix).split(".")[0]
+            for dst in sorted(t for t in targets if t.startswith(prefix)):
+                b = dst.removeprefix(prefix).split(".")[0]
+                if a == b:
+                    continue
+                if a not in rank or b not in rank:
+                    bad.append(f"{src} -> {dst} (not in the {package} sub-layers)")
+                elif rank[b] >= rank[a]:
+                    bad.append(f"{src} -> {dst} ({package}.{b} is not below {package}.{a})")
+    return bad
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The import cycles: strongly connected sets of two or more modules (Tarjan)."""
     index: dict[str, int] = {}
@@ -133,6 +158,7 @@ def test_rluf_core_imports_point_down_the_stack():
     graph = import_graph(ROOT, "rluf_core")
     assert len(graph) > 100
     assert layer_violations(graph) == []
+    assert sub_layer_violations(graph) == []
 
 
 def test_rluf_core_modules_form_no_import_cycle():
@@ -159,8 +185,8 @@ def test_dagster_definition_modules_do_not_import_each_other():
 
 
 @pytest.mark.parametrize(("victim", "line", "expected"), [
-    ("rluf_core/config/reward.py", "from rluf_core.reward import text\n",
-     "rluf_core.config.reward -> rluf_core.reward.text (reward is not below config)"),
+    ("rluf_core/config/reward.py", "from rluf_core.reward.features import text\n",
+     "rluf_core.config.reward -> rluf_core.reward.features.text (reward is not below config)"),
     ("rluf_core/simulation/rng.py", "from rluf_core.ingest import schema\n",
      "rluf_core.simulation.rng -> rluf_core.ingest.schema (ingest is not below simulation)"),
 ])
@@ -179,3 +205,13 @@ def test_an_added_cycle_is_caught(tmp_path):
     target.write_text(target.read_text() + "\nfrom rluf_core.cleaning.turns import clean_turns\n")
     found = cycles(package_edges(import_graph(tmp_path, "rluf_core")))
     assert any({"rluf_core.cleaning.pseudonym", "rluf_core.cleaning.turns"} <= set(c) for c in found)
+
+
+def test_an_added_upward_import_inside_reward_is_caught(tmp_path):
+    shutil.copytree(ROOT / "rluf_core", tmp_path / "rluf_core",
+                    ignore=shutil.ignore_patterns("__pycache__", "presets"))
+    target = tmp_path / "rluf_core/reward/models/head.py"
+    target.write_text(target.read_text() + "\nfrom rluf_core.reward.scoring.scorer import PLoveScorer\n")
+    assert sub_layer_violations(import_graph(tmp_path, "rluf_core")) == [
+        "rluf_core.reward.models.head -> rluf_core.reward.scoring.scorer "
+        "(reward.scoring is not below reward.models)"]

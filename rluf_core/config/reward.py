@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from rluf_core.config.base import Section
 
-# The reward model's cheap text statistics (computed by rluf_core.reward.features.text), in column
+# The reward model's cheap text statistics (computed by rluf_core.reward.features.featurize.text), in column
 # order; `text_stats` names a subset of them.
 STAT_NAMES = (
     "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question",
@@ -45,7 +45,7 @@ class RewardModelConfig(Section):
     text_stats: list[str] | None = Field(
         None, description="which text statistics (names in STAT_NAMES); None: all of them")
     writing_features: bool = Field(False, description="append how well the response is written: misspelled share, "
-                                   "prompt words reused, mean word length (rluf_core/reward/writing.py)")
+                                   "prompt words reused, mean word length (rluf_core/reward/features/writing.py)")
     spelling_language: str = Field("en", description="dictionary of the misspelled share (pyspellchecker: en, es, "
                                    "fr, de, pt, it, ru, ar, eu, lv, nl, fa)")
     embedding_features: bool = Field(True, description="response, query and response*query embeddings")

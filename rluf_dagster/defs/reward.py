@@ -4,7 +4,7 @@ evaluation, with a blocking check: the model must beat length-only and stay unde
 
 import dagster as dg
 
-from rluf_core.reward.evaluation import build_report
+from rluf_core.reward.reports.evaluation import build_report
 from rluf_dagster.launchers import run_job
 from rluf_dagster.metadata import png
 from rluf_dagster.resources import MlflowResource, RlufResource

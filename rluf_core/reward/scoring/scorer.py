@@ -21,16 +21,16 @@ import numpy as np
 from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
-from rluf_core.reward import backbone as bb
-from rluf_core.reward.calibration import Calibrator
-from rluf_core.reward.embed import TextEncoder
-from rluf_core.reward.finetune import classifier_logits, encode_pairs
-from rluf_core.reward.features import featurize
-from rluf_core.reward.head import Head
-from rluf_core.reward.integrity import file_manifest, verify_manifest
-from rluf_core.reward.text import as_texts, query_texts
-from rluf_core.reward.wide import WideText, mix
-from rluf_core.reward.writing import WRITING_NAMES
+from rluf_core.reward.models import backbone as bb
+from rluf_core.reward.models.calibration import Calibrator
+from rluf_core.reward.features.embed import TextEncoder
+from rluf_core.reward.models.finetune import classifier_logits, encode_pairs
+from rluf_core.reward.features.featurize import featurize
+from rluf_core.reward.models.head import Head
+from rluf_core.reward.models.integrity import file_manifest, verify_manifest
+from rluf_core.reward.features.text import as_texts, query_texts
+from rluf_core.reward.models.wide import WideText, mix
+from rluf_core.reward.features.writing import WRITING_NAMES
 
 FORMAT_VERSION = 2  # 2: scorer.json lists every file's size and sha256 (1: no list; still read)
 METHODS = ("head", "finetune")

@@ -29,11 +29,11 @@ from sklearn.model_selection import GroupKFold
 from rluf_core.config import load_config
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.config.storage import StorageConfig
-from rluf_core.reward.oasst_reference import NAME as REFERENCE
-from rluf_core.reward.oasst_reference import crowd_columns, cross_validate_reference, reference_scores
-from rluf_core.reward.oasst_report import log_to_mlflow, write_report
-from rluf_core.reward.report import evaluate_predictions
-from rluf_core.reward.train import train_reward_model
+from rluf_core.reward.oasst.reference import NAME as REFERENCE
+from rluf_core.reward.oasst.reference import crowd_columns, cross_validate_reference, reference_scores
+from rluf_core.reward.oasst.report import log_to_mlflow, write_report
+from rluf_core.reward.reports.report import evaluate_predictions
+from rluf_core.reward.training.train import train_reward_model
 
 log = logging.getLogger("rluf.reward.oasst")
 

@@ -19,7 +19,7 @@ from transformers import (
     BertModel,
 )
 
-from rluf_core.reward.integrity import sha256_file
+from rluf_core.reward.models.integrity import sha256_file
 
 TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
             max_position_embeddings=512)

@@ -103,7 +103,7 @@ def honest_eval_rows(cfg: RlufConfig, df_off: pd.DataFrame) -> pd.DataFrame:
 def run(shares=(0.0, 0.1, 0.2), days: int = 8, turns_per_day: int = 5000, n_users: int = 4000, seed: int = 0,
         work: str | Path | None = None, cache_dir: str | Path | None = None, reward: dict | None = None,
         daily: bool = False) -> list[dict]:
-    from rluf_core.reward.train import train_reward_model
+    from rluf_core.reward.training.train import train_reward_model
 
     rows = []
     work = Path(work or tempfile.mkdtemp(prefix="rluf-robust-"))

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rluf_core.reward import backbone as bb
+from rluf_core.reward.models import backbone as bb
 
 log = logging.getLogger("rluf.reward.embed")
 

@@ -1,4 +1,4 @@
-"""The trained head over frozen-encoder features (rluf_core.reward.features), standardised with training
+"""The trained head over frozen-encoder features (rluf_core.reward.features.featurize), standardised with training
 statistics kept inside the module (so they are saved with its weights): logistic or a one-layer MLP.
 
 `members` > 1 makes a seed ensemble: that many nets with their own initialisation and dropout, each

@@ -13,7 +13,7 @@ import pandas as pd
 from rluf_core import tracking
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
-from rluf_core.reward.report import RewardReport, evaluate_predictions, flat_test_metrics, render_markdown
+from rluf_core.reward.reports.report import RewardReport, evaluate_predictions, flat_test_metrics, render_markdown
 
 log = logging.getLogger("rluf.reward.evaluation")
 
