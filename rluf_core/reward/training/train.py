@@ -22,7 +22,7 @@ from rluf_core.reward.features.embed import TextEncoder
 from rluf_core.reward.models.finetune import classifier_logits, collate, encode_pairs
 from rluf_core.reward.features.featurize import featurize
 from rluf_core.reward.models.head import Head
-from rluf_core.reward.training.sampling import rebalance
+from rluf_core.reward.training.sampling import PriorShift, rebalance
 from rluf_core.reward.scoring.scorer import PLoveScorer
 from rluf_core.reward.features.text import as_text, is_missing, query_texts
 from rluf_core.reward.training.loop import train_loop
@@ -115,6 +115,121 @@ def _add_wide(rm: RewardModelConfig, tr: pd.DataFrame, y_train: np.ndarray, w_tr
     return mix(z_val, wv, weight), mix(z_test, wt, weight), wide, info
 
 
+@dataclass
+class Splits:
+    """The rows one training run reads: rebalanced training rows (with weights) and the held-out ones."""
+
+    train: pd.DataFrame
+    y_train: np.ndarray
+    w_train: np.ndarray
+    validation: pd.DataFrame
+    test: pd.DataFrame
+    shift: PriorShift
+
+
+@dataclass
+class Fitted:
+    """A trained model's logits on validation and test, and what the scorer is built from."""
+
+    z_val: np.ndarray
+    z_test: np.ndarray
+    scorer_kw: dict
+    fit: dict
+
+
+def split_rows(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> Splits:
+    """Rebalance the training split (positives to rm.positive_share), cap the rows of every split."""
+    train = df[df["split"] == "train"].reset_index(drop=True)
+    idx, w_train, shift = rebalance(train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share,
+                                    rm.imbalance, seed)
+    if rm.max_train_rows is not None and len(idx) > rm.max_train_rows:
+        keep = np.sort(np.random.default_rng(seed + 1).choice(len(idx), rm.max_train_rows, replace=False))
+        idx, w_train = idx[keep], w_train[keep]
+    tr = train.iloc[idx].reset_index(drop=True)
+    val = _cap(df[df["split"] == "validation"], rm.max_validation_rows, seed).reset_index(drop=True)
+    test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
+    log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
+             len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
+    return Splits(tr, tr["label"].to_numpy(), w_train, val, test, shift)
+
+
+def scorer_meta(rm: RewardModelConfig, shift: PriorShift, fp: str, seed: int) -> dict:
+    """What the saved scorer records about how it was built (read back when it is loaded)."""
+    return dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone, seed),
+                max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
+                embed_batch_size=rm.embed_batch_size,
+                context_turns=rm.context_turns, text_features=rm.text_features, text_stats=rm.text_stats,
+                writing_features=rm.writing_features, spelling_language=rm.spelling_language, head=rm.head,
+                writing_names=list(WRITING_NAMES) if rm.writing_features else None,
+                embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
+                hidden_size=rm.hidden_size, dropout=rm.dropout, ensemble=rm.ensemble,
+                relevance_counts=rm.relevance_counts, trust_remote_code=rm.trust_remote_code,
+                prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
+
+
+def fit_head(rm: RewardModelConfig, sp: Splits, meta: dict, common: dict, seed: int, device: str,
+             cache_dir: str | os.PathLike | None) -> Fitted:
+    """Frozen encoder + trained head (rm.method == 'head')."""
+    enc = TextEncoder(rm.backbone, rm.max_length, rm.embed_batch_size, device,
+                      cache_dir=cache_dir if rm.cache_embeddings else None,
+                      trust_remote_code=rm.trust_remote_code, seed=seed, chunking=rm.chunking)
+    x_tr = _features(enc, sp.train, rm, "train")
+    head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout, members=rm.ensemble)
+    head.set_normalisation(x_tr, sp.w_train)
+    xt = torch.as_tensor(x_tr)
+    fit = train_loop(head, lambda i: head.member_logits(xt[i]), sp.y_train, sp.w_train, lr=rm.learning_rate,
+                     desc="train head", threads=1, **common)
+    meta["head_in_dim"] = int(x_tr.shape[1])
+    x_val, x_test = _features(enc, sp.validation, rm, "validation"), _features(enc, sp.test, rm, "test")
+    return Fitted(head.predict_logits(x_val), head.predict_logits(x_test), dict(encoder=enc, head=head), fit)
+
+
+def fit_finetune(rm: RewardModelConfig, sp: Splits, common: dict, seed: int, device: str) -> Fitted:
+    """The whole classifier fine-tuned end to end (rm.method == 'finetune')."""
+    dev = bb.pick_device(device)
+    tok = bb.load_tokenizer(rm.backbone, rm.trust_remote_code)
+    clf = bb.load_classifier(rm.backbone, rm.trust_remote_code, seed).to(dev)
+    tr = sp.train
+    q_tr = query_texts(tr["context"].tolist(), tr["prompt"].tolist(), rm.context_turns)
+    enc_tr = encode_pairs(tok, q_tr, tr["response"].tolist(), rm.max_length)
+    fit = train_loop(clf, lambda i: clf(**collate(tok, enc_tr, i, dev)).logits, sp.y_train, sp.w_train,
+                     lr=rm.finetune_learning_rate, desc="fine-tune", **common)
+
+    def _z(frame: pd.DataFrame) -> np.ndarray:
+        q = query_texts(frame["context"].tolist(), frame["prompt"].tolist(), rm.context_turns)
+        return classifier_logits(clf, tok, encode_pairs(tok, q, frame["response"].tolist(), rm.max_length),
+                                 rm.batch_size, dev)
+
+    return Fitted(_z(sp.validation), _z(sp.test), dict(classifier=clf, tokenizer=tok), fit)
+
+
+def predictions(df: pd.DataFrame, sp: Splits, fitted: Fitted, cal: Calibrator) -> pd.DataFrame:
+    """Validation and test rows with their logit and calibrated p_love."""
+    keep_cols = [c for c in ("turn_id", "conversation_id", "user_id", "split", "label", "weight", "topic", "lang",
+                             "surface", "policy_version", "response_chars", "day") if c in df.columns]
+    preds = []
+    for frame, z in ((sp.validation, fitted.z_val), (sp.test, fitted.z_test)):
+        p = frame[keep_cols].copy()
+        if "response_chars" not in p.columns:
+            p["response_chars"] = frame["response"].str.len()
+        p["logit"], p["p_love"] = z, cal(z)
+        preds.append(p)
+    return pd.concat(preds, ignore_index=True)
+
+
+def run_summary(fp: str, sp: Splits, fitted: Fitted, cal: Calibrator, mix_auroc: dict, t_start: float) -> dict:
+    """The numbers a run reports: rows, rates, steps, loss, calibration and the wide model's weight."""
+    fit = fitted.fit
+    return dict(fingerprint=fp, train_rows=len(sp.train), validation_rows=len(sp.validation),
+                test_rows=len(sp.test), natural_rate=sp.shift.natural_rate, train_rate=sp.shift.train_rate,
+                steps=fit["steps"], resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
+                temperature=cal.temperature, calibration_bias=cal.bias,
+                train_seconds=time.perf_counter() - t_start,
+                **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
+                wide_weight=mix_auroc.get("weight", 0.0),
+                **({"calibration_skipped": cal.skipped} if cal.skipped else {}))
+
+
 def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | os.PathLike, *, seed: int = 0,
                        cache_dir: str | os.PathLike | None = None, device: str = "cpu",
                        stop_after_steps: int | None = None, save: bool = True) -> TrainResult:
@@ -126,87 +241,26 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     torch.manual_seed(seed)
     work_dir = Path(work_dir)
     fp = fingerprint(df, rm, seed)
-    train = df[df["split"] == "train"].reset_index(drop=True)
-    idx, w_train, shift = rebalance(train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share,
-                                    rm.imbalance, seed)
-    if rm.max_train_rows is not None and len(idx) > rm.max_train_rows:
-        keep = np.sort(np.random.default_rng(seed + 1).choice(len(idx), rm.max_train_rows, replace=False))
-        idx, w_train = idx[keep], w_train[keep]
-    tr = train.iloc[idx].reset_index(drop=True)
-    y_train = tr["label"].to_numpy()
-    val = _cap(df[df["split"] == "validation"], rm.max_validation_rows, seed).reset_index(drop=True)
-    test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
-    log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
-             len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
-    meta = dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone, seed),
-                max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
-                embed_batch_size=rm.embed_batch_size,
-                context_turns=rm.context_turns, text_features=rm.text_features, text_stats=rm.text_stats,
-                writing_features=rm.writing_features, spelling_language=rm.spelling_language, head=rm.head,
-                writing_names=list(WRITING_NAMES) if rm.writing_features else None,
-                embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
-                hidden_size=rm.hidden_size, dropout=rm.dropout, ensemble=rm.ensemble,
-                relevance_counts=rm.relevance_counts, trust_remote_code=rm.trust_remote_code,
-                prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
-    ckpt_dir = work_dir / "ckpt" / fp
+    sp = split_rows(df, rm, seed)
+    meta = scorer_meta(rm, sp.shift, fp, seed)
     common = dict(epochs=rm.epochs, batch_size=rm.batch_size, weight_decay=rm.weight_decay, seed=seed,
-                  ckpt_dir=ckpt_dir, checkpoint_every=rm.checkpoint_every_steps, fingerprint=fp,
+                  ckpt_dir=work_dir / "ckpt" / fp, checkpoint_every=rm.checkpoint_every_steps, fingerprint=fp,
                   stop_after_steps=stop_after_steps)
-    if rm.method == "head":
-        enc = TextEncoder(rm.backbone, rm.max_length, rm.embed_batch_size, device,
-                          cache_dir=cache_dir if rm.cache_embeddings else None,
-                          trust_remote_code=rm.trust_remote_code, seed=seed, chunking=rm.chunking)
-        x_tr = _features(enc, tr, rm, "train")
-        head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout, members=rm.ensemble)
-        head.set_normalisation(x_tr, w_train)
-        xt = torch.as_tensor(x_tr)
-        fit = train_loop(head, lambda i: head.member_logits(xt[i]), y_train, w_train, lr=rm.learning_rate, desc="train head",
-                         threads=1, **common)
-        meta["head_in_dim"] = int(x_tr.shape[1])
-        x_val, x_test = _features(enc, val, rm, "validation"), _features(enc, test, rm, "test")
-        z_val, z_test = head.predict_logits(x_val), head.predict_logits(x_test)
-        scorer_kw = dict(encoder=enc, head=head)
-    else:
-        dev = bb.pick_device(device)
-        tok = bb.load_tokenizer(rm.backbone, rm.trust_remote_code)
-        clf = bb.load_classifier(rm.backbone, rm.trust_remote_code, seed).to(dev)
-        q_tr = query_texts(tr["context"].tolist(), tr["prompt"].tolist(), rm.context_turns)
-        enc_tr = encode_pairs(tok, q_tr, tr["response"].tolist(), rm.max_length)
-        fit = train_loop(clf, lambda i: clf(**collate(tok, enc_tr, i, dev)).logits, y_train, w_train,
-                         lr=rm.finetune_learning_rate, desc="fine-tune", **common)
-
-        def _z(frame: pd.DataFrame) -> np.ndarray:
-            q = query_texts(frame["context"].tolist(), frame["prompt"].tolist(), rm.context_turns)
-            return classifier_logits(clf, tok, encode_pairs(tok, q, frame["response"].tolist(), rm.max_length),
-                                     rm.batch_size, dev)
-
-        z_val, z_test = _z(val), _z(test)
-        scorer_kw = dict(classifier=clf, tokenizer=tok)
-    if not fit["finished"]:
-        raise InterruptedError(f"training stopped at step {fit['steps']}/{fit['total_steps']} (checkpoint kept)")
+    fitted = (fit_head(rm, sp, meta, common, seed, device, cache_dir) if rm.method == "head"
+              else fit_finetune(rm, sp, common, seed, device))
+    if not fitted.fit["finished"]:
+        raise InterruptedError(f"training stopped at step {fitted.fit['steps']}/{fitted.fit['total_steps']} "
+                               f"(checkpoint kept)")
     mix_auroc: dict = {}
     if rm.wide:
-        z_val, z_test, scorer_kw["wide"], mix_auroc = _add_wide(rm, tr, y_train, w_train, val, test, z_val, z_test, seed)
-        meta["wide"] = dict(scorer_kw["wide"].meta(), weight=mix_auroc["weight"])
-    cal = Calibrator(rm.calibration, prior_offset=shift.logit_offset, min_per_class=rm.calibration_min_per_class).fit(
-        z_val, val["label"].to_numpy(), val["weight"].to_numpy())
-    scorer = PLoveScorer(meta, cal, device=device, **scorer_kw)
+        fitted.z_val, fitted.z_test, fitted.scorer_kw["wide"], mix_auroc = _add_wide(
+            rm, sp.train, sp.y_train, sp.w_train, sp.validation, sp.test, fitted.z_val, fitted.z_test, seed)
+        meta["wide"] = dict(fitted.scorer_kw["wide"].meta(), weight=mix_auroc["weight"])
+    cal = Calibrator(rm.calibration, prior_offset=sp.shift.logit_offset,
+                     min_per_class=rm.calibration_min_per_class).fit(
+        fitted.z_val, sp.validation["label"].to_numpy(), sp.validation["weight"].to_numpy())
+    scorer = PLoveScorer(meta, cal, device=device, **fitted.scorer_kw)
     scorer_dir = scorer.save(work_dir / "scorer") if save else None
-    keep_cols = [c for c in ("turn_id", "conversation_id", "user_id", "split", "label", "weight", "topic", "lang",
-                             "surface", "policy_version", "response_chars", "day") if c in df.columns]
-    preds = []
-    for frame, z in ((val, z_val), (test, z_test)):
-        p = frame[keep_cols].copy()
-        if "response_chars" not in p.columns:
-            p["response_chars"] = frame["response"].str.len()
-        p["logit"], p["p_love"] = z, cal(z)
-        preds.append(p)
-    summary = dict(fingerprint=fp, train_rows=len(tr), validation_rows=len(val), test_rows=len(test),
-                   natural_rate=shift.natural_rate, train_rate=shift.train_rate, steps=fit["steps"],
-                   resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
-                   temperature=cal.temperature, calibration_bias=cal.bias, train_seconds=time.perf_counter() - t_start,
-                   **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
-                   wide_weight=mix_auroc.get("weight", 0.0),
-                   **({"calibration_skipped": cal.skipped} if cal.skipped else {}))
+    summary = run_summary(fp, sp, fitted, cal, mix_auroc, t_start)
     log.info("trained P[Love] in %.0fs: %s", summary["train_seconds"], summary)
-    return TrainResult(scorer, scorer_dir, pd.concat(preds, ignore_index=True), summary)
+    return TrainResult(scorer, scorer_dir, predictions(df, sp, fitted, cal), summary)
