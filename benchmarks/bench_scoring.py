@@ -105,12 +105,12 @@ def run(args) -> dict:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
+    from rluf_core.reward.features.embed import TextEncoder
     from rluf_core.reward.models import backbone as bb
     from rluf_core.reward.models.calibration import Calibrator
-    from rluf_core.reward.features.embed import TextEncoder
     from rluf_core.reward.models.head import Head
-    from rluf_core.reward.scoring.scorer import PLoveScorer
     from rluf_core.reward.models.wide import WideText
+    from rluf_core.reward.scoring.scorer import PLoveScorer
 
     quick = getattr(args, "quick", False)
     batch = getattr(args, "batch", None) or 64

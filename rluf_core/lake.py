@@ -125,7 +125,7 @@ class Lake:
 
     def write_report(self, name: str, metrics: dict[str, Any], markdown: str | None = None) -> str:
         """Write reports/<name>.json (the latest) and a timestamped copy in reports/history/<name>/."""
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         body = json.dumps(metrics, indent=2, sort_keys=True, default=str)
         for p in (self.report_path(name), self.path("reports", "history", name, f"{stamp}.json")):
             self.fs.makedirs(posixpath.dirname(p), exist_ok=True)

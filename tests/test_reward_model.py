@@ -8,12 +8,18 @@ import pytest
 from scipy.special import expit, logit
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.models.calibration import Calibrator
-from rluf_core.reward.reports.metrics import binary_metrics, bootstrap_auroc, ece, ece_noise_floor, fit_length_baseline
-from rluf_core.reward.training.sampling import rebalance, weighted_rate
-from rluf_core.reward.scoring.scorer import PLoveScorer
-from rluf_core.reward.training.synthetic import make_feedback
 from rluf_core.reward.features.text import parse_context, query_text, text_stats
+from rluf_core.reward.models.calibration import Calibrator
+from rluf_core.reward.reports.metrics import (
+    binary_metrics,
+    bootstrap_auroc,
+    ece,
+    ece_noise_floor,
+    fit_length_baseline,
+)
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.sampling import rebalance, weighted_rate
+from rluf_core.reward.training.synthetic import make_feedback
 from rluf_core.reward.training.train import check_frame, train_reward_model
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.models import backbone as bb
 from rluf_core.reward.features.embed import EmbeddingCache, TextEncoder
+from rluf_core.reward.models import backbone as bb
 from rluf_core.reward.reports.metrics import binary_metrics
-from rluf_core.reward.training.sampling import rebalance
 from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.sampling import rebalance
 from rluf_core.reward.training.synthetic import make_feedback
 from rluf_core.reward.training.train import check_frame, train_reward_model
 

@@ -19,7 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
+from rluf_core.adversarial.latent_class import (
+    LatentFit,
+    cell_counts,
+    fit_two_class,
+    score,
+    with_safety_view,
+)
 from rluf_core.config.adversarial import AdversarialConfig
 
 LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency

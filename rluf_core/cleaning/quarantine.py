@@ -37,10 +37,10 @@ def empty_quarantine() -> pd.DataFrame:
 
 
 def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
+    parts = [f for f in frames if f is not None and len(f)]
+    if not parts:
         return empty_quarantine()
-    out = pd.concat([f[QUARANTINE_COLUMNS] for f in frames], ignore_index=True)
+    out = pd.concat([f[QUARANTINE_COLUMNS] for f in parts], ignore_index=True)
     out["row"] = out["row"].astype("int64")
     return out
 

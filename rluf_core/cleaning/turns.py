@@ -7,7 +7,12 @@ import pandas as pd
 import pyarrow as pa
 
 from rluf_core.cleaning.classify import (
-    CONFLICT_DETAIL, EARLIER_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
+    CONFLICT_DETAIL,
+    EARLIER_DETAIL,
+    classify,
+    detail_sql,
+    drop_work_tables,
+    outcome_counts,
 )
 from rluf_core.cleaning.engine import connect
 from rluf_core.cleaning.pseudonym import register_pseudonyms

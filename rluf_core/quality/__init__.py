@@ -3,7 +3,12 @@
 from rluf_core.quality.result import CheckOutcome, QualityResult
 from rluf_core.quality.trailing import rate_check, volume_check
 from rluf_core.quality.validate import (
-    QualityGateError, clear_result, require_passed, stored_result, validate_clean, validate_partition,
+    QualityGateError,
+    clear_result,
+    require_passed,
+    stored_result,
+    validate_clean,
+    validate_partition,
     validate_raw,
 )
 

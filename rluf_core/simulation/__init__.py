@@ -15,14 +15,26 @@ Modules by responsibility:
 
 from rluf_core.simulation.labels import loved_labels
 from rluf_core.simulation.love import (
-    LOVE_FEATURES, adversary_love_prob, love_matrix, love_prob, panel_love_prob,
+    LOVE_FEATURES,
+    adversary_love_prob,
+    love_matrix,
+    love_prob,
+    panel_love_prob,
 )
 from rluf_core.simulation.population import (
-    Population, adversary_counts, default_population, make_population, population_love_prob,
+    Population,
+    adversary_counts,
+    default_population,
+    make_population,
+    population_love_prob,
 )
 from rluf_core.simulation.runner import default_days, simulate, simulate_day, users_table
 from rluf_core.simulation.textscore import (
-    FEATURE_COLUMNS, infer_topics, is_unsafe, text_features, true_helpfulness,
+    FEATURE_COLUMNS,
+    infer_topics,
+    is_unsafe,
+    text_features,
+    true_helpfulness,
 )
 
 __all__ = [

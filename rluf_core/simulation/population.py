@@ -15,7 +15,12 @@ import pandas as pd
 from rluf_core.config.source import SimulatorConfig
 from rluf_core.simulation import lexicon as lx
 from rluf_core.simulation.love import (
-    WEIGHT_COLUMNS, WEIGHT_MEAN, WEIGHT_SD, depth_from_contexts, love_matrix, panel_love_prob,
+    WEIGHT_COLUMNS,
+    WEIGHT_MEAN,
+    WEIGHT_SD,
+    depth_from_contexts,
+    love_matrix,
+    panel_love_prob,
 )
 from rluf_core.simulation.policy import compose_responses
 from rluf_core.simulation.rng import hex_ids, rng_for

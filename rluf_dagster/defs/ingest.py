@@ -74,7 +74,7 @@ def landing_requests(lake: Lake, cursor: dict, labels_cfg: LabelsConfig, valid_k
 )
 def landing_sensor(context: dg.SensorEvaluationContext, rluf: RlufResource) -> dg.SensorResult:
     cursor = json.loads(context.cursor) if context.cursor else {}
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     valid = set(daily_partitions.get_partition_keys(current_time=now))
     requests, new_cursor = landing_requests(rluf.lake, cursor, rluf.config.labels, valid,
                                             warn=context.log.warning)

@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from rluf_core.reward.features.embed import TextEncoder
-from rluf_core.reward.features.text import STAT_NAMES, as_texts, context_depths, query_texts, text_stats
+from rluf_core.reward.features.text import (
+    STAT_NAMES,
+    as_texts,
+    context_depths,
+    query_texts,
+    text_stats,
+)
 from rluf_core.reward.features.writing import writing_stats
 
 RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")

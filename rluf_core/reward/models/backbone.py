@@ -89,7 +89,7 @@ def load_tokenizer(backbone: str, trust_remote_code: bool = False):
 
 
 def tiny_config(vocab_size: int, num_labels: int = 1) -> BertConfig:
-    return BertConfig(vocab_size=vocab_size, num_labels=num_labels, **TINY)
+    return BertConfig(vocab_size=vocab_size, num_labels=num_labels, **TINY)  # type: ignore[arg-type,call-arg]
 
 
 def load_encoder(backbone: str, trust_remote_code: bool = False, seed: int = 0) -> torch.nn.Module:

@@ -27,6 +27,8 @@ class Head(nn.Module):
         super().__init__()
         if members < 1:
             raise ValueError(f"reward_model.ensemble: need at least 1 member, got {members}")
+        self.mean: torch.Tensor
+        self.std: torch.Tensor
         self.register_buffer("mean", torch.zeros(in_dim))
         self.register_buffer("std", torch.ones(in_dim))
         self.members = members

@@ -14,8 +14,14 @@ import pandas as pd
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.markdown import frame_table
 from rluf_core.reward.reports import plots
-from rluf_core.reward.reports.metrics import (binary_metrics, bootstrap_auroc, ece_noise_floor, fit_length_baseline, pearson,
-                                     slice_table)
+from rluf_core.reward.reports.metrics import (
+    binary_metrics,
+    bootstrap_auroc,
+    ece_noise_floor,
+    fit_length_baseline,
+    pearson,
+    slice_table,
+)
 
 ROWS = ("model", "length_only", "constant", "ceiling_text", "ceiling_user")
 

@@ -30,7 +30,7 @@ def scenario(home: str | Path, share: float | None, days: int, turns_per_day: in
              reward: dict | None = None, simulator: dict | None = None) -> RlufConfig:
     """A simulated scenario's config: ``share`` of adversarial reacting users in equal parts (None: the
     default mix); ``simulator``: other simulator settings (its own seed, the trolls' love rate...)."""
-    sim = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
+    sim: dict[str, float] = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
     if share is not None:
         sim.update(bot_share=share / 3, brigade_share=share / 3, troll_share=share / 3)
     return parse_config({
@@ -49,8 +49,8 @@ def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
     are in, that day is relabelled and rescored, and the last day's reputation refreshed.
     """
     from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
-    from rluf_core.quality import daily as steps
     from rluf_core.cleaning.labels import reaction_days_needed
+    from rluf_core.quality import daily as steps
     from rluf_core.simulation import simulate
 
     simulate(cfg, progress=False)

@@ -40,7 +40,7 @@ INPUT_EXAMPLE = pd.DataFrame({
 })
 
 
-class PLovePyfunc(mlflow.pyfunc.PythonModel):
+class PLovePyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """Input: a DataFrame with `prompt`, `response` and optionally `context`; output: P(love) per row."""
 
     def load_context(self, context):

@@ -16,18 +16,18 @@ import pandas as pd
 import torch
 
 from rluf_core.config.reward import RewardModelConfig
+from rluf_core.reward.features.embed import TextEncoder
+from rluf_core.reward.features.featurize import featurize
+from rluf_core.reward.features.text import as_text, is_missing, query_texts
+from rluf_core.reward.features.writing import WRITING_NAMES
 from rluf_core.reward.models import backbone as bb
 from rluf_core.reward.models.calibration import Calibrator
-from rluf_core.reward.features.embed import TextEncoder
 from rluf_core.reward.models.finetune import classifier_logits, collate, encode_pairs
-from rluf_core.reward.features.featurize import featurize
 from rluf_core.reward.models.head import Head
-from rluf_core.reward.training.sampling import PriorShift, rebalance
-from rluf_core.reward.scoring.scorer import PLoveScorer
-from rluf_core.reward.features.text import as_text, is_missing, query_texts
-from rluf_core.reward.training.loop import train_loop
 from rluf_core.reward.models.wide import WideText, choose_mix, mix
-from rluf_core.reward.features.writing import WRITING_NAMES
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.loop import train_loop
+from rluf_core.reward.training.sampling import PriorShift, rebalance
 
 log = logging.getLogger("rluf.reward.train")
 
