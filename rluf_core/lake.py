@@ -1,6 +1,6 @@
 """The lake: landing zone, datasets written by assets, and reports, under one root.
 
-Layout (DESIGN.md):
+Layout (docs/design.md):
     <lake>/landing/{turns,reactions}/date=YYYY-MM-DD/*.parquet|*.jsonl
     <lake>/datasets/<name>/date=YYYY-MM-DD/part-0.parquet   (partitioned datasets)
     <lake>/datasets/<name>/data.parquet                     (unpartitioned datasets)

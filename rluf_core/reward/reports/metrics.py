@@ -1,4 +1,4 @@
-"""Reward-model metrics (DESIGN.md): AUROC, PR-AUC, ECE (equal-mass bins), Brier, log loss, Pearson r
+"""Reward-model metrics (docs/design.md): AUROC, PR-AUC, ECE (equal-mass bins), Brier, log loss, Pearson r
 of score vs response length; constant and length-only baselines; bootstrap 95% intervals; slices."""
 
 from __future__ import annotations
