@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence],
-          fmt: Callable[[object], str] | None = None) -> list[str]:
+def table(
+    header: Sequence[str], rows: Iterable[Sequence], fmt: Callable[[object], str] | None = None
+) -> list[str]:
     """The lines of a Markdown table; ``fmt`` renders a cell (default: str, None as empty)."""
     fmt = fmt or (lambda v: "" if v is None else str(v))
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -24,8 +25,11 @@ def short_cell(value: object, width: int = 60) -> str:
     return text[:width].replace("|", "/").replace("\n", " ")
 
 
-def frame_table(df: pd.DataFrame, fmt: Callable[[object], str] | None = None,
-                rows: int | None = None) -> str:
+def frame_table(
+    df: pd.DataFrame, fmt: Callable[[object], str] | None = None, rows: int | None = None
+) -> str:
     """A DataFrame (its first `rows` rows, default all) as a Markdown table, each cell by `fmt`."""
     head = df if rows is None else df.head(rows)
-    return "\n".join(table([str(c) for c in head.columns], head.itertuples(index=False, name=None), fmt))
+    return "\n".join(
+        table([str(c) for c in head.columns], head.itertuples(index=False, name=None), fmt)
+    )

@@ -8,11 +8,21 @@ from rluf_dagster.project import daily_partitions
 from rluf_dagster.resources import RlufResource
 
 
-def quality_check(asset: dg.AssetsDefinition, dataset: str, description: str) -> dg.AssetChecksDefinition:
+def quality_check(
+    asset: dg.AssetsDefinition, dataset: str, description: str
+) -> dg.AssetChecksDefinition:
     """The blocking check running `dataset`'s quality suite on the asset's partition."""
-    @dg.asset_check(asset=asset, name=f"{dataset}_quality", blocking=True, partitions_def=daily_partitions,
-                    description=description)
+
+    @dg.asset_check(
+        asset=asset,
+        name=f"{dataset}_quality",
+        blocking=True,
+        partitions_def=daily_partitions,
+        description=description,
+    )
     def _check(context: dg.AssetCheckExecutionContext, rluf: RlufResource) -> dg.AssetCheckResult:
-        return check_result(validate_partition(rluf.lake, rluf.config, dataset, context.partition_key))
+        return check_result(
+            validate_partition(rluf.lake, rluf.config, dataset, context.partition_key)
+        )
 
     return _check

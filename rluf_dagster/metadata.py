@@ -16,12 +16,16 @@ def md_table(df: pd.DataFrame | None, rows: int = 5, width: int = 60) -> dg.Meta
     """A small Markdown sample table (text cut to `width` characters)."""
     if df is None or not len(df):
         return dg.MetadataValue.md("_no rows_")
-    return dg.MetadataValue.md(frame_table(df.head(rows).astype(object), partial(short_cell, width=width)))
+    return dg.MetadataValue.md(
+        frame_table(df.head(rows).astype(object), partial(short_cell, width=width))
+    )
 
 
 def png(name: str, data: bytes) -> dg.MetadataValue:
     """A PNG image shown inline in the Dagster UI."""
-    return dg.MetadataValue.md(f"![{name}](data:image/png;base64,{base64.b64encode(data).decode()})")
+    return dg.MetadataValue.md(
+        f"![{name}](data:image/png;base64,{base64.b64encode(data).decode()})"
+    )
 
 
 def check_result(result: QualityResult) -> dg.AssetCheckResult:
@@ -34,10 +38,19 @@ def check_result(result: QualityResult) -> dg.AssetCheckResult:
         metadata={
             "rows": result.n_rows,
             "checks": len(result.checks),
-            "failed_expectations": dg.MetadataValue.json([
-                {"check": c.label, "severity": c.severity, "unexpected_count": c.unexpected_count,
-                 "element_count": c.element_count, "observed": c.observed, "examples": c.examples}
-                for c in failed]),
+            "failed_expectations": dg.MetadataValue.json(
+                [
+                    {
+                        "check": c.label,
+                        "severity": c.severity,
+                        "unexpected_count": c.unexpected_count,
+                        "element_count": c.element_count,
+                        "observed": c.observed,
+                        "examples": c.examples,
+                    }
+                    for c in failed
+                ]
+            ),
             "failed_count": sum(1 for c in failed if c.severity == "error"),
             "warnings": sum(1 for c in failed if c.severity == "warn"),
             "report": dg.MetadataValue.md(result.to_markdown()),

@@ -68,8 +68,10 @@ def imported_names(path: Path, module: str, modules: set[str] | None = None) -> 
 def import_graph(root: Path, top: str) -> dict[str, set[str]]:
     """Module -> the modules of `top` it imports."""
     files = {module_name(p, root): p for p in sorted((root / top).rglob("*.py"))}
-    return {mod: {n for n in imported_names(path, mod, set(files)) if n in files and n != mod}
-            for mod, path in files.items()}
+    return {
+        mod: {n for n in imported_names(path, mod, set(files)) if n in files and n != mod}
+        for mod, path in files.items()
+    }
 
 
 def component(module: str) -> str:
@@ -166,8 +168,11 @@ def test_rluf_core_modules_form_no_import_cycle():
 
 
 def test_every_rluf_core_package_has_a_tier():
-    packages = {p.name for p in (ROOT / "rluf_core").iterdir()
-                if (p / "__init__.py").exists() or p.suffix == ".py"} - {"__init__.py"}
+    packages = {
+        p.name
+        for p in (ROOT / "rluf_core").iterdir()
+        if (p / "__init__.py").exists() or p.suffix == ".py"
+    } - {"__init__.py"}
     assert {p.removesuffix(".py") for p in packages} <= set(RANK)
 
 
@@ -184,34 +189,57 @@ def test_dagster_definition_modules_do_not_import_each_other():
     assert {m: graph[m] & defs for m in defs if graph[m] & defs} == {}
 
 
-@pytest.mark.parametrize(("victim", "line", "expected"), [
-    ("rluf_core/config/reward.py", "from rluf_core.reward.features import text\n",
-     "rluf_core.config.reward -> rluf_core.reward.features.text (reward is not below config)"),
-    ("rluf_core/simulation/rng.py", "from rluf_core.ingest import schema\n",
-     "rluf_core.simulation.rng -> rluf_core.ingest.schema (ingest is not below simulation)"),
-])
+@pytest.mark.parametrize(
+    ("victim", "line", "expected"),
+    [
+        (
+            "rluf_core/config/reward.py",
+            "from rluf_core.reward.features import text\n",
+            "rluf_core.config.reward -> rluf_core.reward.features.text (reward is not below config)",
+        ),
+        (
+            "rluf_core/simulation/rng.py",
+            "from rluf_core.ingest import schema\n",
+            "rluf_core.simulation.rng -> rluf_core.ingest.schema (ingest is not below simulation)",
+        ),
+    ],
+)
 def test_an_added_upward_import_is_caught(tmp_path, victim, line, expected):
-    shutil.copytree(ROOT / "rluf_core", tmp_path / "rluf_core",
-                    ignore=shutil.ignore_patterns("__pycache__", "presets"))
+    shutil.copytree(
+        ROOT / "rluf_core",
+        tmp_path / "rluf_core",
+        ignore=shutil.ignore_patterns("__pycache__", "presets"),
+    )
     target = tmp_path / victim
     target.write_text(target.read_text() + "\n\ndef _upward():\n    " + line)
     assert layer_violations(import_graph(tmp_path, "rluf_core")) == [expected]
 
 
 def test_an_added_cycle_is_caught(tmp_path):
-    shutil.copytree(ROOT / "rluf_core", tmp_path / "rluf_core",
-                    ignore=shutil.ignore_patterns("__pycache__", "presets"))
+    shutil.copytree(
+        ROOT / "rluf_core",
+        tmp_path / "rluf_core",
+        ignore=shutil.ignore_patterns("__pycache__", "presets"),
+    )
     target = tmp_path / "rluf_core/cleaning/pseudonym.py"
     target.write_text(target.read_text() + "\nfrom rluf_core.cleaning.turns import clean_turns\n")
     found = cycles(package_edges(import_graph(tmp_path, "rluf_core")))
-    assert any({"rluf_core.cleaning.pseudonym", "rluf_core.cleaning.turns"} <= set(c) for c in found)
+    assert any(
+        {"rluf_core.cleaning.pseudonym", "rluf_core.cleaning.turns"} <= set(c) for c in found
+    )
 
 
 def test_an_added_upward_import_inside_reward_is_caught(tmp_path):
-    shutil.copytree(ROOT / "rluf_core", tmp_path / "rluf_core",
-                    ignore=shutil.ignore_patterns("__pycache__", "presets"))
+    shutil.copytree(
+        ROOT / "rluf_core",
+        tmp_path / "rluf_core",
+        ignore=shutil.ignore_patterns("__pycache__", "presets"),
+    )
     target = tmp_path / "rluf_core/reward/models/head.py"
-    target.write_text(target.read_text() + "\nfrom rluf_core.reward.scoring.scorer import PLoveScorer\n")
+    target.write_text(
+        target.read_text() + "\nfrom rluf_core.reward.scoring.scorer import PLoveScorer\n"
+    )
     assert sub_layer_violations(import_graph(tmp_path, "rluf_core")) == [
         "rluf_core.reward.models.head -> rluf_core.reward.scoring.scorer "
-        "(reward.scoring is not below reward.models)"]
+        "(reward.scoring is not below reward.models)"
+    ]

@@ -31,10 +31,15 @@ def landing_signature(lake: Lake, day: str) -> str:
     return f"{len(files)}:" + hashlib.sha1("\n".join(files).encode()).hexdigest()[:10]
 
 
-def next_ingest(lake: Lake, cursor: dict, settled: Callable[[str], bool],
-                valid_days: set[str] | None = None, now: float | None = None,
-                pending_timeout_s: float = 1800.0, warn: Callable[[str], object] | None = None,
-                ) -> tuple[list[IngestRequest], dict]:
+def next_ingest(
+    lake: Lake,
+    cursor: dict,
+    settled: Callable[[str], bool],
+    valid_days: set[str] | None = None,
+    now: float | None = None,
+    pending_timeout_s: float = 1800.0,
+    warn: Callable[[str], object] | None = None,
+) -> tuple[list[IngestRequest], dict]:
     """The next landing day to ingest (at most one) and the new cursor (`seen`, `pending`).
 
     A day outside `valid_days` is skipped with one warning; the pending day is dropped once
@@ -49,13 +54,17 @@ def next_ingest(lake: Lake, cursor: dict, settled: Callable[[str], bool],
     for day in sorted(set(lake.landing_days("turns")) | set(lake.landing_days("reactions"))):
         if valid_days is not None and day not in valid_days:
             if warn is not None and day not in seen:
-                warn(f"landing day {day} is outside the pipeline's partitions (start date to today): "
-                     f"not ingested")
+                warn(
+                    f"landing day {day} is outside the pipeline's partitions (start date to today): "
+                    f"not ingested"
+                )
                 seen[day] = "outside partitions"
             continue
         sig = landing_signature(lake, day)
         if seen.get(day) != sig:
             seen[day] = sig
-            return [IngestRequest(day, f"ingest:{day}:{sig}")], {"seen": seen,
-                                                                 "pending": {"day": day, "at": now}}
+            return [IngestRequest(day, f"ingest:{day}:{sig}")], {
+                "seen": seen,
+                "pending": {"day": day, "at": now},
+            }
     return [], {"seen": seen, "pending": None}
