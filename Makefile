@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rluf-installed
 
-.PHONY: setup demo test test-fast bench dev mlflow-ui validate clean
+.PHONY: setup demo test test-fast lint format bench dev mlflow-ui validate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not postgres and not browser" tests
+
+# ruff format --check, ruff check, mypy on rluf_core (strictness in pyproject.toml), import layers
+lint: $(STAMP)
+	$(BIN)/ruff format --check rluf_core rluf_dagster tests benchmarks
+	$(BIN)/ruff check rluf_core rluf_dagster tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q tests/test_import_layers.py
+
+format: $(STAMP)
+	$(BIN)/ruff format rluf_core rluf_dagster tests benchmarks
+	$(BIN)/ruff check --fix rluf_core rluf_dagster tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -109,7 +109,7 @@ def _peak_gb() -> float:
 
 
 def run_ours(turns_path: str, rx_path: str) -> dict:
-    """The production order (as rluf_core.cleaning.daily runs it): each raw input is loaded, cleaned
+    """The production order (as rluf_core.quality.daily runs it): each raw input is loaded, cleaned
     and released; only the cleaning calls are timed."""
     import gc
 

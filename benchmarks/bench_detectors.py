@@ -45,7 +45,12 @@ DEFAULT_THRESHOLDS = (0.8, 0.85, 0.88, 0.9, 0.95)
 def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
     """Troll precision / recall with the last reputation recomputed at each posterior threshold."""
     from rluf_core.adversarial.evaluation import evaluate_users
-    from rluf_core.adversarial.reputation import PAIRS_DATASET, STATS_DATASET, compute_reputation, window_days
+    from rluf_core.adversarial.reputation import (
+        PAIRS_DATASET,
+        STATS_DATASET,
+        compute_reputation,
+        window_days,
+    )
 
     as_of = lake.dataset_days(STATS_DATASET)[-1]  # the window's stored days, read as build_user_reputation reads them
     days = window_days(as_of, cfg.adversarial.trailing_days)
@@ -65,7 +70,7 @@ def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, 
     from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
-    from rluf_core.reward import robustness
+    from rluf_core.reward.reports import robustness
 
     t0 = time.perf_counter()
     cfg = robustness.scenario(work / name, share, days, tpd, users, simulator=simulator)

@@ -26,9 +26,21 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from rluf_core.reward.oasst import load_oasst
-from rluf_core.reward.text import STAT_NAMES, context_depths, parse_context, query_texts, text_stats
-from rluf_core.reward.writing import WRITING_NAMES, checked_words, speller, words_of, writing_stats
+from rluf_core.reward.features.text import (
+    STAT_NAMES,
+    context_depths,
+    parse_context,
+    query_texts,
+    text_stats,
+)
+from rluf_core.reward.features.writing import (
+    WRITING_NAMES,
+    checked_words,
+    speller,
+    words_of,
+    writing_stats,
+)
+from rluf_core.reward.oasst.study import load_oasst
 
 CHOSEN = ["log_chars", "log_depth", *WRITING_NAMES]  # what rluf_core.reward.oasst's cross-validation chose
 APOLOGY = r"(?i)\b(?:sorry|as an ai|i cannot|i can't|i am not able|language model)\b"

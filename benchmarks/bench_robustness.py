@@ -25,7 +25,7 @@ RESULT_FILE = "bench_robustness.json"  # the file README cites, whether run alon
 
 
 def run(args) -> dict:
-    from rluf_core.reward import robustness
+    from rluf_core.reward.reports import robustness
 
     quick = getattr(args, "quick", False)
     days = getattr(args, "days", None) or (8 if quick else 14)  # fewer days leave no train split (time-held-out)

@@ -79,8 +79,8 @@ def _shipped_row(texts: list[str], peak: float, device, backbone: str, batch: in
     from torch.utils.flop_counter import FlopCounterMode
 
     from rluf_core.config.reward import RewardModelConfig
-    from rluf_core.reward.synthetic import make_feedback
-    from rluf_core.reward.train import train_reward_model
+    from rluf_core.reward.training.synthetic import make_feedback
+    from rluf_core.reward.training.train import train_reward_model
 
     rm = RewardModelConfig(backbone=backbone, epochs=1, embed_batch_size=batch)
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,12 +105,12 @@ def run(args) -> dict:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    from rluf_core.reward import backbone as bb
-    from rluf_core.reward.calibration import Calibrator
-    from rluf_core.reward.embed import TextEncoder
-    from rluf_core.reward.head import Head
-    from rluf_core.reward.scorer import PLoveScorer
-    from rluf_core.reward.wide import WideText
+    from rluf_core.reward.features.embed import TextEncoder
+    from rluf_core.reward.models import backbone as bb
+    from rluf_core.reward.models.calibration import Calibrator
+    from rluf_core.reward.models.head import Head
+    from rluf_core.reward.models.wide import WideText
+    from rluf_core.reward.scoring.scorer import PLoveScorer
 
     quick = getattr(args, "quick", False)
     batch = getattr(args, "batch", None) or 64

@@ -40,7 +40,7 @@ FT_BASE = dict(method="finetune", batch_size=16, positive_share=0.5, checkpoint_
 
 
 def _held_out_logits(fold: pd.DataFrame, rm, seed: int, device: str) -> pd.Series:
-    from rluf_core.reward.train import train_reward_model
+    from rluf_core.reward.training.train import train_reward_model
 
     with tempfile.TemporaryDirectory() as tmp:
         res = train_reward_model(fold, rm, tmp, seed=seed, device=device, save=False)
@@ -56,7 +56,7 @@ def run(args) -> dict:
     import torch
 
     from rluf_core.config.reward import RewardModelConfig
-    from rluf_core.reward.oasst import BASE, CANDIDATES, dev_folds, fold_frame, load_oasst
+    from rluf_core.reward.oasst.study import BASE, CANDIDATES, dev_folds, fold_frame, load_oasst
 
     grid = dict(list(GRID.items())[:1]) if args.quick else GRID
     seeds = [0] if args.quick else [int(s) for s in args.seeds.split(",")]
@@ -104,8 +104,8 @@ def run(args) -> dict:
 
 def round_trip(dev: pd.DataFrame, rm, device: str) -> dict:
     """Train on dev's train split, save, load the scorer back onto `device`, score dev's validation split."""
-    from rluf_core.reward.scorer import PLoveScorer
-    from rluf_core.reward.train import train_reward_model
+    from rluf_core.reward.scoring.scorer import PLoveScorer
+    from rluf_core.reward.training.train import train_reward_model
 
     val = dev[dev["split"] == "validation"]
     frame = pd.concat([dev, val.assign(split="test")], ignore_index=True)  # test is never read here
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from benchmarks.run import machine, print_table, write_result
-    from rluf_core.reward.oasst import DEFAULT_PATH
+    from rluf_core.reward.oasst.study import DEFAULT_PATH
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.oasst_finetune_gpu", description=__doc__.splitlines()[0])
     ap.add_argument("--path", default=DEFAULT_PATH)

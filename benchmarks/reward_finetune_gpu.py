@@ -1,6 +1,6 @@
 """P[Love] fine-tuned end to end on a GPU vs the CPU default (frozen encoder + head), same rows.
 
-Run where a GPU is (same training code as the job, rluf_core.reward.train):
+Run where a GPU is (same training code as the job, rluf_core.reward.training.train):
     python -m benchmarks.reward_finetune_gpu --feedback <lake>/datasets/feedback_dataset/data.parquet \
         --truth '<home>/ground_truth/datasets/turns/date=*/part-0.parquet' [--backbone PATH] [--method head]
 Prints the test AUROC, the text-level ceiling on the same rows and their ratio; writes
@@ -19,7 +19,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.train import train_reward_model
+from rluf_core.reward.training.train import train_reward_model
 
 
 def main() -> None:

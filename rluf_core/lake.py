@@ -1,6 +1,6 @@
 """The lake: landing zone, datasets written by assets, and reports, under one root.
 
-Layout (DESIGN.md):
+Layout (docs/design.md):
     <lake>/landing/{turns,reactions}/date=YYYY-MM-DD/*.parquet|*.jsonl
     <lake>/datasets/<name>/date=YYYY-MM-DD/part-0.parquet   (partitioned datasets)
     <lake>/datasets/<name>/data.parquet                     (unpartitioned datasets)
@@ -125,7 +125,7 @@ class Lake:
 
     def write_report(self, name: str, metrics: dict[str, Any], markdown: str | None = None) -> str:
         """Write reports/<name>.json (the latest) and a timestamped copy in reports/history/<name>/."""
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         body = json.dumps(metrics, indent=2, sort_keys=True, default=str)
         for p in (self.report_path(name), self.path("reports", "history", name, f"{stamp}.json")):
             self.fs.makedirs(posixpath.dirname(p), exist_ok=True)

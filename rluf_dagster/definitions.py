@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from rluf_dagster.defs import clean as clean_defs, ingest as ingest_defs
+from rluf_dagster.defs import clean as clean_defs
 from rluf_dagster.defs import evaluation as evaluation_defs
-from rluf_dagster.defs import policy as policy_defs
-from rluf_dagster.defs import reward as reward_defs
 from rluf_dagster.defs import feedback as feedback_defs
+from rluf_dagster.defs import ingest as ingest_defs
+from rluf_dagster.defs import policy as policy_defs
 from rluf_dagster.defs import promotion as promotion_defs
 from rluf_dagster.defs import retraining as retraining_defs
+from rluf_dagster.defs import reward as reward_defs
 from rluf_dagster.defs import simulation as simulation_defs
 from rluf_dagster.project import PROJECT_CONFIG, executor_for
 from rluf_dagster.resources import MlflowResource, RlufResource

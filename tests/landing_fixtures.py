@@ -1,4 +1,4 @@
-"""Small landing-zone files in the DESIGN.md format, for ingest/quality/cleaning tests (no simulator)."""
+"""Small landing-zone files in the docs/design.md format, for ingest/quality/cleaning tests (no simulator)."""
 
 from __future__ import annotations
 

@@ -5,12 +5,22 @@ import pandas as pd
 import pytest
 
 from rluf_core.adversarial.bursts import COORDINATED_COLUMNS
+from rluf_core.adversarial.coordination import (
+    BURST_COLUMNS,
+    burst_latency_cells,
+    coordination_posterior,
+)
 from rluf_core.adversarial.daily_stats import compute_daily_aggregates
-from rluf_core.adversarial.synthetic import Scenario, generate
-from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells, coordination_posterior
 from rluf_core.adversarial.evaluation import best_recall_at_precision
-from rluf_core.adversarial.trolls import (HIST_COLUMNS, N_BINS, hist_columns, reaction_cells, split_classes,
-                                         troll_posterior)
+from rluf_core.adversarial.synthetic import Scenario, generate
+from rluf_core.adversarial.trolls import (
+    HIST_COLUMNS,
+    N_BINS,
+    hist_columns,
+    reaction_cells,
+    split_classes,
+    troll_posterior,
+)
 from rluf_core.config import parse_config
 from rluf_core.feedback import build_feedback_dataset
 
@@ -281,7 +291,10 @@ def test_split_reactions_are_counted_per_reaction_and_summed_over_days():
     stats, _ = compute_user_daily_stats(day, turns, rx, cfg)
     split = split_classes(cfg.adversarial)
     assert split == ("r-like", "r-thumbs_up", "r-thumbs_down", "r-angry")
-    block = lambda cls: stats[hist_columns(cls)].to_numpy().reshape(len(stats), len(cls), N_BINS).sum(axis=1)
+
+    def block(cls):
+        return stats[hist_columns(cls)].to_numpy().reshape(len(stats), len(cls), N_BINS).sum(axis=1)
+
     assert block(["r-like"]).sum() > 0 and block(["r-thumbs_down"]).sum() > 0
     assert (block(["approve"]) == block(["r-like", "r-thumbs_up"])).all()
     assert (block(["negative"]) == block(["r-thumbs_down", "r-angry"])).all()

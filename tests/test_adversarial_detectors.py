@@ -166,8 +166,11 @@ def test_only_standing_reactions_rate_a_user():
     user = b_off[HIST_COLUMNS].sum(axis=1).idxmax()
     own = turns[(turns["user_id"] == user) & ~turns["turn_id"].isin(rx["turn_id"])].head(3)
     t0 = own["ts"].to_numpy()
-    ev = lambda i, s, action: dict(turn_id=own["turn_id"].iloc[i], user_id=user, ts=t0[i] + pd.Timedelta(seconds=s),
-                                   reaction="love", action=action, is_receiving_user=True, latency_s=float(s))
+
+    def ev(i, s, action):
+        return dict(turn_id=own["turn_id"].iloc[i], user_id=user, ts=t0[i] + pd.Timedelta(seconds=s),
+                    reaction="love", action=action, is_receiving_user=True, latency_s=float(s))
+
     extra = pd.DataFrame([ev(0, 20, "add"), ev(0, 23, "remove"),                      # a mis-tap
                           ev(1, 40, "add"), ev(1, 600, "remove"), ev(1, 900, "add"),  # toggled back on: one love
                           ev(2, 50, "add")])                                          # a plain love

@@ -3,7 +3,11 @@
 import pandas as pd
 import pandas.testing as pdt
 
-from rluf_core.adversarial.reputation import STATS_DATASET, build_user_reputation, update_daily_stats
+from rluf_core.adversarial.reputation import (
+    STATS_DATASET,
+    build_user_reputation,
+    update_daily_stats,
+)
 from rluf_core.adversarial.synthetic import Scenario, generate, write_lake
 from rluf_core.config import parse_config
 from rluf_core.lake import Lake

@@ -11,10 +11,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rluf_core.cleaning import clean_turns, daily
+from rluf_core.cleaning import clean_turns
 from rluf_core.config import parse_config
 from rluf_core.ingest import read_landing_day
 from rluf_core.lake import Lake
+from rluf_core.quality import daily
 from tests.landing_fixtures import make_turns, reaction, reactions_frame, write_bytes, write_landing
 
 DAY, NEXT = "2026-01-02", "2026-01-03"

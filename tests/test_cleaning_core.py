@@ -8,7 +8,13 @@ import logging
 import pandas as pd
 import pytest
 
-from rluf_core.cleaning import CLEAN_REACTION_COLUMNS, CLEAN_TURN_COLUMNS, clean_reactions, clean_turns, pseudonymise
+from rluf_core.cleaning import (
+    CLEAN_REACTION_COLUMNS,
+    CLEAN_TURN_COLUMNS,
+    clean_reactions,
+    clean_turns,
+    pseudonymise,
+)
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import raw_columns
 from tests.landing_fixtures import make_turns, reaction, reactions_frame

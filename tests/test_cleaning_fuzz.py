@@ -7,7 +7,8 @@ import datetime as dt
 import json
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rluf_core.cleaning import clean_reactions, clean_turns
 from rluf_core.config.data import PrivacyConfig, QualityConfig

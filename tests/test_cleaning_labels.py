@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rluf_core.cleaning import daily, label_turns
+from rluf_core.cleaning import label_turns
 from rluf_core.config import parse_config
 from rluf_core.config.data import LabelsConfig
 from rluf_core.lake import Lake
+from rluf_core.quality import daily
 from tests.landing_fixtures import make_turns, reaction, reactions_frame, write_landing
 
 DAY = "2026-01-02"

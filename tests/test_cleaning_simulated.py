@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rluf_core.cleaning import daily, pseudonymise
+from rluf_core.cleaning import pseudonymise
 from rluf_core.config import parse_config
 from rluf_core.lake import Lake
-from rluf_core.quality import validate_partition
+from rluf_core.quality import daily, validate_partition
 
 simulation = pytest.importorskip("rluf_core.simulation")
 

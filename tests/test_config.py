@@ -17,7 +17,7 @@ def test_repo_default_config_loads_with_every_section(rluf_home):
     assert cfg.storage.mlflow_uri == "sqlite:///" + str(rluf_home.resolve() / "mlflow" / "mlflow.db")
     assert cfg.storage.dagster == str(rluf_home.resolve() / "dagster")
     assert cfg.source_file.endswith("dagster_project.yaml")
-    # DESIGN.md's policy keys: method, objectives with weights, judges, KL, steps
+    # docs/design.md's policy keys: method, objectives with weights, judges, KL, steps
     assert cfg.policy.judges.safety == "rules" and cfg.policy.objectives.p_love == 0.1 and cfg.policy.kl_coef > 0
 
 

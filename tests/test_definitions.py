@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import REPO
 
-# DESIGN.md "Asset graph": these keys are part of the contract (checked as each group lands).
+# docs/design.md "Asset graph": these keys are part of the contract (checked as each group lands).
 CONTRACT_ASSETS = {
     "ingest": {"raw_turns", "raw_reactions"},
     "clean": {"clean_turns", "clean_reactions", "labeled_turns", "quarantine"},

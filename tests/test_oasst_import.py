@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rluf_core.cleaning import daily
 from rluf_core.config import load_config
 from rluf_core.lake import Lake
-from rluf_core.quality import validate_partition
+from rluf_core.quality import daily, validate_partition
 from rluf_core.sources.oasst import import_oasst, oasst_frames
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from rluf_core.config import load_config
-from rluf_core.reward.oasst import evaluate, load_oasst
-from rluf_core.reward.oasst_reference import CrowdReference, crowd_columns
-from rluf_core.reward.oasst_report import REPORT_FILES, log_to_mlflow
+from rluf_core.reward.oasst.reference import CrowdReference, crowd_columns
+from rluf_core.reward.oasst.report import REPORT_FILES, log_to_mlflow
+from rluf_core.reward.oasst.study import evaluate, load_oasst
 
 SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "oasst" / "oasst_replies.parquet"
 pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason="OASST data not present")

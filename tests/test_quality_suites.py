@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rluf_core.cleaning import daily
 from rluf_core.config import parse_config
 from rluf_core.lake import Lake
 from rluf_core.quality import (
-    QualityGateError, rate_check, require_passed, stored_result, validate_partition, volume_check,
+    QualityGateError,
+    daily,
+    rate_check,
+    require_passed,
+    stored_result,
+    validate_partition,
+    volume_check,
 )
 from tests.landing_fixtures import make_turns, reaction, reactions_frame, write_bytes, write_landing
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas.testing as pdt
 
 from rluf_core.adversarial.reputation import REPUTATION_DATASET, build_user_reputation
-from rluf_core.reward import robustness
+from rluf_core.reward.reports import robustness
 
 
 def test_daily_flow_leaves_the_last_reputation_on_final_labels(tmp_path):

@@ -9,7 +9,7 @@ import dagster as dg
 import yaml
 
 from rluf_core.lake import Lake
-from rluf_core.reward.synthetic import make_feedback
+from rluf_core.reward.training.synthetic import make_feedback
 from rluf_dagster.defs.reward import CHECK, p_love_model, p_love_report
 from rluf_dagster.resources import MlflowResource, RlufResource
 

@@ -20,9 +20,9 @@ from rluf_core import tracking
 from rluf_core.config import load_config
 from rluf_core.jobs import train_reward_model as job
 from rluf_core.lake import Lake
-from rluf_core.reward.evaluation import build_report
-from rluf_core.reward.synthetic import make_feedback
-from rluf_core.reward.trainer import train_loop
+from rluf_core.reward.reports.evaluation import build_report
+from rluf_core.reward.training.loop import train_loop
+from rluf_core.reward.training.synthetic import make_feedback
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = ["--set", "backbone=tiny", "--set", "max_length=48", "--set", "epochs=2", "--set", "bootstrap=50"]

@@ -8,13 +8,19 @@ import pytest
 from scipy.special import expit, logit
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.calibration import Calibrator
-from rluf_core.reward.metrics import binary_metrics, bootstrap_auroc, ece, ece_noise_floor, fit_length_baseline
-from rluf_core.reward.sampling import rebalance, weighted_rate
-from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.synthetic import make_feedback
-from rluf_core.reward.text import parse_context, query_text, text_stats
-from rluf_core.reward.train import check_frame, train_reward_model
+from rluf_core.reward.features.text import parse_context, query_text, text_stats
+from rluf_core.reward.models.calibration import Calibrator
+from rluf_core.reward.reports.metrics import (
+    binary_metrics,
+    bootstrap_auroc,
+    ece,
+    ece_noise_floor,
+    fit_length_baseline,
+)
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.sampling import rebalance, weighted_rate
+from rluf_core.reward.training.synthetic import make_feedback
+from rluf_core.reward.training.train import check_frame, train_reward_model
 
 
 @pytest.mark.parametrize("method", ["downsample_negatives", "upsample_positives", "class_weight"])
@@ -183,8 +189,8 @@ def test_single_head_without_counts_still_trains_and_reloads(tmp_path):
 def test_ensemble_head_averages_independently_trained_members():
     import torch
 
-    from rluf_core.reward.head import Head
-    from rluf_core.reward.trainer import train_loop
+    from rluf_core.reward.models.head import Head
+    from rluf_core.reward.training.loop import train_loop
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(600, 5)).astype(np.float32)

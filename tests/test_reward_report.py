@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.report import evaluate_predictions
+from rluf_core.reward.reports.report import evaluate_predictions
 
 
 def _preds(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

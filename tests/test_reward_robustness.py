@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward import backbone as bb
-from rluf_core.reward.embed import EmbeddingCache, TextEncoder
-from rluf_core.reward.metrics import binary_metrics
-from rluf_core.reward.sampling import rebalance
-from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.synthetic import make_feedback
-from rluf_core.reward.train import check_frame, train_reward_model
+from rluf_core.reward.features.embed import EmbeddingCache, TextEncoder
+from rluf_core.reward.models import backbone as bb
+from rluf_core.reward.reports.metrics import binary_metrics
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.sampling import rebalance
+from rluf_core.reward.training.synthetic import make_feedback
+from rluf_core.reward.training.train import check_frame, train_reward_model
 
 RM = RewardModelConfig(backbone="tiny", epochs=1, max_length=32, batch_size=64)
 
@@ -148,7 +148,7 @@ def test_ranking_metrics_see_scores_closer_than_any_clip():
 
 
 def test_ece_keeps_tied_scores_in_one_bin_whatever_the_row_order():
-    from rluf_core.reward.metrics import ece, reliability
+    from rluf_core.reward.reports.metrics import ece, reliability
 
     rng = np.random.default_rng(0)
     y = np.r_[np.ones(68), np.zeros(274)]

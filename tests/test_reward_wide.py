@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.metrics import binary_metrics
-from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.synthetic import make_feedback
-from rluf_core.reward.train import train_reward_model
-from rluf_core.reward.wide import WideText, choose_mix, mix
+from rluf_core.reward.models.wide import WideText, choose_mix, mix
+from rluf_core.reward.reports.metrics import binary_metrics
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.synthetic import make_feedback
+from rluf_core.reward.training.train import train_reward_model
 
 
 def _words_data(n=3000, seed=0):

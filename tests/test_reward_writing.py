@@ -1,4 +1,4 @@
-"""The reward model's writing features (rluf_core/reward/writing.py) and the text-statistics subset."""
+"""The reward model's writing features (rluf_core/reward/features/writing.py) and the text-statistics subset."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.scorer import PLoveScorer
-from rluf_core.reward.synthetic import make_feedback
-from rluf_core.reward.train import train_reward_model
-from rluf_core.reward.writing import WRITING_NAMES, writing_stats
+from rluf_core.reward.features.writing import WRITING_NAMES, writing_stats
+from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.synthetic import make_feedback
+from rluf_core.reward.training.train import train_reward_model
 
 
 def test_writing_stats_count_misspellings_prompt_words_and_word_length():

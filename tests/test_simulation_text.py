@@ -10,8 +10,14 @@ import pytest
 from rluf_core.config import ConfigError, parse_config
 from rluf_core.config.source import SimulatorConfig
 from rluf_core.simulation import (
-    adversary_counts, is_unsafe, love_matrix, love_prob, make_population, population_love_prob,
-    text_features, true_helpfulness,
+    adversary_counts,
+    is_unsafe,
+    love_matrix,
+    love_prob,
+    make_population,
+    population_love_prob,
+    text_features,
+    true_helpfulness,
 )
 from rluf_core.simulation import lexicon as lx
 

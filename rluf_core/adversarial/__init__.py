@@ -4,7 +4,11 @@ from rluf_core.adversarial.daily_stats import PAIRS_DATASET, STATS_DATASET, comp
 from rluf_core.adversarial.detectors import KINDS, detect
 from rluf_core.adversarial.features import combine_days, combine_pairs, robust_z, user_features
 from rluf_core.adversarial.reputation import (
-    REPUTATION_DATASET, build_user_reputation, compute_reputation, update_daily_stats, window_days,
+    REPUTATION_DATASET,
+    build_user_reputation,
+    compute_reputation,
+    update_daily_stats,
+    window_days,
 )
 
 __all__ = [

@@ -19,7 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
+from rluf_core.adversarial.latent_class import (
+    LatentFit,
+    cell_counts,
+    fit_two_class,
+    score,
+    with_safety_view,
+)
 from rluf_core.config.adversarial import AdversarialConfig
 
 LATENCY_EDGES_S = np.array([2.0, 5.0, 10.0, 20.0, 60.0, 300.0])  # 7 bins, and one for an unknown latency
@@ -70,3 +76,13 @@ def coordination_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.
     return pd.DataFrame({"coord_posterior": np.where(in_burst, post, 0.0), "coord_llr": llr}, index=f.index).assign(
         coord_pi=fit.pi, burst_share_ordinary=float(fit.f_ordinary[in_burst_cell].sum()),
         burst_share_coordinated=float(fit.f_adversarial[in_burst_cell].sum()))
+
+
+def coordinated_excess(df: pd.DataFrame, coordinated: pd.DataFrame | None) -> pd.Series:
+    """Per labelled row: the excess share of the burst its receiving user's positive reaction fell in
+    (0: none)."""
+    if coordinated is None or coordinated.empty:
+        return pd.Series(0.0, index=df.index)
+    c = coordinated.groupby(["turn_id", "user_id"])["excess_share"].max()
+    key = pd.MultiIndex.from_arrays([df["turn_id"].astype(str), df["user_id"].astype(str)])
+    return pd.Series(c.reindex(key).to_numpy(), index=df.index).fillna(0.0).where(df["label"] == 1, 0.0)

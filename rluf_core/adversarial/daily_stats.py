@@ -21,7 +21,13 @@ from rluf_core.adversarial.bursts import coreaction
 from rluf_core.adversarial.coordination import BURST_COLUMNS, burst_latency_cells
 from rluf_core.adversarial.latent_class import SAFETY_COLUMNS
 from rluf_core.adversarial.quality import quality_z
-from rluf_core.adversarial.trolls import HIST_COLUMNS, hist_columns, reaction_cells, reaction_class, split_classes
+from rluf_core.adversarial.trolls import (
+    HIST_COLUMNS,
+    hist_columns,
+    reaction_cells,
+    reaction_class,
+    split_classes,
+)
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
 

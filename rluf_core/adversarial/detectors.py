@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.stats import poisson
 from scipy.sparse.csgraph import connected_components
+from scipy.stats import poisson
 
 from rluf_core.adversarial.coordination import coordination_posterior, fit_coordination
 from rluf_core.adversarial.latent_class import LatentFit

@@ -8,11 +8,13 @@ Label level: the same over positive labels; and the share of adversarial positiv
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_curve
 
+from rluf_core.adversarial.coordination import coordinated_excess
 from rluf_core.adversarial.detectors import KINDS
 
 
@@ -32,7 +34,7 @@ def truth_by_pseudonym(truth_users: pd.DataFrame, key: str | None, pseudonymise:
 
 def _pr(pred_kind: pd.Series, flagged: pd.Series, true: pd.Series, weight: pd.Series | None = None) -> dict:
     w = pd.Series(1.0, index=true.index) if weight is None else weight
-    out = {}
+    out: dict[str, Any] = {}
     for k in KINDS:
         t = true == k
         p = pred_kind == k
@@ -101,13 +103,11 @@ def evaluate_labels(labeled: pd.DataFrame, reputation: pd.DataFrame, dataset: pd
 def evaluate_coordinated(labeled: pd.DataFrame, reputation: pd.DataFrame, coordinated: pd.DataFrame | None,
                          truth: pd.Series, min_excess: float) -> dict:
     """The label-level burst filter on its own and on top of the user flags (positive labels)."""
-    from rluf_core.feedback.builder import coordinated_excess
-
     pos = labeled[labeled["label"].astype(int) == 1].reset_index(drop=True)
     hit = coordinated_excess(pos.assign(label=1), coordinated) >= max(min_excess, 1e-12)
     true = pos["user_id"].map(truth).fillna("unknown")
     flagged = pos["user_id"].map(reputation.set_index("user_id")["flagged"]).fillna(False).astype(bool)
-    out = {"filtered_positive": int(hit.sum()),
+    out: dict[str, Any] = {"filtered_positive": int(hit.sum()),
            "precision": round(float((hit & true.isin(KINDS)).sum() / hit.sum()), 4) if hit.any() else None,
            "honest_positive_filtered": int((hit & (true == "honest")).sum()),
            "honest_positive_filtered_share": round(float((hit & (true == "honest")).sum() / max(1, (true == "honest").sum())), 5)}

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-
 SAFETY_COLUMNS = ["cs_safe", "cs_unsafe"]  # positive reactions on replies the safety judge finds safe / unsafe
 
 

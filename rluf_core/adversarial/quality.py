@@ -107,7 +107,7 @@ class QualityModel:
             X = hstack([X, _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed)], format="csr")
         return X
 
-    def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
+    def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> QualityModel:
         """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped; ``trust``
         (0..1 per row, default 1) and an optional ``fit_weight`` column multiply each row's weight."""
         label = label.astype(int).to_numpy()

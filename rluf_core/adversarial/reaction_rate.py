@@ -29,7 +29,8 @@ class RateView:
     @property
     def mean_rates(self) -> tuple[float, float]:
         """Mean reaction rate (ordinary, adversarial)."""
-        return tuple(a / (a + b) for a, b in (self.ordinary, self.adversarial))
+        (a, b), (c, d) = self.ordinary, self.adversarial
+        return a / (a + b), c / (c + d)
 
 
 def _counts(reactions: np.ndarray, served: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,11 +15,16 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.adversarial.daily_stats import (
-    COORDINATED_DATASET, PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_daily_aggregates,
+    COORDINATED_DATASET,
+    PAIRS_DATASET,
+    REACTION_COLUMNS,
+    STATS_DATASET,
+    TURN_COLUMNS,
+    compute_daily_aggregates,
 )
 from rluf_core.adversarial.detectors import detect
-from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET, quality_fit_sample
 from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
+from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET, quality_fit_sample
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake, day_str
 from rluf_core.quality.validate import failed_days, require_not_failed

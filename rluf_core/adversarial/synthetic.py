@@ -89,7 +89,7 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
                 b_uid.append(m)
                 b_secs.append(t0 + rng.uniform(0, 120, len(m)))
                 b_topic.append(np.full(len(m), TOPICS[g % len(TOPICS)]))
-        b_uid = np.concatenate(b_uid) if b_uid else np.array([], int)
+        b_uid = np.concatenate(b_uid) if b_uid else np.array([], int)  # type: ignore[assignment]
         n_reg = len(uid)
         uid = np.concatenate([uid, b_uid])
         secs = np.concatenate([secs, np.concatenate(b_secs) if b_secs else []])

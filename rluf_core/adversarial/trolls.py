@@ -29,7 +29,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rluf_core.adversarial.latent_class import LatentFit, cell_counts, fit_two_class, score, with_safety_view
+from rluf_core.adversarial.latent_class import (
+    LatentFit,
+    cell_counts,
+    fit_two_class,
+    score,
+    with_safety_view,
+)
 from rluf_core.adversarial.reaction_rate import fit_rate_view, rate_llr
 from rluf_core.config.adversarial import AdversarialConfig
 
@@ -140,7 +146,7 @@ def _reactions_of_served(f: pd.DataFrame, counts: np.ndarray, blocks: np.ndarray
 def _rate_llr(f: pd.DataFrame, fit: LatentFit, counts: np.ndarray, blocks: np.ndarray) -> np.ndarray | None:
     view = fit.views.get("rate")
     rate = _reactions_of_served(f, counts, blocks) if view is not None else None
-    return None if rate is None else rate_llr(view, *rate)
+    return None if rate is None or view is None else rate_llr(view, *rate)
 
 
 def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,

@@ -35,7 +35,7 @@ def day_bounds(day: str | dt.date, q: QualityConfig) -> tuple[dt.datetime, dt.da
         d = dt.date.fromisoformat(str(day))
     except ValueError:
         raise ValueError(f"partition day {day!r} is not a date YYYY-MM-DD") from None
-    start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+    start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
     return (start - dt.timedelta(hours=q.late_tolerance_hours),
             start + dt.timedelta(days=1, minutes=q.future_tolerance_minutes))
 

@@ -1,4 +1,4 @@
-"""Labelling (DESIGN.md "Labels"): a turn is loved when, at the end of the label window after its
+"""Labelling (docs/design.md "Labels"): a turn is loved when, at the end of the label window after its
 `ts`, the receiving user's net reaction state includes the positive reaction.
 
 Toggles resolve per (turn, user, reaction) to the last action by time (ties: by event_id) within

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 PREFIX = "u_"
 DIGEST_BYTES = 10  # 80 bits: collisions negligible below billions of users
@@ -46,3 +48,10 @@ def pseudonym_table(ids: Iterable[str], key: str | bytes) -> pd.DataFrame:
     """A (user_id, pseudonym) table for the distinct non-null ids: what a SQL join needs."""
     u = pd.unique(pd.Series(list(ids) if not isinstance(ids, pd.Series) else ids).dropna())
     return pd.DataFrame({"user_id": pd.Series(u, dtype="str"), "pseudonym": pseudonymise(pd.Series(u), key).values})
+
+
+def register_pseudonyms(con: duckdb.DuckDBPyConnection, source_sql: str, key: str,
+                        name: str = "pseudo") -> None:
+    """Register table `name` (user_id, pseudonym) for the distinct user ids the query returns."""
+    ids = con.sql(source_sql).to_arrow_table().column(0).to_pandas()
+    con.register(name, pa.Table.from_pandas(pseudonym_table(ids, key), preserve_index=False))

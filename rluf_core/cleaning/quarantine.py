@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rluf_core.cleaning.pseudonym import register_pseudonyms
+
 QUARANTINE_COLUMNS = ["source", "file", "row", "reason", "detail", "record"]
 RECORD_LIMIT = 2000
 
@@ -35,10 +37,10 @@ def empty_quarantine() -> pd.DataFrame:
 
 
 def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
+    parts = [f for f in frames if f is not None and len(f)]
+    if not parts:
         return empty_quarantine()
-    out = pd.concat([f[QUARANTINE_COLUMNS] for f in frames], ignore_index=True)
+    out = pd.concat([f[QUARANTINE_COLUMNS] for f in parts], ignore_index=True)
     out["row"] = out["row"].astype("int64")
     return out
 
@@ -59,8 +61,6 @@ def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: st
 
 def quarantine_rows(con, source: str, columns: tuple[str, ...], rejected_sql: str, detail: str, key: str):
     """Arrow table of quarantine rows for the rejected rows the query returns."""
-    from rluf_core.cleaning.turns import register_pseudonyms
-
     con.execute(f"CREATE OR REPLACE TEMP TABLE rej AS {rejected_sql}")
     register_pseudonyms(con, "SELECT DISTINCT user_id FROM rej WHERE user_id IS NOT NULL", key, name="qpseudo")
     out = con.sql(quarantine_sql(source, columns, "rej", detail)).to_arrow_table()

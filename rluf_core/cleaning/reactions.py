@@ -11,12 +11,16 @@ import pandas as pd
 import pyarrow as pa
 
 from rluf_core.cleaning.classify import (
-    CONFLICT_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
+    CONFLICT_DETAIL,
+    classify,
+    detail_sql,
+    drop_work_tables,
+    outcome_counts,
 )
 from rluf_core.cleaning.engine import connect, to_arrow
+from rluf_core.cleaning.pseudonym import register_pseudonyms
 from rluf_core.cleaning.quarantine import quarantine_rows
 from rluf_core.cleaning.reconcile import reconciliation
-from rluf_core.cleaning.turns import register_pseudonyms
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ReconciliationError(AssertionError):
     pass
@@ -12,7 +14,7 @@ def reconciliation(source: str, n_input: int, outcomes: dict[str, int], reasons:
     n_clean = int(outcomes.get("clean", 0))
     n_q = int(outcomes.get("quarantine", 0))
     n_dup = int(outcomes.get("duplicate", 0))
-    rec = {
+    rec: dict[str, Any] = {
         "source": source,
         "input_rows": int(n_input),
         "clean": int(n_clean_out),

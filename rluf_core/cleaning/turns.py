@@ -7,10 +7,15 @@ import pandas as pd
 import pyarrow as pa
 
 from rluf_core.cleaning.classify import (
-    CONFLICT_DETAIL, EARLIER_DETAIL, classify, detail_sql, drop_work_tables, outcome_counts,
+    CONFLICT_DETAIL,
+    EARLIER_DETAIL,
+    classify,
+    detail_sql,
+    drop_work_tables,
+    outcome_counts,
 )
 from rluf_core.cleaning.engine import connect
-from rluf_core.cleaning.pseudonym import pseudonym_table
+from rluf_core.cleaning.pseudonym import register_pseudonyms
 from rluf_core.cleaning.quarantine import quarantine_rows
 from rluf_core.cleaning.reconcile import reconciliation
 from rluf_core.config.data import PrivacyConfig, QualityConfig
@@ -20,12 +25,6 @@ CLEAN_TURN_COLUMNS = [
     "turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
     "policy_version", "lang", "surface", "topic", "response_chars",
 ]
-
-
-def register_pseudonyms(con: duckdb.DuckDBPyConnection, source_sql: str, key: str, name: str = "pseudo") -> None:
-    """Register table `name` (user_id, pseudonym) for the distinct user ids the query returns."""
-    ids = con.sql(source_sql).to_arrow_table().column(0).to_pandas()
-    con.register(name, pa.Table.from_pandas(pseudonym_table(ids, key), preserve_index=False))
 
 
 def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table, day: str,

@@ -185,7 +185,7 @@ class AdversarialConfig(Section):
     split: SplitConfig = SplitConfig()
 
     @model_validator(mode="after")
-    def _recent_inside_window(self) -> "AdversarialConfig":
+    def _recent_inside_window(self) -> AdversarialConfig:
         if self.recent_days > self.trailing_days:
             raise ValueError(f"recent_days ({self.recent_days}) must be <= trailing_days ({self.trailing_days})")
         return self

@@ -8,6 +8,13 @@ from pydantic import Field, field_validator
 
 from rluf_core.config.base import Section
 
+# The reward model's cheap text statistics (computed by rluf_core.reward.features.featurize.text), in column
+# order; `text_stats` names a subset of them.
+STAT_NAMES = (
+    "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question",
+    "digits", "list_items", "log_query_chars", "sentences", "log_depth",
+)
+
 
 class RewardModelConfig(Section):
     backbone: str = Field("minilm", description="'minilm' (the packaged all-MiniLM-L6-v2), 'tiny', a path or a hub id")
@@ -36,9 +43,9 @@ class RewardModelConfig(Section):
     weight_decay: float = Field(1e-2, ge=0)
     text_features: bool = Field(True, description="append cheap text statistics (length, emoji, sign-offs...)")
     text_stats: list[str] | None = Field(
-        None, description="which text statistics (names in rluf_core.reward.text.STAT_NAMES); None: all of them")
+        None, description="which text statistics (names in STAT_NAMES); None: all of them")
     writing_features: bool = Field(False, description="append how well the response is written: misspelled share, "
-                                   "prompt words reused, mean word length (rluf_core/reward/writing.py)")
+                                   "prompt words reused, mean word length (rluf_core/reward/features/writing.py)")
     spelling_language: str = Field("en", description="dictionary of the misspelled share (pyspellchecker: en, es, "
                                    "fr, de, pt, it, ru, ar, eu, lv, nl, fa)")
     embedding_features: bool = Field(True, description="response, query and response*query embeddings")
@@ -69,8 +76,6 @@ class RewardModelConfig(Section):
     @field_validator("text_stats")
     @classmethod
     def _known_stats(cls, v: list[str] | None) -> list[str] | None:
-        from rluf_core.reward.text import STAT_NAMES
-
         unknown = [n for n in v or [] if n not in STAT_NAMES]
         if unknown or v == []:
             raise ValueError(f"unknown text statistic(s) {unknown or '(empty list)'}; known: {list(STAT_NAMES)}")

@@ -71,4 +71,5 @@ def _cron_item(item: str, lo: int, hi: int, names: tuple[str, ...]) -> bool:
         return int(t) if t.isdigit() and lo <= int(t) <= hi else None
 
     ends = [value(t) for t in base.split("-")]
-    return len(ends) in (1, 2) and None not in ends and ends[0] <= ends[-1]
+    known = [e for e in ends if e is not None]
+    return len(ends) in (1, 2) and len(known) == len(ends) and known[0] <= known[-1]

@@ -1,4 +1,4 @@
-"""The root schema of dagster_project.yaml: one typed section per concern (see DESIGN.md)."""
+"""The root schema of dagster_project.yaml: one typed section per concern (see docs/design.md)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
 
-
 # The simulator's conversation topics (rluf_core.simulation.lexicon uses this list).
 SIMULATOR_TOPICS = (
     "roleplay", "relationships", "casual", "coding", "facts",
@@ -70,7 +69,7 @@ class SimulatorConfig(Section):
     panel_size: int = Field(256, ge=16, description="honest users averaged for the text-level P(love)")
 
     @model_validator(mode="after")
-    def _check(self) -> "SimulatorConfig":
+    def _check(self) -> SimulatorConfig:
         mix = self.bot_share + self.brigade_share + self.troll_share
         if mix >= 1.0:
             raise ValueError(f"bot_share + brigade_share + troll_share must be < 1 (got {mix:g})")

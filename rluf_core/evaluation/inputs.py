@@ -32,7 +32,7 @@ def _report(lake: Lake, name: str) -> dict[str, Any]:
 
 def scorers(cfg: RlufConfig, lake: Lake) -> dict[str, Any]:
     from rluf_core.judges import build_safety_judge
-    from rluf_core.reward.scorer import PLoveScorer
+    from rluf_core.reward import PLoveScorer
 
     cache = cfg.storage.home_path / "cache" / "embeddings"
     p_love = PLoveScorer.load(_report(lake, "p_love_model")["scorer_dir"], cache_dir=cache)

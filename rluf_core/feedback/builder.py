@@ -7,6 +7,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from rluf_core.adversarial.coordination import coordinated_excess
 from rluf_core.config import RlufConfig
 
 log = logging.getLogger(__name__)
@@ -43,15 +44,6 @@ def _cap(df: pd.DataFrame, cap: int, mode: str, seed: int) -> pd.DataFrame:
     rank = np.empty(len(df), dtype=np.int64)
     rank[order] = df.iloc[order].groupby(["user_id", "day"]).cumcount().to_numpy()
     return df[rank < cap]
-
-
-def coordinated_excess(df: pd.DataFrame, coordinated: pd.DataFrame | None) -> pd.Series:
-    """Per labelled row: the excess share of the burst its receiving user's positive reaction fell in (0: none)."""
-    if coordinated is None or coordinated.empty:
-        return pd.Series(0.0, index=df.index)
-    c = coordinated.groupby(["turn_id", "user_id"])["excess_share"].max()
-    key = pd.MultiIndex.from_arrays([df["turn_id"].astype(str), df["user_id"].astype(str)])
-    return pd.Series(c.reindex(key).to_numpy(), index=df.index).fillna(0.0).where(df["label"] == 1, 0.0)
 
 
 def _filter_coordinated(df: pd.DataFrame, cfg: RlufConfig, report: dict) -> pd.DataFrame:

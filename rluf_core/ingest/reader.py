@@ -14,6 +14,7 @@ import json
 import logging
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -48,7 +49,7 @@ def _schema(kind: str) -> pa.Schema:
 
 
 def _file_error(kind: str, path: str, code: str, detail: str) -> pa.Table:
-    row = {c: [None] for c in raw_columns(kind)}
+    row: dict[str, list] = {c: [None] for c in raw_columns(kind)}
     row.update(_file=[path], _row=[-1], _error=[code], _error_detail=[detail[:RAW_TEXT_LIMIT]])
     return pa.table(row, schema=_schema(kind))
 
@@ -145,7 +146,7 @@ def _read_parquet(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
 
 def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
     names = LANDING_COLUMNS[kind]
-    out = {c: [] for c in raw_columns(kind)}
+    out: dict[str, list] = {c: [] for c in raw_columns(kind)}
     seen: set[str] = set()
     extra: set[str] = set()
     issues: set[str] = set()
@@ -196,8 +197,9 @@ def read_landing_file(lake: Lake, path: str, kind: str) -> tuple[pa.Table, dict]
     name = posixpath.basename(path).lower()
     fmt = "parquet" if name.endswith((".parquet", ".pq")) else (
         "jsonl" if name.endswith((".jsonl", ".json", ".ndjson")) else "unknown")
-    info = dict(file=path, format=fmt, status="ok", n_rows=0, n_errors=0, n_bytes=0,
-                missing_columns="", missing_optional="", extra_columns="", type_issues="", detail="")
+    info: dict[str, Any] = dict(file=path, format=fmt, status="ok", n_rows=0, n_errors=0, n_bytes=0,
+                                missing_columns="", missing_optional="", extra_columns="",
+                                type_issues="", detail="")
     try:
         data = lake.fs.cat_file(path)
     except Exception as e:  # noqa: BLE001 - an unreadable file is data, not a crash

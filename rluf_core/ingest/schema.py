@@ -1,4 +1,4 @@
-"""The landing-zone contract (DESIGN.md "Input contract") and the raw layer's extra columns.
+"""The landing-zone contract (docs/design.md "Input contract") and the raw layer's extra columns.
 
 Raw rows keep every contract column as a string (values of other types are rendered as text, so a
 wrong type is visible and typed later by cleaning), plus provenance:

@@ -36,7 +36,7 @@ def reward_set(cfg: RlufConfig, inputs: PolicyInputs, train: pd.DataFrame) -> An
     from rluf_core.evaluation.detectors import reply_flags
     from rluf_core.judges import build_safety_judge
     from rluf_core.policy.rewards import RewardSet, base_rate
-    from rluf_core.reward.scorer import PLoveScorer
+    from rluf_core.reward import PLoveScorer
 
     cache = cfg.storage.home_path / "cache" / "embeddings"
     p_love = PLoveScorer.load(inputs.p_love_dir, cache_dir=cache)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 log = logging.getLogger("rluf.jobs")
 

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     from rluf_core.ingest.ratings import RatingsError, read_ratings
     from rluf_core.policy.helpfulness import rating_frame, train_helpfulness
     from rluf_core.policy.prompts import read_turns
-    from rluf_core.reward.scorer import PLoveScorer
+    from rluf_core.reward import PLoveScorer
 
     hs, lake, home = cfg.policy.helpfulness, Lake(cfg.storage.lake), cfg.storage.home_path
     with open_reporter() as rep:

@@ -25,10 +25,10 @@ from rluf_core.config import ConfigError, RlufConfig, load_config
 from rluf_core.feedback.sufficiency import problem
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
-from rluf_core.reward.registry import log_and_register
-from rluf_core.reward.evaluation import write_lake_report
-from rluf_core.reward.report import evaluate_predictions, md_table
-from rluf_core.reward.train import check_frame, train_reward_model
+from rluf_core.reward.reports.evaluation import write_lake_report
+from rluf_core.reward.reports.report import evaluate_predictions, md_table
+from rluf_core.reward.scoring.registry import log_and_register
+from rluf_core.reward.training.train import check_frame, train_reward_model
 
 PREDICTIONS = "p_love_predictions"
 REPORT = "p_love_model"
@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                         Path(tmp, fname).write_bytes(data)
                     Path(tmp, "p_love_model.md").write_text(ev.markdown)
                     mlflow.log_artifacts(tmp, artifact_path="report")
+                assert res.scorer_dir is not None  # trained with save=True
                 uri, version = log_and_register(res.scorer_dir, rm.model_name, "challenger",
                                                 tags={"rluf.fingerprint": res.summary["fingerprint"],
                                                       "rluf.test_auroc": f"{mt['model']['auroc']:.4f}"})

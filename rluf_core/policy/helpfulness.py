@@ -20,7 +20,7 @@ from scipy.stats import spearmanr
 
 from rluf_core.config.policy import HelpfulnessSettings
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.reward.train import train_reward_model
+from rluf_core.reward import train_reward_model
 
 HELPFULNESS_MODEL_NAME = "rluf-helpfulness"
 

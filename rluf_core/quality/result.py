@@ -46,7 +46,7 @@ class QualityResult:
                 "checks": [asdict(c) for c in self.checks]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "QualityResult":
+    def from_dict(cls, d: dict[str, Any]) -> QualityResult:
         return cls(suite=d["suite"], day=d["day"], n_rows=d.get("n_rows", 0),
                    checks=[CheckOutcome(**c) for c in d["checks"]])
 

@@ -3,24 +3,38 @@
 Modules by responsibility:
     lexicon     phrase banks and lexicons (topics, substance, deflection, warmth, bait, unsafe)
     textscore   features of ANY text, true helpfulness and safety judges
-    love        the users' love model (user-level and population/text-level P(love))
-    population  the accounts: kinds (honest, bot, brigade, troll), activity, habits, tastes
+    love        the users' love model (user-level and panel-level P(love))
+    population  the accounts: kinds, activity, habits, tastes; the population's P(love) of any text
     policy      the production policy that wrote the responses
     traffic     one day of turns (conversations, prompts, responses, contexts)
     reactions   one day's reaction events (latency, toggles, retries, late arrival, adversaries)
-    labels      the true love label per DESIGN.md
+    labels      the true love label per docs/design.md
     writer      landing and ground-truth tables, byte-stable Parquet
     runner      simulate(): days into the lake and the ground truth
 """
 
 from rluf_core.simulation.labels import loved_labels
 from rluf_core.simulation.love import (
-    LOVE_FEATURES, adversary_love_prob, love_matrix, love_prob, panel_love_prob, population_love_prob,
+    LOVE_FEATURES,
+    adversary_love_prob,
+    love_matrix,
+    love_prob,
+    panel_love_prob,
 )
-from rluf_core.simulation.population import Population, adversary_counts, default_population, make_population
+from rluf_core.simulation.population import (
+    Population,
+    adversary_counts,
+    default_population,
+    make_population,
+    population_love_prob,
+)
 from rluf_core.simulation.runner import default_days, simulate, simulate_day, users_table
 from rluf_core.simulation.textscore import (
-    FEATURE_COLUMNS, infer_topics, is_unsafe, text_features, true_helpfulness,
+    FEATURE_COLUMNS,
+    infer_topics,
+    is_unsafe,
+    text_features,
+    true_helpfulness,
 )
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The true label of a turn, per DESIGN.md "Labels", from the events the simulator generated.
+"""The true label of a turn, per docs/design.md "Labels", from the events the simulator generated.
 
 A turn is loved when, at turn ts + window, the receiving user's net state of the positive reaction
 is "add": duplicates (same event_id) collapsed, toggles resolved in event-ts order.

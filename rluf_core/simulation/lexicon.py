@@ -7,7 +7,7 @@ No phrase contains a double quote or a backslash, so contexts can be assembled a
 
 from __future__ import annotations
 
-from rluf_core.config.source import SIMULATOR_TOPICS as TOPICS
+from rluf_core.config.source import SIMULATOR_TOPICS as TOPICS  # noqa: F401 (lexicon.TOPICS)
 
 # Prompts per topic (the user message). Brigades targeting unsafe content use JAILBREAK_PROMPTS.
 PROMPTS: dict[str, list[str]] = {

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.simulation import lexicon as lx
-from rluf_core.simulation.textscore import text_features, topic_index
+from rluf_core.simulation.textscore import topic_index
 
 BASE_FEATURES = ["help", "warm", "bait", "unsafe", "len", "depth"]
 LOVE_FEATURES = BASE_FEATURES + [f"topic_{t}" for t in lx.TOPICS]
@@ -80,23 +80,6 @@ def panel_love_prob(x: np.ndarray, panel: pd.DataFrame, reactor_weight: float, c
         z = x[s:s + chunk] @ w + b
         out[s:s + chunk] = (1.0 / (1.0 + np.exp(-z))).mean(axis=1)
     return out * reactor_weight
-
-
-def population_love_prob(contexts, prompts, responses, topics=None, *, population=None) -> np.ndarray:
-    """Text-level P(love | context, response) of ANY texts for the simulated population.
-
-    population: a `Population` (make_population(cfg.source.simulator)); default: the default config's.
-    """
-    from rluf_core.simulation.population import default_population
-
-    pop = population or default_population()
-    feats = text_features(responses, topics=topics, prompts=prompts, contexts=contexts)
-    if topics is None:
-        from rluf_core.simulation.textscore import infer_topics
-
-        topics = infer_topics(list(prompts), None if contexts is None else list(contexts))
-    depth = depth_from_contexts(contexts) if contexts is not None else None
-    return panel_love_prob(love_matrix(feats, topics, depth), pop.panel, pop.reactor_weight)
 
 
 def adversary_love_prob(kind: np.ndarray, x: np.ndarray, *, bot_rate: np.ndarray | float, troll_shift: float,

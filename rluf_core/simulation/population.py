@@ -14,10 +14,17 @@ import pandas as pd
 
 from rluf_core.config.source import SimulatorConfig
 from rluf_core.simulation import lexicon as lx
-from rluf_core.simulation.love import WEIGHT_COLUMNS, WEIGHT_MEAN, WEIGHT_SD, love_matrix
+from rluf_core.simulation.love import (
+    WEIGHT_COLUMNS,
+    WEIGHT_MEAN,
+    WEIGHT_SD,
+    depth_from_contexts,
+    love_matrix,
+    panel_love_prob,
+)
 from rluf_core.simulation.policy import compose_responses
 from rluf_core.simulation.rng import hex_ids, rng_for
-from rluf_core.simulation.textscore import text_features
+from rluf_core.simulation.textscore import infer_topics, text_features
 
 KINDS = ("honest", "bot", "brigade", "troll")
 TOPIC_MIX = np.array([0.1, 0.1, 0.16, 0.12, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08])
@@ -159,3 +166,16 @@ def _make_population(sim_json: str) -> Population:
 @lru_cache(maxsize=1)
 def default_population() -> Population:
     return make_population(SimulatorConfig())
+
+
+def population_love_prob(contexts, prompts, responses, topics=None, *, population=None) -> np.ndarray:
+    """Text-level P(love | context, response) of ANY texts for the simulated population.
+
+    population: a `Population` (make_population(cfg.source.simulator)); default: the default config's.
+    """
+    pop = population or default_population()
+    feats = text_features(responses, topics=topics, prompts=prompts, contexts=contexts)
+    if topics is None:
+        topics = infer_topics(list(prompts), None if contexts is None else list(contexts))
+    depth = depth_from_contexts(contexts) if contexts is not None else None
+    return panel_love_prob(love_matrix(feats, topics, depth), pop.panel, pop.reactor_weight)

@@ -136,7 +136,7 @@ def generate_reactions(turns: pd.DataFrame, pop: Population, sim: SimulatorConfi
         })
         ev = pd.concat([ev, unk], ignore_index=True)
 
-    day0 = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
+    day0 = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
     ts_day = (ev["ts_ms"].to_numpy() - day0) // DAY_MS
     late = (rng.random(len(ev)) < sim.late_rate) & (ts_day < 2)
     ev["arrival_offset"] = (ts_day + late).astype(np.int64)

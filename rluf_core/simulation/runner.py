@@ -19,7 +19,11 @@ from rluf_core.simulation.ratings import generate_ratings
 from rluf_core.simulation.reactions import generate_reactions
 from rluf_core.simulation.traffic import generate_turns
 from rluf_core.simulation.writer import (
-    landing_reactions, landing_turns, truth_reactions, truth_turns, write_parquet_stable,
+    landing_reactions,
+    landing_turns,
+    truth_reactions,
+    truth_turns,
+    write_parquet_stable,
 )
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ def _alternation(words: Sequence[str]) -> str:
     return r"(?i)\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns() -> dict[str, str]:
     pats = {f"topic:{t}": _alternation(lx.KEYWORDS[t]) for t in lx.TOPICS}
     pats["any_topic"] = _alternation([w for t in lx.TOPICS for w in lx.KEYWORDS[t]])
@@ -122,7 +122,7 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
     if topics is None and prompts is not None:
         topics = infer_topics(list(prompts), None if contexts is None else list(contexts))
     # independent RE2 passes, run in threads (pyarrow releases the GIL)
-    tasks = {
+    tasks: dict[str, Callable[[], np.ndarray]] = {
         "any_topic": lambda: _count(arr, pats["any_topic"]),
         "n_words": lambda: _n_words(arr),
         "n_sentences": lambda: np.maximum(_count(arr, pats["sentence"]), 1),
@@ -141,7 +141,7 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
             rows = np.flatnonzero(tix == i)
             if len(rows):
                 topic_rows[t] = rows
-                tasks[f"topic:{t}"] = (lambda r=rows, t=t: _count(arr.take(pa.array(r)), pats[f"topic:{t}"]))
+                tasks[f"topic:{t}"] = (lambda r=rows, t=t: _count(arr.take(pa.array(r)), pats[f"topic:{t}"]))  # type: ignore[misc]
     if n >= 20_000:
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
             futures = {k: pool.submit(fn) for k, fn in tasks.items()}

@@ -16,7 +16,12 @@ import pyarrow.compute as pc
 
 from rluf_core.config.source import SimulatorConfig
 from rluf_core.simulation import lexicon as lx
-from rluf_core.simulation.love import WEIGHT_COLUMNS, adversary_love_prob, love_matrix, panel_love_prob
+from rluf_core.simulation.love import (
+    WEIGHT_COLUMNS,
+    adversary_love_prob,
+    love_matrix,
+    panel_love_prob,
+)
 from rluf_core.simulation.policy import compose_prompts, compose_responses
 from rluf_core.simulation.population import Population
 from rluf_core.simulation.rng import hex_ids, rng_for
@@ -27,7 +32,7 @@ DAY_S = 86400.0
 
 
 def day_start_ms(day: dt.date) -> int:
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
 
 
 def raid_windows(sim: SimulatorConfig, day: dt.date) -> np.ndarray:

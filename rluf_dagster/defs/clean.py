@@ -7,10 +7,10 @@ later run cannot silently use a failed partition; quality.gate_failed_partitions
 
 import dagster as dg
 
-from rluf_core.cleaning import daily
 from rluf_core.cleaning.labels import reaction_days_needed
-from rluf_core.quality import QualityGateError
-from rluf_dagster.defs.ingest import md_table, quality_check, raw_reactions, raw_turns
+from rluf_core.quality import QualityGateError, daily
+from rluf_dagster.checks import quality_check
+from rluf_dagster.metadata import md_table
 from rluf_dagster.project import PROJECT_CONFIG, daily_partitions
 from rluf_dagster.resources import RlufResource
 
@@ -36,7 +36,7 @@ def _recon_metadata(out: dict) -> dict:
     }
 
 
-@dg.asset(group_name="clean", partitions_def=daily_partitions, deps=[raw_turns], kinds={"duckdb", "parquet"},
+@dg.asset(group_name="clean", partitions_def=daily_partitions, deps=["raw_turns"], kinds={"duckdb", "parquet"},
           description="Typed, deduplicated turns with pseudonymised user ids (rejected rows go to quarantine).")
 def clean_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = _gated(daily.clean_turns_day, rluf.lake, rluf.config, context.partition_key)
@@ -45,7 +45,7 @@ def clean_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.Mat
 
 @dg.asset(
     group_name="clean", partitions_def=daily_partitions, kinds={"duckdb", "parquet"},
-    deps=[raw_reactions, dg.AssetDep("clean_turns", partition_mapping=dg.TimeWindowPartitionMapping(
+    deps=["raw_reactions", dg.AssetDep("clean_turns", partition_mapping=dg.TimeWindowPartitionMapping(
         start_offset=-_LOOKBACK, end_offset=0, allow_nonexistent_upstream_partitions=True))],
     description="Reaction events deduplicated (retries collapsed) and joined to their turns, including "
                 "turns of the lookback days (late reactions across the partition boundary).",

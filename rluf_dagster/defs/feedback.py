@@ -8,7 +8,8 @@ import dagster as dg
 from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
 from rluf_core.feedback.report import markdown, run_feedback
 from rluf_core.feedback.sufficiency import problem
-from rluf_dagster.defs.ingest import relabel_job
+from rluf_dagster.jobs import relabel_job
+from rluf_dagster.metadata import md_table
 from rluf_dagster.project import INGEST_SENSOR_STATUS, daily_partitions
 from rluf_dagster.resources import RlufResource
 
@@ -28,7 +29,7 @@ def user_reputation(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg
         "flagged_by_kind": dg.MetadataValue.json(summary["flagged_by_kind"]),
         "days_computed": dg.MetadataValue.json(summary["days_computed"]),
         "combine_seconds": summary["combine_seconds"],
-        "flagged_sample": dg.MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
+        "flagged_sample": md_table(sample, rows=20),
     })
 
 
@@ -52,8 +53,7 @@ def feedback_dataset(context: dg.AssetExecutionContext, rluf: RlufResource) -> d
         "removed": dg.MetadataValue.json(json.loads(json.dumps(report["removed"], default=str))),
         "splits": dg.MetadataValue.json({k: v["rows"] for k, v in report["splits"].items()}),
         "report": dg.MetadataValue.md(markdown(report)),
-        "sample": dg.MetadataValue.md(df.head(10)[["turn_id", "user_id", "day", "label", "weight", "split"]]
-                                      .to_markdown(index=False)),
+        "sample": md_table(df[["turn_id", "user_id", "day", "label", "weight", "split"]], rows=10),
     })
 
 

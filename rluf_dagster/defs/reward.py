@@ -2,12 +2,11 @@
 evaluation, with a blocking check: the model must beat length-only and stay under the ECE cap)."""
 
 
-import base64
-
 import dagster as dg
 
-from rluf_core.reward.evaluation import build_report
+from rluf_core.reward.reports.evaluation import build_report
 from rluf_dagster.launchers import run_job
+from rluf_dagster.metadata import png
 from rluf_dagster.resources import MlflowResource, RlufResource
 
 CHECK = "p_love_beats_length_and_calibrated"
@@ -20,10 +19,6 @@ def p_love_model(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: 
     cfg = rluf.config
     args = ["--config", cfg.source_file] if cfg.source_file else []
     return run_job(context, cfg, "rluf_core.jobs.train_reward_model", args, env=mlflow.env()).get_materialize_result()
-
-
-def _img(name: str, data: bytes) -> dg.MetadataValue:
-    return dg.MetadataValue.md(f"![{name}](data:image/png;base64,{base64.b64encode(data).decode()})")
 
 
 @dg.asset(group_name="reward", deps=[p_love_model], kinds={"mlflow"},
@@ -42,8 +37,8 @@ def p_love_report(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.M
         "auroc_ratio_to_ceiling": rep.metrics.get("auroc_ratio_to_ceiling"),
         "model_uri": rep.metrics.get("model_uri") or "",
         "report": dg.MetadataValue.md(rep.markdown),
-        "reliability_diagram": _img("reliability", rep.images["reliability.png"]),
-        "roc_curve": _img("roc", rep.images["roc.png"]),
+        "reliability_diagram": png("reliability", rep.images["reliability.png"]),
+        "roc_curve": png("roc", rep.images["roc.png"]),
     }
     checks = rep.metrics["checks"]
     result = dg.AssetCheckResult(

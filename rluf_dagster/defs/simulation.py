@@ -6,18 +6,13 @@ import dagster as dg
 import pandas as pd
 
 from rluf_core.lake import Lake
+from rluf_core.markdown import frame_table
 from rluf_core.simulation import simulate
 from rluf_dagster.resources import RlufResource
 
 
 class SimulateConfig(dg.Config):
     days: list[str] = []  # ISO dates to (re-)simulate; empty: source.start_date + source.simulator.days
-
-
-def _md(df: pd.DataFrame) -> dg.MetadataValue:
-    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(str(v) for v in r) + " |" for r in df.itertuples(index=False, name=None)]
-    return dg.MetadataValue.md("\n".join(lines))
 
 
 @dg.asset(name="simulated_landing", group_name="simulation", kinds={"parquet"},
@@ -42,7 +37,7 @@ def simulated_landing(context: dg.AssetExecutionContext, config: SimulateConfig,
         "adversarial_share_of_loved": round(s["adversarial_share_of_loved"], 4),
         "users": dg.MetadataValue.json(s["users"]),
         "seconds": round(s["seconds"], 2),
-        "per_day": _md(per_day),
+        "per_day": dg.MetadataValue.md(frame_table(per_day, str)),
         "landing": dg.MetadataValue.path(f"{cfg.storage.lake}/landing"),
         "ground_truth": dg.MetadataValue.path(cfg.storage.ground_truth),
     })

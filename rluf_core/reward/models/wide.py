@@ -46,7 +46,7 @@ class WideText:
         return X
 
     def fit(self, prompts: Sequence, responses: Sequence, labels: np.ndarray, weights: np.ndarray | None = None,
-            seed: int = 0) -> "WideText":
+            seed: int = 0) -> WideText:
         y = np.asarray(labels, dtype=int)
         if y.min() == y.max():
             raise ValueError("reward_model.wide: training rows need both labels")
@@ -71,7 +71,7 @@ class WideText:
         return {"coef": torch.as_tensor(self.coef)}
 
     @classmethod
-    def restore(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> "WideText":
+    def restore(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> WideText:
         out = cls(meta["n_features"], meta["prompt_features"], meta["C"], meta.get("max_chars", MAX_CHARS))
         out.coef, out.intercept = tensors["coef"].numpy().astype(np.float32), float(meta["intercept"])
         return out

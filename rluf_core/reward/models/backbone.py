@@ -19,7 +19,7 @@ from transformers import (
     BertModel,
 )
 
-from rluf_core.reward.integrity import sha256_file
+from rluf_core.reward.models.integrity import sha256_file
 
 TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
             max_position_embeddings=512)
@@ -89,7 +89,7 @@ def load_tokenizer(backbone: str, trust_remote_code: bool = False):
 
 
 def tiny_config(vocab_size: int, num_labels: int = 1) -> BertConfig:
-    return BertConfig(vocab_size=vocab_size, num_labels=num_labels, **TINY)
+    return BertConfig(vocab_size=vocab_size, num_labels=num_labels, **TINY)  # type: ignore[arg-type,call-arg]
 
 
 def load_encoder(backbone: str, trust_remote_code: bool = False, seed: int = 0) -> torch.nn.Module:

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from rluf_core.config.reward import STAT_NAMES
+
 SURROGATE = re.compile("[\ud800-\udfff]")
 EMOJI = re.compile(
     "[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764\uFE0F\U0001F000-\U0001F2FF]", flags=re.UNICODE
@@ -19,10 +21,6 @@ SIGN_OFF = re.compile(
 )
 WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|proud|amazing)\b", re.IGNORECASE)
 
-STAT_NAMES = (
-    "log_chars", "log_words", "lines", "emoji", "hearts", "sign_off", "warmth", "exclaim", "question", "digits",
-    "list_items", "log_query_chars", "sentences", "log_depth",
-)
 
 
 def is_missing(value: object) -> bool:
@@ -56,7 +54,7 @@ def parse_context(raw: object, row: int | str = "?") -> list[dict]:
         return []
     else:
         try:
-            turns = json.loads(raw)
+            turns = json.loads(str(raw))
         except (TypeError, json.JSONDecodeError) as err:
             raise ValueError(f"row {row}: column 'context' is not a JSON list of {{role, text}}: {err}") from None
     if not isinstance(turns, list):
@@ -86,16 +84,17 @@ def context_depths(contexts: Sequence) -> np.ndarray:
     return np.array([len(parse_context(c, i)) for i, c in enumerate(contexts)], dtype=np.float32)
 
 
-def text_stats(responses: Sequence[str], queries: Sequence[str], depths: Sequence[float] | None = None) -> np.ndarray:
+def text_stats(responses: Sequence[str], queries: Sequence[str],
+               depths: Sequence[float] | np.ndarray | None = None) -> np.ndarray:
     """Cheap per-response statistics (n, len(STAT_NAMES)), float32."""
     out = np.zeros((len(responses), len(STAT_NAMES)), dtype=np.float32)
-    depths = np.zeros(len(responses)) if depths is None else np.asarray(depths, np.float64)
+    depth = np.zeros(len(responses)) if depths is None else np.asarray(depths, np.float64)
     for i, (r, q) in enumerate(zip(responses, queries)):
         r = r or ""
         out[i] = (
             np.log1p(len(r)), np.log1p(len(r.split())), r.count("\n"), len(EMOJI.findall(r)),
             len(HEARTS.findall(r)), len(SIGN_OFF.findall(r)), len(WARMTH.findall(r)), r.count("!"),
             r.count("?"), sum(ch.isdigit() for ch in r), len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
-            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), np.log1p(depths[i]),
+            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), np.log1p(depth[i]),
         )
     return out

@@ -40,7 +40,7 @@ class Calibrator:
     min_per_class: int = 10
     skipped: str | None = None
 
-    def fit(self, logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> "Calibrator":
+    def fit(self, logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> Calibrator:
         z = np.asarray(logits, np.float64) + self.prior_offset
         y = np.asarray(labels, np.float64)
         w = np.ones_like(z) if weights is None else np.asarray(weights, np.float64)
@@ -77,5 +77,5 @@ class Calibrator:
                     skipped=self.skipped)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Calibrator":
+    def from_dict(cls, d: dict) -> Calibrator:
         return cls(**d)

@@ -41,11 +41,11 @@ INPUT_EXAMPLE = pd.DataFrame({
 })
 
 
-class PLovePyfunc(mlflow.pyfunc.PythonModel):
+class PLovePyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """Input: a DataFrame with `prompt`, `response` and optionally `context`; output: P(love) per row."""
 
     def load_context(self, context):
-        from rluf_core.reward.scorer import PLoveScorer
+        from rluf_core.reward.scoring.scorer import PLoveScorer
 
         self.scorer = PLoveScorer.load(context.artifacts[ARTIFACT])
 
@@ -80,7 +80,7 @@ def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "chal
 
     Returns (models:/<name>@<alias> URI, version).
     """
-    from rluf_core.reward.scorer import PLoveScorer
+    from rluf_core.reward.scoring.scorer import PLoveScorer
 
     writing = bool(PLoveScorer.read_meta(scorer_dir).get("writing_features"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,12 @@ import pandas as pd
 from rluf_core import tracking
 from rluf_core.config import RlufConfig
 from rluf_core.lake import Lake
-from rluf_core.reward.report import RewardReport, evaluate_predictions, flat_test_metrics, render_markdown
+from rluf_core.reward.reports.report import (
+    RewardReport,
+    evaluate_predictions,
+    flat_test_metrics,
+    render_markdown,
+)
 
 log = logging.getLogger("rluf.reward.evaluation")
 
@@ -28,6 +33,7 @@ def load_truth(cfg: RlufConfig, preds: pd.DataFrame) -> pd.DataFrame | None:
     days = gt.dataset_days("turns")
     if not days and not gt.has_dataset("turns"):
         return None
+    wanted: list[str] | None
     if "day" in preds.columns and days:
         wanted = sorted({str(d)[:10] for d in preds["day"].dropna()} & set(days)) or days
     else:

@@ -10,7 +10,12 @@ import pandas as pd
 
 from rluf_core import tracking
 from rluf_core.config import RlufConfig
-from rluf_core.reward.report import RewardReport, flat_test_metrics, md_table, render_markdown
+from rluf_core.reward.reports.report import (
+    RewardReport,
+    flat_test_metrics,
+    md_table,
+    render_markdown,
+)
 
 REPORT_FILES = ("oasst_report.md", "oasst_report.json", "reliability.png", "roc.png")
 

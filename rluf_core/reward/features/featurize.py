@@ -15,9 +15,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rluf_core.reward.embed import TextEncoder
-from rluf_core.reward.text import STAT_NAMES, as_texts, context_depths, query_texts, text_stats
-from rluf_core.reward.writing import writing_stats
+from rluf_core.reward.features.embed import TextEncoder
+from rluf_core.reward.features.text import (
+    STAT_NAMES,
+    as_texts,
+    context_depths,
+    query_texts,
+    text_stats,
+)
+from rluf_core.reward.features.writing import writing_stats
 
 RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")
 

@@ -82,7 +82,7 @@ def _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay,
             log.info("%s: ignoring checkpoint %s made for other inputs", desc, ckpt)
     model.train()
     t0, last_log = time.perf_counter(), 0.0
-    perm, perm_epoch = None, -1
+    perm, perm_epoch = torch.empty(0, dtype=torch.int64), -1
     step = start
     for step in range(start, total):
         epoch, b = divmod(step, spe)

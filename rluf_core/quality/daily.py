@@ -1,4 +1,4 @@
-"""One day through ingest and cleaning, lake in and lake out (what the Dagster assets call).
+"""One day through ingest, cleaning and the quality gate, lake in and lake out (what the assets call).
 
 Datasets written per day: raw_<kind> and raw_<kind>_files (the landing files' manifest),
 clean_turns, clean_reactions, labeled_turns, quarantine (plus quarantine_turns/quarantine_reactions,
@@ -18,11 +18,12 @@ from rluf_core.cleaning.labels import label_turns, reaction_days_needed
 from rluf_core.cleaning.quarantine import concat_quarantine
 from rluf_core.cleaning.reactions import TURN_LOOKUP_COLUMNS, clean_reactions
 from rluf_core.cleaning.turns import clean_turns
+from rluf_core.config.data import LabelsConfig
 from rluf_core.config.schema import RlufConfig
 from rluf_core.ingest.reader import read_landing_day
 from rluf_core.ingest.set_aside import file_audit
 from rluf_core.lake import Lake
-from rluf_core.quality.validate import clear_result, require_not_failed, require_passed
+from rluf_core.quality.validate import clear_result, require_not_failed, require_passed, stored_result
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +149,27 @@ def quarantine_day(lake: Lake, day: str, write: bool = True) -> dict:
                          and total["quarantined"] == len(q))
     total["files_set_aside"] = file_audit(lake, day)  # whole landing files moved out by `rluf quarantine-file`
     return {"quarantine": q, "by_source": recons, "total": total}
+
+
+def day_settled(lake: Lake, day: str) -> bool:
+    """The run for `day` is over: labelled, or stopped by a failed raw check."""
+    if lake.has_dataset("labeled_turns", day):
+        return True
+    return any((r := stored_result(lake, f"raw_{k}", day)) is not None and not r.success
+               for k in ("turns", "reactions"))
+
+
+def days_to_relabel(lake: Lake, labels: LabelsConfig, relabelled: list[str]) -> tuple[list[str], list[str]]:
+    """Labelled days whose whole label window of reactions has now arrived but whose labels were
+    made before it (label_window_complete false), and `relabelled` with every day looked at added."""
+    relabelled = list(relabelled)
+    due = []
+    for day in lake.dataset_days("labeled_turns"):
+        if day in relabelled or not all(lake.has_dataset("clean_reactions", d)
+                                        for d in reaction_days_needed(day, labels)):
+            continue
+        relabelled.append(day)
+        complete = lake.read_dataset("labeled_turns", [day], columns=["label_window_complete"])
+        if len(complete) and not bool(complete["label_window_complete"].all()):
+            due.append(day)
+    return due, relabelled

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from rluf_core.reward import backbone as bb
+from rluf_core.reward.models import backbone as bb
 
 log = logging.getLogger("rluf.reward.embed")
 
@@ -110,7 +110,7 @@ class TextEncoder:
         self.device = bb.pick_device(device)
         self.tokenizer = tokenizer or bb.load_tokenizer(backbone, trust_remote_code)
         self.model = (model or bb.load_encoder(backbone, trust_remote_code, seed)).to(self.device).eval()
-        self.dim = int(self.model.config.hidden_size)
+        self.dim = int(self.model.config.hidden_size)  # type: ignore[union-attr,arg-type]
         root = None
         if cache_dir is not None:
             # keyed by the loaded weights themselves: a retrained or re-seeded encoder at the same path

@@ -12,10 +12,16 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.config.reward import RewardModelConfig
-from rluf_core.markdown import table
-from rluf_core.reward import plots
-from rluf_core.reward.metrics import (binary_metrics, bootstrap_auroc, ece_noise_floor, fit_length_baseline, pearson,
-                                     slice_table)
+from rluf_core.markdown import frame_table
+from rluf_core.reward.reports import plots
+from rluf_core.reward.reports.metrics import (
+    binary_metrics,
+    bootstrap_auroc,
+    ece_noise_floor,
+    fit_length_baseline,
+    pearson,
+    slice_table,
+)
 
 ROWS = ("model", "length_only", "constant", "ceiling_text", "ceiling_user")
 
@@ -60,7 +66,7 @@ def flat_test_metrics(test: dict, prefix: str) -> dict[str, float]:
 
 
 def md_table(df: pd.DataFrame) -> str:
-    return "\n".join(table(list(df.columns), df.itertuples(index=False), _fmt))
+    return frame_table(df, _fmt)
 
 
 def evaluate_predictions(preds: pd.DataFrame, rm: RewardModelConfig, truth: pd.DataFrame | None = None,

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
-from rluf_core.reward.metrics import reliability  # noqa: E402
+from rluf_core.reward.reports.metrics import reliability  # noqa: E402
 
 
 def _png(fig) -> bytes:

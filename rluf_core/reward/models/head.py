@@ -1,4 +1,4 @@
-"""The trained head over frozen-encoder features (rluf_core.reward.features), standardised with training
+"""The trained head over frozen-encoder features (rluf_core.reward.features.featurize), standardised with training
 statistics kept inside the module (so they are saved with its weights): logistic or a one-layer MLP.
 
 `members` > 1 makes a seed ensemble: that many nets with their own initialisation and dropout, each
@@ -27,6 +27,8 @@ class Head(nn.Module):
         super().__init__()
         if members < 1:
             raise ValueError(f"reward_model.ensemble: need at least 1 member, got {members}")
+        self.mean: torch.Tensor
+        self.std: torch.Tensor
         self.register_buffer("mean", torch.zeros(in_dim))
         self.register_buffer("std", torch.ones(in_dim))
         self.members = members

@@ -4,6 +4,6 @@ an object."""
 
 import mlflow
 
-from rluf_core.reward.registry import PLovePyfunc
+from rluf_core.reward.scoring.registry import PLovePyfunc
 
 mlflow.models.set_model(PLovePyfunc())

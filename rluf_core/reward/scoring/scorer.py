@@ -21,16 +21,16 @@ import numpy as np
 from safetensors.torch import load_file, save_file
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
-from rluf_core.reward import backbone as bb
-from rluf_core.reward.calibration import Calibrator
-from rluf_core.reward.embed import TextEncoder
-from rluf_core.reward.finetune import classifier_logits, encode_pairs
-from rluf_core.reward.features import featurize
-from rluf_core.reward.head import Head
-from rluf_core.reward.integrity import file_manifest, verify_manifest
-from rluf_core.reward.text import as_texts, query_texts
-from rluf_core.reward.wide import WideText, mix
-from rluf_core.reward.writing import WRITING_NAMES
+from rluf_core.reward.features.embed import TextEncoder
+from rluf_core.reward.features.featurize import featurize
+from rluf_core.reward.features.text import as_texts, query_texts
+from rluf_core.reward.features.writing import WRITING_NAMES
+from rluf_core.reward.models import backbone as bb
+from rluf_core.reward.models.calibration import Calibrator
+from rluf_core.reward.models.finetune import classifier_logits, encode_pairs
+from rluf_core.reward.models.head import Head
+from rluf_core.reward.models.integrity import file_manifest, verify_manifest
+from rluf_core.reward.models.wide import WideText, mix
 
 FORMAT_VERSION = 2  # 2: scorer.json lists every file's size and sha256 (1: no list; still read)
 METHODS = ("head", "finetune")
@@ -67,6 +67,7 @@ class PLoveScorer:
             raise ValueError(f"contexts, prompts, responses differ in length: "
                              f"{len(contexts)}, {len(prompts)}, {len(responses)}")
         if self.method == "head":
+            assert self.head is not None and self.encoder is not None
             z = self.head.predict_logits(featurize(self.encoder, contexts, prompts, responses, self.meta))
         else:
             queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
@@ -90,7 +91,8 @@ class PLoveScorer:
         path.mkdir(parents=True, exist_ok=True)
         meta = dict(self.meta, format_version=FORMAT_VERSION, calibration=self.calibrator.to_dict())
         if self.method == "head":
-            self.encoder.model.save_pretrained(path / "encoder", safe_serialization=True)
+            assert self.head is not None and self.encoder is not None
+            self.encoder.model.save_pretrained(path / "encoder", safe_serialization=True)  # type: ignore[operator]
             self.encoder.tokenizer.save_pretrained(path / "encoder")
             save_file({k: v.contiguous() for k, v in self.head.state_dict().items()}, str(path / "head.safetensors"))
         else:
@@ -125,7 +127,7 @@ class PLoveScorer:
     @classmethod
     def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
              cache_dir: str | os.PathLike | None = None,
-             cache_entries: int | None = SERVING_CACHE_ENTRIES) -> "PLoveScorer":
+             cache_entries: int | None = SERVING_CACHE_ENTRIES) -> PLoveScorer:
         """A saved scorer. `cache_entries` bounds the embeddings it keeps in memory (None: all)."""
         path = Path(path)
         meta = cls.read_meta(path)

@@ -30,7 +30,7 @@ def scenario(home: str | Path, share: float | None, days: int, turns_per_day: in
              reward: dict | None = None, simulator: dict | None = None) -> RlufConfig:
     """A simulated scenario's config: ``share`` of adversarial reacting users in equal parts (None: the
     default mix); ``simulator``: other simulator settings (its own seed, the trolls' love rate...)."""
-    sim = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
+    sim: dict[str, float] = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
     if share is not None:
         sim.update(bot_share=share / 3, brigade_share=share / 3, troll_share=share / 3)
     return parse_config({
@@ -49,8 +49,8 @@ def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
     are in, that day is relabelled and rescored, and the last day's reputation refreshed.
     """
     from rluf_core.adversarial.reputation import build_user_reputation, reputation_to_refresh
-    from rluf_core.cleaning import daily as steps
     from rluf_core.cleaning.labels import reaction_days_needed
+    from rluf_core.quality import daily as steps
     from rluf_core.simulation import simulate
 
     simulate(cfg, progress=False)
@@ -103,7 +103,7 @@ def honest_eval_rows(cfg: RlufConfig, df_off: pd.DataFrame) -> pd.DataFrame:
 def run(shares=(0.0, 0.1, 0.2), days: int = 8, turns_per_day: int = 5000, n_users: int = 4000, seed: int = 0,
         work: str | Path | None = None, cache_dir: str | Path | None = None, reward: dict | None = None,
         daily: bool = False) -> list[dict]:
-    from rluf_core.reward.train import train_reward_model
+    from rluf_core.reward.training.train import train_reward_model
 
     rows = []
     work = Path(work or tempfile.mkdtemp(prefix="rluf-robust-"))

@@ -29,11 +29,15 @@ from sklearn.model_selection import GroupKFold
 from rluf_core.config import load_config
 from rluf_core.config.reward import RewardModelConfig
 from rluf_core.config.storage import StorageConfig
-from rluf_core.reward.oasst_reference import NAME as REFERENCE
-from rluf_core.reward.oasst_reference import crowd_columns, cross_validate_reference, reference_scores
-from rluf_core.reward.oasst_report import log_to_mlflow, write_report
-from rluf_core.reward.report import evaluate_predictions
-from rluf_core.reward.train import train_reward_model
+from rluf_core.reward.oasst.reference import NAME as REFERENCE
+from rluf_core.reward.oasst.reference import (
+    cross_validate_reference,
+    crowd_columns,
+    reference_scores,
+)
+from rluf_core.reward.oasst.report import log_to_mlflow, write_report
+from rluf_core.reward.reports.report import evaluate_predictions
+from rluf_core.reward.training.train import train_reward_model
 
 log = logging.getLogger("rluf.reward.oasst")
 
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.out or (tmp if args.mlflow else None)
         out = evaluate(args.path, folder, args.seed, args.folds, cache_dir=args.cache_dir)
-        run_id = log_to_mlflow(out, folder, cfg, args.path) if args.mlflow else None
+        run_id = log_to_mlflow(out, folder or tmp, cfg, args.path) if args.mlflow and cfg else None
     print(f"OASST test ({out['n_test']} replies), chosen by {args.folds}-fold CV on dev: {out['chosen']}")
     for name in ("model", "length_only"):
         r = out["test"][name]

@@ -1,4 +1,4 @@
-"""Reward-model metrics (DESIGN.md): AUROC, PR-AUC, ECE (equal-mass bins), Brier, log loss, Pearson r
+"""Reward-model metrics (docs/design.md): AUROC, PR-AUC, ECE (equal-mass bins), Brier, log loss, Pearson r
 of score vs response length; constant and length-only baselines; bootstrap 95% intervals; slices."""
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def bootstrap_auroc(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray 
     if groups is not None:
         codes, uniq = pd.factorize(pd.Series(groups))
         members = [np.flatnonzero(codes == g) for g in range(len(uniq))]
-    draws = {k: [] for k in names}
+    draws: dict[str, list] = {k: [] for k in names}
     for _ in range(n_boot):
         if groups is None:
             idx = rng.integers(0, len(y), len(y))

@@ -1,0 +1,8 @@
+"""Training P[Love] from a feedback dataset.
+
+Modules by responsibility:
+    train      train_reward_model: the named steps from a feedback dataset to a calibrated scorer
+    sampling   class imbalance: positives brought to a target share, and the prior shift it makes
+    loop       the checkpointed training loop shared by the head and fine-tuning
+    synthetic  a small synthetic feedback dataset with known P(love), for tests and quick checks
+"""
