@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TIERS: list[tuple[str, ...]] = [
     ("markdown", "lake", "hashed_text", "runinfo"),  # utilities underneath everything
     ("config",),
-    ("tracking",),  # MLflow; reads the config
+    ("tracking", "model_aliases"),  # MLflow runs and registry aliases; read the config
     ("simulation", "ingest", "judges"),
     ("sources",),  # external data sets turned into landing files (OASST)
     ("cleaning",),

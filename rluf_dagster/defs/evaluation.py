@@ -11,7 +11,6 @@ from rluf_core.config import RlufConfig
 from rluf_core.evaluation.pipeline import Inputs, run_ab_test, run_offline_eval
 from rluf_core.evaluation.report import EvalReport
 from rluf_core.promotion.gates import would_promote
-from rluf_dagster.defs.promotion import gate_checks_for
 from rluf_dagster.resources import RlufResource
 
 DEPS = ["policy_checkpoint", "base_policy", "p_love_model", "helpfulness_model", "safety_judge"]
@@ -126,6 +125,5 @@ def ab_test_report(
 
 defs = dg.Definitions(
     assets=[offline_eval_report, ab_test_report],
-    asset_checks=[gate_checks_for("offline_eval_report")],
     resources={"evaluation_inputs": EvaluationInputsResource()},
 )

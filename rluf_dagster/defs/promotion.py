@@ -212,4 +212,8 @@ def rollback():
     rollback_champion()
 
 
-defs = dg.Definitions(assets=[champion_policy, champion_p_love], jobs=[promote, rollback])
+defs = dg.Definitions(
+    assets=[champion_policy, champion_p_love],
+    asset_checks=[gate_checks_for(EVAL_ASSET)],  # the gates, shown on offline_eval_report itself
+    jobs=[promote, rollback],
+)
