@@ -24,9 +24,12 @@ from rluf_core.lake import Lake
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_adversarial_bounds",
-                                 description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="the same (it reads an existing demo home)")
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_adversarial_bounds", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="the same (it reads an existing demo home)"
+    )
     ap.parse_args(argv)
     from benchmarks.run import machine, write_result
 
@@ -34,8 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config()
     lake, gt = Lake(cfg.storage.lake), Lake(cfg.storage.ground_truth)
     if not lake.dataset_days("user_reputation") or not gt.has_dataset("users"):
-        print(f"bench_adversarial_bounds: skipped: {cfg.storage.home} has no demo lake with user_reputation and "
-              "ground truth (run `make demo` first, or point RLUF_HOME at a demo home)")
+        print(
+            f"bench_adversarial_bounds: skipped: {cfg.storage.home} has no demo lake with user_reputation and "
+            "ground truth (run `make demo` first, or point RLUF_HOME at a demo home)"
+        )
         return 0
     u = gt.read_dataset("users")
     u["pid"] = np.asarray(pseudonymise(u["user_id"].astype(str), cfg.privacy.pseudonym_key))
@@ -49,8 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     rep = rep[rep["n_add"] > 0].assign(kind_true=lambda r: r["user_id"].map(kind))
 
     h = rx[rx["kind"].isin(["honest", "troll"])].copy()
-    cls = np.select([h["reaction"] == "love", h["reaction"].isin(["thumbs_down", "angry"]),
-                     h["reaction"].isin(["like", "thumbs_up"])], ["love", "neg", "pos"], "other")
+    cls = np.select(
+        [
+            h["reaction"] == "love",
+            h["reaction"].isin(["thumbs_down", "angry"]),
+            h["reaction"].isin(["like", "thumbs_up"]),
+        ],
+        ["love", "neg", "pos"],
+        "other",
+    )
     h = h[cls != "other"].assign(cls=cls[cls != "other"])
     bins = np.linspace(h["helpfulness"].min() - 1e-9, h["helpfulness"].max() + 1e-9, 11)
     h["cell"] = h["cls"] + np.digitize(h["helpfulness"], bins).astype(str) + h["unsafe"].astype(str)
@@ -60,19 +72,38 @@ def main(argv: list[str] | None = None) -> int:
     s = h.groupby("user_id").agg(llr=("llr", "sum"), kind=("kind", "first"))
     r = rep[rep["kind_true"].isin(["honest", "troll"])]
     out = {
-        "troll_oracle_recall_at_p90": round(best_recall_at_precision(s["kind"] == "troll", s["llr"]), 3),
-        "troll_shipped_signal_best_recall_at_p90": round(best_recall_at_precision(r["kind_true"] == "troll",
-                                                                    r["troll_posterior"].where(r["n_rated"] >= 2, 0)), 3),
-        "troll_recall_at_posterior_threshold": round(float(r.loc[r["kind_true"] == "troll", "is_troll"].mean()), 3),
-        "troll_mean_rated_reactions": round(float(r.loc[r["kind_true"] == "troll", "n_rated"].mean()), 2),
+        "troll_oracle_recall_at_p90": round(
+            best_recall_at_precision(s["kind"] == "troll", s["llr"]), 3
+        ),
+        "troll_shipped_signal_best_recall_at_p90": round(
+            best_recall_at_precision(
+                r["kind_true"] == "troll", r["troll_posterior"].where(r["n_rated"] >= 2, 0)
+            ),
+            3,
+        ),
+        "troll_recall_at_posterior_threshold": round(
+            float(r.loc[r["kind_true"] == "troll", "is_troll"].mean()), 3
+        ),
+        "troll_mean_rated_reactions": round(
+            float(r.loc[r["kind_true"] == "troll", "n_rated"].mean()), 2
+        ),
     }
     b = rep[rep["kind_true"] == "brigade"].copy()
     raid = rx[rx["in_raid"] & (rx["reaction"] == "love")]
-    raid_days = raid.assign(d=pd.to_datetime(raid["ts"], utc=True).dt.date).groupby("user_id")["d"].nunique()
+    raid_days = (
+        raid.assign(d=pd.to_datetime(raid["ts"], utc=True).dt.date)
+        .groupby("user_id")["d"]
+        .nunique()
+    )
     b["raid_days"] = b["user_id"].map(raid_days).fillna(0)
-    out.update(brigade_accounts=int(len(b)), brigade_share_with_raid_loves_on_2plus_days=round(float((b["raid_days"] >= 2).mean()), 3),
-               brigade_recall=round(float(b["flagged"].mean()), 3),
-               brigade_recall_among_2plus_days=round(float(b.loc[b["raid_days"] >= 2, "flagged"].mean()), 3))
+    out.update(
+        brigade_accounts=int(len(b)),
+        brigade_share_with_raid_loves_on_2plus_days=round(float((b["raid_days"] >= 2).mean()), 3),
+        brigade_recall=round(float(b["flagged"].mean()), 3),
+        brigade_recall_among_2plus_days=round(
+            float(b.loc[b["raid_days"] >= 2, "flagged"].mean()), 3
+        ),
+    )
     print("| quantity | value |\n|---|---|")
     for k, v in out.items():
         print(f"| {k} | {v} |")

@@ -47,11 +47,15 @@ def _const(value: str, n: int) -> pa.Array:
 def _ts_text(seconds: np.ndarray) -> pa.Array:
     """ISO text of `seconds` after the day's start, built from lookup tables (a cast would be slow)."""
     base = np.datetime64(f"{DAY}T00:00:00", "s")
-    sec_pool = pa.array([str(base + np.timedelta64(i, "s")).replace("T", " ") for i in range(2 * 86_400)])
+    sec_pool = pa.array(
+        [str(base + np.timedelta64(i, "s")).replace("T", " ") for i in range(2 * 86_400)]
+    )
     ms_pool = pa.array([f".{i:03d}Z" for i in range(1000)])
     whole = np.clip(seconds, 0, 2 * 86_400 - 1).astype(np.int64)
     ms = ((seconds - np.floor(seconds)) * 1000).astype(np.int64).clip(0, 999)
-    return pc.binary_join_element_wise(sec_pool.take(pa.array(whole)), ms_pool.take(pa.array(ms)), "")
+    return pc.binary_join_element_wise(
+        sec_pool.take(pa.array(whole)), ms_pool.take(pa.array(ms)), ""
+    )
 
 
 def generate(n_turns: int, n_events: int, seed: int = 0) -> tuple[pa.Table, pa.Table]:
@@ -64,48 +68,73 @@ def generate(n_turns: int, n_events: int, seed: int = 0) -> tuple[pa.Table, pa.T
     prompts = pa.array([f"question number {k} about something?" for k in range(1000)])
     turn_ids = _ids("t", np.arange(n_turns))
     user_pool = _ids("u", np.arange(n_users))
-    turns = pa.table({
-        "turn_id": turn_ids, "conversation_id": _ids("c", np.arange(n_turns) // 3),
-        "user_id": user_pool.take(pa.array(t_user)), "ts": _ts_text(t_sec),
-        "prompt": prompts.take(pa.array(rng.integers(0, 1000, n_turns))),
-        "response": texts.take(pa.array(rng.integers(0, 1000, n_turns))),
-        "context": _const("[]", n_turns), "policy_version": _const("prod-v1", n_turns),
-        "lang": _const("en", n_turns), "surface": _const("web", n_turns),
-        "topic": pa.array(["code", "cooking", "travel", "health"]).take(pa.array(rng.integers(0, 4, n_turns))),
-        "_file": _const(f"landing/turns/date={DAY}/part-0.parquet", n_turns),
-        "_row": pa.array(np.arange(n_turns)), "_error": pa.nulls(n_turns, pa.string()),
-        "_error_detail": pa.nulls(n_turns, pa.string()), "_raw": pa.nulls(n_turns, pa.string()),
-    })
+    turns = pa.table(
+        {
+            "turn_id": turn_ids,
+            "conversation_id": _ids("c", np.arange(n_turns) // 3),
+            "user_id": user_pool.take(pa.array(t_user)),
+            "ts": _ts_text(t_sec),
+            "prompt": prompts.take(pa.array(rng.integers(0, 1000, n_turns))),
+            "response": texts.take(pa.array(rng.integers(0, 1000, n_turns))),
+            "context": _const("[]", n_turns),
+            "policy_version": _const("prod-v1", n_turns),
+            "lang": _const("en", n_turns),
+            "surface": _const("web", n_turns),
+            "topic": pa.array(["code", "cooking", "travel", "health"]).take(
+                pa.array(rng.integers(0, 4, n_turns))
+            ),
+            "_file": _const(f"landing/turns/date={DAY}/part-0.parquet", n_turns),
+            "_row": pa.array(np.arange(n_turns)),
+            "_error": pa.nulls(n_turns, pa.string()),
+            "_error_detail": pa.nulls(n_turns, pa.string()),
+            "_raw": pa.nulls(n_turns, pa.string()),
+        }
+    )
     n_unique = int(n_events / 1.05)
     turn_of = rng.integers(0, n_turns, n_unique)
     receiving = rng.random(n_unique) < 0.8
     users = np.where(receiving, t_user[turn_of], rng.integers(0, n_users, n_unique))
     ev_sec = np.minimum(t_sec[turn_of] + rng.exponential(600, n_unique), 86_399.0)
     reaction = pa.array(["love", "like", "thumbs_up", "haha", "sad"]).take(
-        pa.array(rng.choice(5, n_unique, p=[0.4, 0.3, 0.1, 0.1, 0.1])))
-    action = pa.array(["add", "remove"]).take(pa.array((rng.random(n_unique) >= 0.9).astype(np.int64)))
+        pa.array(rng.choice(5, n_unique, p=[0.4, 0.3, 0.1, 0.1, 0.1]))
+    )
+    action = pa.array(["add", "remove"]).take(
+        pa.array((rng.random(n_unique) >= 0.9).astype(np.int64))
+    )
     ev_turn = turn_ids.take(pa.array(turn_of))
     unknown = rng.random(n_unique) < 0.005
     ev_turn = pc.if_else(pa.array(unknown), pa.scalar("t_missing"), ev_turn)
-    reactions = pa.table({
-        "event_id": _ids("e", np.arange(n_unique)), "turn_id": ev_turn, "user_id": user_pool.take(pa.array(users)),
-        "ts": _ts_text(ev_sec), "reaction": reaction, "action": action,
-    })
+    reactions = pa.table(
+        {
+            "event_id": _ids("e", np.arange(n_unique)),
+            "turn_id": ev_turn,
+            "user_id": user_pool.take(pa.array(users)),
+            "ts": _ts_text(ev_sec),
+            "reaction": reaction,
+            "action": action,
+        }
+    )
     retries = rng.integers(0, n_unique, n_events - n_unique)  # client retries: whole rows repeated
     reactions = pa.concat_tables([reactions, reactions.take(pa.array(retries))])
     bad = rng.random(n_events) < 0.001
-    reactions = reactions.set_column(3, "ts", pc.if_else(pa.array(bad), pa.scalar("not-a-time"), reactions["ts"]))
+    reactions = reactions.set_column(
+        3, "ts", pc.if_else(pa.array(bad), pa.scalar("not-a-time"), reactions["ts"])
+    )
     n = reactions.num_rows
-    for name, arr in (("_file", _const(f"landing/reactions/date={DAY}/part-0.jsonl", n)),
-                      ("_row", pa.array(np.arange(n))), ("_error", pa.nulls(n, pa.string())),
-                      ("_error_detail", pa.nulls(n, pa.string())), ("_raw", pa.nulls(n, pa.string()))):
+    for name, arr in (
+        ("_file", _const(f"landing/reactions/date={DAY}/part-0.jsonl", n)),
+        ("_row", pa.array(np.arange(n))),
+        ("_error", pa.nulls(n, pa.string())),
+        ("_error_detail", pa.nulls(n, pa.string())),
+        ("_raw", pa.nulls(n, pa.string())),
+    ):
         reactions = reactions.append_column(name, arr)
     return turns, reactions
 
 
 # ---- the two engines, each run in a child process --------------------------------------------
 def _peak_gb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2, 2)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
 
 
 def run_ours(turns_path: str, rx_path: str) -> dict:
@@ -140,10 +169,17 @@ def run_ours(turns_path: str, rx_path: str) -> dict:
     t5 = time.perf_counter()
     stages = {"clean_turns": t1 - t0, "clean_reactions": t3 - t2, "label_turns": t5 - t4}
     rss["after_labels"] = _peak_gb()
-    return {"seconds": sum(stages.values()), "stages": stages, "peak_rss_gb_by_stage": rss,
-            "clean_turns": len(ct), "clean_reactions": len(cr), "quarantine": len(qt) + len(qr),
-            "duplicates": rec_t["duplicates_collapsed"] + rec_r["duplicates_collapsed"],
-            "loved": int(lab["label"].sum()), "balanced": rec_t["balanced"] and rec_r["balanced"]}
+    return {
+        "seconds": sum(stages.values()),
+        "stages": stages,
+        "peak_rss_gb_by_stage": rss,
+        "clean_turns": len(ct),
+        "clean_reactions": len(cr),
+        "quarantine": len(qt) + len(qr),
+        "duplicates": rec_t["duplicates_collapsed"] + rec_r["duplicates_collapsed"],
+        "loved": int(lab["label"].sum()),
+        "balanced": rec_t["balanced"] and rec_r["balanced"],
+    }
 
 
 REFERENCE_SQL = """
@@ -220,15 +256,27 @@ def run_duckdb(turns_path: str, rx_path: str) -> dict:
     for stmt in [s for s in REFERENCE_SQL.split(";") if s.strip()]:
         params = {k: v for k, v in {"lo": lo, "hi": hi, "key": KEY}.items() if f"${k}" in stmt}
         con.execute(stmt, params)
-    outs = {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in ("ct", "cr", "lab", "q")}
+    outs = {
+        name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in ("ct", "cr", "lab", "q")
+    }
     secs = time.perf_counter() - t0
-    return {"seconds": secs, "clean_turns": outs["ct"].num_rows, "clean_reactions": outs["cr"].num_rows,
-            "quarantine": outs["q"].num_rows, "loved": int(pc.sum(outs["lab"]["label"]).as_py() or 0)}
+    return {
+        "seconds": secs,
+        "clean_turns": outs["ct"].num_rows,
+        "clean_reactions": outs["cr"].num_rows,
+        "quarantine": outs["q"].num_rows,
+        "loved": int(pc.sum(outs["lab"]["label"]).as_py() or 0),
+    }
 
 
 def _child(engine: str, turns_path: str, rx_path: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.bench_cleaning", "--child", engine, turns_path, rx_path],
-                          capture_output=True, text=True, cwd=HERE.parent, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_cleaning", "--child", engine, turns_path, rx_path],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} child failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -246,25 +294,55 @@ def run(args: argparse.Namespace) -> dict:
         pq.write_table(rx, rp)
         del turns, rx
         gen_s = time.perf_counter() - t
-        print(f"generated {n_turns:,} turns + {n_events:,} events in {gen_s:.1f} s", file=sys.stderr)
+        print(
+            f"generated {n_turns:,} turns + {n_events:,} events in {gen_s:.1f} s", file=sys.stderr
+        )
         ref = _child("duckdb", tp, rp)
         ours = _child("ours", tp, rp)
     ratio = ours["seconds"] / ref["seconds"]
-    gb = 1024 ** 3
+    gb = 1024**3
     rows = [
-        {"engine": "rluf (ours)", "turns": n_turns, "events": n_events, "seconds": ours["seconds"],
-         "events_per_s": n_events / ours["seconds"], "peak_rss_gb": ours["peak_rss"] / gb,
-         "clean_reactions": ours["clean_reactions"], "quarantine": ours["quarantine"], "loved": ours["loved"]},
-        {"engine": "DuckDB reference", "turns": n_turns, "events": n_events, "seconds": ref["seconds"],
-         "events_per_s": n_events / ref["seconds"], "peak_rss_gb": ref["peak_rss"] / gb,
-         "clean_reactions": ref["clean_reactions"], "quarantine": ref["quarantine"], "loved": ref["loved"]},
+        {
+            "engine": "rluf (ours)",
+            "turns": n_turns,
+            "events": n_events,
+            "seconds": ours["seconds"],
+            "events_per_s": n_events / ours["seconds"],
+            "peak_rss_gb": ours["peak_rss"] / gb,
+            "clean_reactions": ours["clean_reactions"],
+            "quarantine": ours["quarantine"],
+            "loved": ours["loved"],
+        },
+        {
+            "engine": "DuckDB reference",
+            "turns": n_turns,
+            "events": n_events,
+            "seconds": ref["seconds"],
+            "events_per_s": n_events / ref["seconds"],
+            "peak_rss_gb": ref["peak_rss"] / gb,
+            "clean_reactions": ref["clean_reactions"],
+            "quarantine": ref["quarantine"],
+            "loved": ref["loved"],
+        },
     ]
-    return {"rows": rows, "ratio_ours_over_duckdb": ratio, "goal_ratio": 1.5, "goal_peak_rss_gb": 8.0,
-            "meets_goal": ratio <= 1.5 and ours["peak_rss"] < 8 * gb, "ours_stages_s": ours["stages"],
-            "ours_balanced": ours["balanced"], "ours_peak_rss_gb_by_stage": ours["peak_rss_gb_by_stage"], "duplicates_collapsed": ours["duplicates"],
-            "same_outputs": all(ours[k] == ref[k] for k in ("clean_turns", "clean_reactions", "quarantine", "loved")),
-            "generate_seconds": gen_s, "threads": os.cpu_count(), "duckdb_memory_limit": MEMORY_LIMIT,
-            "command": "python -m benchmarks.bench_cleaning" + (" --quick" if quick else "")}
+    return {
+        "rows": rows,
+        "ratio_ours_over_duckdb": ratio,
+        "goal_ratio": 1.5,
+        "goal_peak_rss_gb": 8.0,
+        "meets_goal": ratio <= 1.5 and ours["peak_rss"] < 8 * gb,
+        "ours_stages_s": ours["stages"],
+        "ours_balanced": ours["balanced"],
+        "ours_peak_rss_gb_by_stage": ours["peak_rss_gb_by_stage"],
+        "duplicates_collapsed": ours["duplicates"],
+        "same_outputs": all(
+            ours[k] == ref[k] for k in ("clean_turns", "clean_reactions", "quarantine", "loved")
+        ),
+        "generate_seconds": gen_s,
+        "threads": os.cpu_count(),
+        "duckdb_memory_limit": MEMORY_LIMIT,
+        "command": "python -m benchmarks.bench_cleaning" + (" --quick" if quick else ""),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="200k turns + 1M events")
     ap.add_argument("--turns", type=int, default=None)
     ap.add_argument("--events", type=int, default=None)
-    ap.add_argument("--child", nargs=3, metavar=("ENGINE", "TURNS", "REACTIONS"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--child", nargs=3, metavar=("ENGINE", "TURNS", "REACTIONS"), help=argparse.SUPPRESS
+    )
     args = ap.parse_args(argv)
     if args.child:
         engine, tp, rp = args.child
@@ -285,9 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     t0, at = time.perf_counter(), machine()
     result = run(args)
     print_table(result["rows"])
-    print(f"ratio ours/DuckDB = {result['ratio_ours_over_duckdb']:.2f} (goal <= 1.5); same outputs: "
-          f"{result['same_outputs']}; stages: { {k: round(v, 2) for k, v in result['ours_stages_s'].items()} }")
-    out = write_result(RESULT_FILE, {"benchmark": "bench_cleaning", **result}, t0, at, quick=args.quick)
+    print(
+        f"ratio ours/DuckDB = {result['ratio_ours_over_duckdb']:.2f} (goal <= 1.5); same outputs: "
+        f"{result['same_outputs']}; stages: { {k: round(v, 2) for k, v in result['ours_stages_s'].items()} }"
+    )
+    out = write_result(
+        RESULT_FILE, {"benchmark": "bench_cleaning", **result}, t0, at, quick=args.quick
+    )
     print(f"-> {out.relative_to(HERE.parent)}")
     return 0
 

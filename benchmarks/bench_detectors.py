@@ -27,14 +27,19 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RESULT_FILE = "bench_detectors.json"  # the file README cites, whether run alone or by benchmarks.run
+RESULT_FILE = (
+    "bench_detectors.json"  # the file README cites, whether run alone or by benchmarks.run
+)
 
 # name: (adversarial share in equal parts or None for the default mix, simulator settings)
 SCENARIOS = {
-    "default": (None, {}),                     # the demo's simulation (simulator seed 7)
-    "seed11": (None, {"seed": 11}),            # the same mix, other users and traffic
+    "default": (None, {}),  # the demo's simulation (simulator seed 7)
+    "seed11": (None, {"seed": 11}),  # the same mix, other users and traffic
     "seed23": (None, {"seed": 23}),
-    "adv20_quiet_trolls": (0.2, {"troll_love_rate": 0.1}),  # 20% adversaries, trolls love half as often
+    "adv20_quiet_trolls": (
+        0.2,
+        {"troll_love_rate": 0.1},
+    ),  # 20% adversaries, trolls love half as often
     "no_adversaries": (0.0, {}),
 }
 
@@ -52,21 +57,38 @@ def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
         window_days,
     )
 
-    as_of = lake.dataset_days(STATS_DATASET)[-1]  # the window's stored days, read as build_user_reputation reads them
+    as_of = lake.dataset_days(STATS_DATASET)[
+        -1
+    ]  # the window's stored days, read as build_user_reputation reads them
     days = window_days(as_of, cfg.adversarial.trailing_days)
     stats, pairs = lake.read_dataset(STATS_DATASET, days), lake.read_dataset(PAIRS_DATASET, days)
     a, out = cfg.adversarial, {}
-    for th in thresholds:  # validated: a threshold outside (0.5, 1) fails as it would in the config file
+    for (
+        th
+    ) in thresholds:  # validated: a threshold outside (0.5, 1) fails as it would in the config file
         troll = type(a.troll).model_validate({**a.troll.model_dump(), "posterior_threshold": th})
         c = cfg.model_copy(update={"adversarial": a.model_copy(update={"troll": troll})})
-        ev = evaluate_users(compute_reputation(stats, pairs, c, as_of), truth, a.troll.min_reactions)
-        out[f"{th:g}"] = {"precision": ev["troll"]["precision"], "recall": ev["troll"]["recall"],
-                          "honest_flagged": ev["honest_flagged_share"]}
+        ev = evaluate_users(
+            compute_reputation(stats, pairs, c, as_of), truth, a.troll.min_reactions
+        )
+        out[f"{th:g}"] = {
+            "precision": ev["troll"]["precision"],
+            "recall": ev["troll"]["recall"],
+            "honest_flagged": ev["honest_flagged_share"],
+        }
     return out
 
 
-def evaluate_scenario(name: str, share, simulator: dict, work: Path, days: int, tpd: int, users: int,
-                      thresholds=DEFAULT_THRESHOLDS) -> dict:
+def evaluate_scenario(
+    name: str,
+    share,
+    simulator: dict,
+    work: Path,
+    days: int,
+    tpd: int,
+    users: int,
+    thresholds=DEFAULT_THRESHOLDS,
+) -> dict:
     from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
     from rluf_core.lake import Lake
@@ -103,26 +125,49 @@ def run(args) -> dict:
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; available: {list(SCENARIOS)}")
     jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
-    ths = tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t) or DEFAULT_THRESHOLDS
+    ths = (
+        tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t)
+        or DEFAULT_THRESHOLDS
+    )
     keep = getattr(args, "keep", None)
-    taken = [str(d) for d in (Path(keep, n) for n in names if keep) if d.is_dir() and any(d.iterdir())]
+    taken = [
+        str(d) for d in (Path(keep, n) for n in names if keep) if d.is_dir() and any(d.iterdir())
+    ]
     if taken:  # a scenario simulated into an older lake would mix two runs' days
-        raise ValueError(f"--keep: {taken} already hold a lake; remove them or choose another folder")
-    with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory()) as tmp:
+        raise ValueError(
+            f"--keep: {taken} already hold a lake; remove them or choose another folder"
+        )
+    with contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory() as tmp:
         if jobs == 1:
-            rows = [evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users, ths) for n in names]
+            rows = [
+                evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users, ths) for n in names
+            ]
         else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"), initializer=_log_setup) as pool:
-                rows = list(pool.map(evaluate_scenario, names, *zip(*(SCENARIOS[n] for n in names)),
-                                     [Path(tmp)] * len(names), [days] * len(names), [tpd] * len(names),
-                                     [users] * len(names), [ths] * len(names)))
+            with ProcessPoolExecutor(
+                jobs, mp_context=mp.get_context("spawn"), initializer=_log_setup
+            ) as pool:
+                rows = list(
+                    pool.map(
+                        evaluate_scenario,
+                        names,
+                        *zip(*(SCENARIOS[n] for n in names)),
+                        [Path(tmp)] * len(names),
+                        [days] * len(names),
+                        [tpd] * len(names),
+                        [users] * len(names),
+                        [ths] * len(names),
+                    )
+                )
     sweep = {r["scenario"]: r.pop("troll_at_threshold") for r in rows}
-    return {"rows": rows, "troll_at_threshold": sweep,
-            "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
-            "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names}}
+    return {
+        "rows": rows,
+        "troll_at_threshold": sweep,
+        "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
+        "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names},
+    }
 
 
 def _sweep_cell(v: dict) -> str:
@@ -137,14 +182,29 @@ def _log_setup() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.bench_detectors", description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="8 days x 2k turns per scenario (checks the harness only)")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_detectors", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="8 days x 2k turns per scenario (checks the harness only)",
+    )
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
-    p.add_argument("--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)")
-    p.add_argument("--thresholds", help="comma-separated troll posterior thresholds to also score "
-                   f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)})")
-    p.add_argument("--keep", type=Path, help="keep each scenario's lake and ground truth under DIR/<scenario> "
-                   "(for analysis; default: a temporary directory, removed)")
+    p.add_argument(
+        "--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)"
+    )
+    p.add_argument(
+        "--thresholds",
+        help="comma-separated troll posterior thresholds to also score "
+        f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)})",
+    )
+    p.add_argument(
+        "--keep",
+        type=Path,
+        help="keep each scenario's lake and ground truth under DIR/<scenario> "
+        "(for analysis; default: a temporary directory, removed)",
+    )
     args = p.parse_args(argv)
     _log_setup()
     from benchmarks.run import machine, print_table, write_result
@@ -154,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     write_result(RESULT_FILE, {"benchmark": "bench_detectors", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
-    print_table([{"scenario": name, **{t: _sweep_cell(v) for t, v in sweep.items()}}
-                 for name, sweep in out["troll_at_threshold"].items() if sweep])
+    print_table(
+        [
+            {"scenario": name, **{t: _sweep_cell(v) for t, v in sweep.items()}}
+            for name, sweep in out["troll_at_threshold"].items()
+            if sweep
+        ]
+    )
     return 0
 
 

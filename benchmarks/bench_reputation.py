@@ -25,8 +25,12 @@ from rluf_core.config import parse_config
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_reputation", description=__doc__.splitlines()[0])
-    ap.add_argument("--turns", type=int, default=None, help="turns per day (default 1M; 100k with --quick)")
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_reputation", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument(
+        "--turns", type=int, default=None, help="turns per day (default 1M; 100k with --quick)"
+    )
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--quick", action="store_true", help="100k turns per day, to check the harness")
     ap.add_argument("--out", default=None, help="default benchmarks/results/bench_reputation.json")
@@ -37,8 +41,16 @@ def main(argv: list[str] | None = None) -> int:
     t_start, at = time.perf_counter(), machine()
     cfg = parse_config({"adversarial": {"trailing_days": a.days, "recent_days": 3}})
     t0 = time.perf_counter()
-    sc = Scenario(days=1, turns_per_day=a.turns, n_honest=a.turns // 2, n_bots=a.turns // 5000,
-                  n_brigades=8, brigade_size=20, n_trolls=a.turns // 3000, seed=11)
+    sc = Scenario(
+        days=1,
+        turns_per_day=a.turns,
+        n_honest=a.turns // 2,
+        n_bots=a.turns // 5000,
+        n_brigades=8,
+        brigade_size=20,
+        n_trolls=a.turns // 3000,
+        seed=11,
+    )
     data = generate(sc)
     gen_s = time.perf_counter() - t0
     turns, rx = data["labeled_turns"], data["clean_reactions"]
@@ -61,17 +73,27 @@ def main(argv: list[str] | None = None) -> int:
     rep = compute_reputation(S, P, cfg, days[-1])
     combine_s = time.perf_counter() - t2
     res = {
-        "turns_per_day": a.turns, "reactions_per_day": int(len(rx)), "window_days": a.days,
-        "daily_stats_rows": int(len(stats)), "window_stats_rows": int(len(S)), "window_users": int(len(rep)),
+        "turns_per_day": a.turns,
+        "reactions_per_day": int(len(rx)),
+        "window_days": a.days,
+        "daily_stats_rows": int(len(stats)),
+        "window_stats_rows": int(len(S)),
+        "window_users": int(len(rep)),
         "flagged": int(rep["flagged"].sum()),
-        "seconds_daily_aggregate": round(daily_s, 2), "seconds_window_combine_detect": round(combine_s, 2),
+        "seconds_daily_aggregate": round(daily_s, 2),
+        "seconds_window_combine_detect": round(combine_s, 2),
         "seconds_per_incremental_day": round(daily_s + combine_s, 2),
         "seconds_synthetic_generation": round(gen_s, 2),
     }
-    rows = [("turns/day", a.turns), ("reactions/day", len(rx)), ("window days", a.days),
-            ("users in window", len(rep)), ("daily aggregate (s)", res["seconds_daily_aggregate"]),
-            ("window combine + detect (s)", res["seconds_window_combine_detect"]),
-            ("time per incremental day (s)", res["seconds_per_incremental_day"])]
+    rows = [
+        ("turns/day", a.turns),
+        ("reactions/day", len(rx)),
+        ("window days", a.days),
+        ("users in window", len(rep)),
+        ("daily aggregate (s)", res["seconds_daily_aggregate"]),
+        ("window combine + detect (s)", res["seconds_window_combine_detect"]),
+        ("time per incremental day (s)", res["seconds_per_incremental_day"]),
+    ]
     print(f"{'metric':32s} value")
     for k, v in rows:
         print(f"{k:32s} {v}")
@@ -80,7 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         with open(a.out, "w") as f:
             json.dump({"benchmark": "bench_reputation", **res}, f, indent=2)
     else:
-        write_result("bench_reputation.json", {"benchmark": "bench_reputation", **res}, t_start, at, quick=a.quick)
+        write_result(
+            "bench_reputation.json",
+            {"benchmark": "bench_reputation", **res},
+            t_start,
+            at,
+            quick=a.quick,
+        )
     return 0
 
 

@@ -45,6 +45,7 @@ def _synced(fn, device):
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         return out
+
     return run
 
 
@@ -52,27 +53,38 @@ def matmul_peak(n: int | None = None, repeats: int = 5, device=None) -> float:
     import torch
 
     device = device or torch.device("cpu")
-    n = n or (2048 if device.type == "cpu" else 8192)  # a GPU needs a larger product to reach its peak
+    n = n or (
+        2048 if device.type == "cpu" else 8192
+    )  # a GPU needs a larger product to reach its peak
     a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
     inner = 4
     sec = _best(_synced(lambda: [a @ b for _ in range(inner)], device), repeats) / inner
-    return 2 * n ** 3 / sec
+    return 2 * n**3 / sec
 
 
 def _row(what: str, batch: int, responses: int, sec: float, flops: float, peak: float) -> dict:
     """One table row: `responses` scored in `sec` seconds at `flops` forward FLOPs each, against the matmul peak."""
-    return dict(what=what, batch=batch, tokens=TOKENS, responses_per_s=responses / sec, gflop_per_response=flops / 1e9,
-                achieved_gflops=flops * responses / sec / 1e9, peak_matmul_gflops=peak / 1e9,
-                fraction_of_peak=flops * responses / sec / peak)
+    return dict(
+        what=what,
+        batch=batch,
+        tokens=TOKENS,
+        responses_per_s=responses / sec,
+        gflop_per_response=flops / 1e9,
+        achieved_gflops=flops * responses / sec / 1e9,
+        peak_matmul_gflops=peak / 1e9,
+        fraction_of_peak=flops * responses / sec / peak,
+    )
 
 
 def _sentences(text: str, per: int = TOKENS // 8) -> str:
     """The same words as 8 sentences (the shipped scorer encodes each sentence on its own)."""
     w = text.split()
-    return " ".join(" ".join(w[i:i + per]).capitalize() + "." for i in range(0, len(w), per))
+    return " ".join(" ".join(w[i : i + per]).capitalize() + "." for i in range(0, len(w), per))
 
 
-def _shipped_row(texts: list[str], peak: float, device, backbone: str, batch: int, repeats: int) -> dict:
+def _shipped_row(
+    texts: list[str], peak: float, device, backbone: str, batch: int, repeats: int
+) -> dict:
     """PLoveScorer.score with the shipped reward_model defaults, trained briefly on synthetic feedback."""
     import tempfile
 
@@ -84,8 +96,12 @@ def _shipped_row(texts: list[str], peak: float, device, backbone: str, batch: in
 
     rm = RewardModelConfig(backbone=backbone, epochs=1, embed_batch_size=batch)
     with tempfile.TemporaryDirectory() as tmp:
-        scorer = train_reward_model(make_feedback(600, seed=0)[0], rm, tmp, device=str(device), save=False).scorer
-    prompts = [f"How should I plan step {i} of this project?" for i in range(len(texts))]  # one query each
+        scorer = train_reward_model(
+            make_feedback(600, seed=0)[0], rm, tmp, device=str(device), save=False
+        ).scorer
+    prompts = [
+        f"How should I plan step {i} of this project?" for i in range(len(texts))
+    ]  # one query each
 
     def score():
         scorer.encoder.cache.index.clear()  # no cache hits: every call embeds everything
@@ -96,8 +112,14 @@ def _shipped_row(texts: list[str], peak: float, device, backbone: str, batch: in
         scorer.score(None, prompts, texts)
     flops = fc.get_total_flops() / len(texts)
     sec = _best(score, max(1, repeats // 2))
-    return _row("PLoveScorer.score as shipped (sentence chunking, relevance, 3 heads, wide)", batch, len(texts), sec,
-                flops, peak)
+    return _row(
+        "PLoveScorer.score as shipped (sentence chunking, relevance, 3 heads, wide)",
+        batch,
+        len(texts),
+        sec,
+        flops,
+        peak,
+    )
 
 
 def run(args) -> dict:
@@ -123,7 +145,11 @@ def run(args) -> dict:
     tok = bb.load_tokenizer(backbone)
     ids = torch.randint(1000, 29000, (batch, TOKENS))
     ids[:, 0], ids[:, -1] = tok.cls_token_id, tok.sep_token_id
-    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "token_type_ids": torch.zeros_like(ids)}
+    inputs = {
+        "input_ids": ids,
+        "attention_mask": torch.ones_like(ids),
+        "token_type_ids": torch.zeros_like(ids),
+    }
     inputs = {k: v.to(device) for k, v in inputs.items()}
     with torch.no_grad():
         with FlopCounterMode(display=False) as fc:
@@ -133,7 +159,9 @@ def run(args) -> dict:
         fwd = _best(_synced(lambda: model(**inputs), device), repeats)
         peak_after = matmul_peak(repeats=repeats, device=device)
     peak = max(peak, peak_after)
-    rows = [_row(f"encoder forward (MiniLM-L6, fp32, {device.type})", batch, batch, fwd, flops, peak)]
+    rows = [
+        _row(f"encoder forward (MiniLM-L6, fp32, {device.type})", batch, batch, fwd, flops, peak)
+    ]
     # the served object end to end, on texts that tokenise to 128 tokens (whole-text encoding)
     words = tok.convert_ids_to_tokens(list(range(2000, 2000 + 4 * TOKENS)))
     words = [w for w in words if w.isalpha()]
@@ -144,16 +172,34 @@ def run(args) -> dict:
         n = len(tok(t, truncation=True, max_length=TOKENS)["input_ids"])
         if n >= TOKENS:
             texts.append(t)
-    enc = TextEncoder(backbone, TOKENS, batch, str(device), model=model, tokenizer=tok, chunking="none")
-    meta = dict(method="head", backbone=backbone, max_length=TOKENS, chunking="none", context_turns=0,
-                text_features=True, embedding_features=True, relevance_features=False, head="mlp", hidden_size=64)
+    enc = TextEncoder(
+        backbone, TOKENS, batch, str(device), model=model, tokenizer=tok, chunking="none"
+    )
+    meta = dict(
+        method="head",
+        backbone=backbone,
+        max_length=TOKENS,
+        chunking="none",
+        context_turns=0,
+        text_features=True,
+        embedding_features=True,
+        relevance_features=False,
+        head="mlp",
+        hidden_size=64,
+    )
     dim = 3 * model.config.hidden_size + 14
     prompts = ["x"] * len(texts)
     # the shipped default mixes in the wide word model: its hashing and sparse product are timed too
     wide = WideText().fit(prompts, texts, np.arange(len(texts)) % 2)
     meta["wide"] = dict(wide.meta(), weight=0.65)
-    scorer = PLoveScorer(meta, Calibrator(), encoder=enc, head=Head(dim, "mlp", 64, 0.0).eval(), wide=wide,
-                         device=str(device))
+    scorer = PLoveScorer(
+        meta,
+        Calibrator(),
+        encoder=enc,
+        head=Head(dim, "mlp", 64, 0.0).eval(),
+        wide=wide,
+        device=str(device),
+    )
 
     def score():
         enc.cache.index.clear()  # no cache hits: every call embeds everything
@@ -162,26 +208,41 @@ def run(args) -> dict:
     sec = _best(score, max(1, repeats // 2))
     n_fwd = 2 * len(texts)  # responses and queries are both embedded (queries are short)
     rows.append(_row("PLoveScorer.score end to end", batch, len(texts), sec, flops, peak))
-    rows.append(_shipped_row([_sentences(t) for t in texts], peak, device, backbone, batch, repeats))
-    return {"rows": rows, "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
-            "threads": torch.get_num_threads(), "forward_passes_end_to_end": n_fwd,
-            "goal_fraction_of_peak": 0.40, "goal_met": rows[0]["fraction_of_peak"] >= 0.40}
+    rows.append(
+        _shipped_row([_sentences(t) for t in texts], peak, device, backbone, batch, repeats)
+    )
+    return {
+        "rows": rows,
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+        "threads": torch.get_num_threads(),
+        "forward_passes_end_to_end": n_fwd,
+        "goal_fraction_of_peak": 0.40,
+        "goal_met": rows[0]["fraction_of_peak"] >= 0.40,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.bench_scoring", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_scoring", description=__doc__.splitlines()[0]
+    )
     p.add_argument("--quick", action="store_true")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--device", default="cpu", help="cpu (the goal's machine) or cuda")
-    p.add_argument("--backbone", default="minilm", help="'minilm' (the packaged encoder) or a path to it")
+    p.add_argument(
+        "--backbone", default="minilm", help="'minilm' (the packaged encoder) or a path to it"
+    )
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from benchmarks.run import machine, print_table, write_result
 
     t0, at = time.perf_counter(), machine()
     out = run(args)
-    name = RESULT_FILE if args.device == "cpu" else RESULT_FILE.replace(".json", f"_{args.device}.json")
+    name = (
+        RESULT_FILE
+        if args.device == "cpu"
+        else RESULT_FILE.replace(".json", f"_{args.device}.json")
+    )
     write_result(name, {"benchmark": "bench_scoring", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print(f"load average at start: {at['load_avg_at_start']}; threads: {out['threads']}")

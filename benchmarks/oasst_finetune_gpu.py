@@ -32,11 +32,17 @@ GRID = {
     "ft lr 2e-5, 3 epochs, 256 tokens": dict(finetune_learning_rate=2e-5, epochs=3, max_length=256),
     "ft lr 5e-5, 3 epochs, 256 tokens": dict(finetune_learning_rate=5e-5, epochs=3, max_length=256),
     "ft lr 2e-5, 6 epochs, 256 tokens": dict(finetune_learning_rate=2e-5, epochs=6, max_length=256),
-    "ft lr 3e-5, 3 epochs, 128 tokens, share 0.1": dict(finetune_learning_rate=3e-5, epochs=3, max_length=128,
-                                                        positive_share=0.1),
+    "ft lr 3e-5, 3 epochs, 128 tokens, share 0.1": dict(
+        finetune_learning_rate=3e-5, epochs=3, max_length=128, positive_share=0.1
+    ),
 }
-FT_BASE = dict(method="finetune", batch_size=16, positive_share=0.5, checkpoint_every_steps=100_000,
-               cache_embeddings=False)
+FT_BASE = dict(
+    method="finetune",
+    batch_size=16,
+    positive_share=0.5,
+    checkpoint_every_steps=100_000,
+    cache_embeddings=False,
+)
 
 
 def _held_out_logits(fold: pd.DataFrame, rm, seed: int, device: str) -> pd.Series:
@@ -69,9 +75,20 @@ def run(args) -> dict:
     feat_rm = RewardModelConfig(**{**BASE, **CANDIDATES[CHOSEN], "backbone": args.backbone})
     rows, per_fold = [], []
     t_all = time.perf_counter()
-    chosen = {k: _held_out_logits(fold_frame(dev, ho), feat_rm, 0, "cpu") for k, (_, ho) in enumerate(splits)}
+    chosen = {
+        k: _held_out_logits(fold_frame(dev, ho), feat_rm, 0, "cpu")
+        for k, (_, ho) in enumerate(splits)
+    }
     for k, z in chosen.items():
-        per_fold.append(dict(setting=CHOSEN, seed=0, fold=k, auroc=roc_auc_score(labels[z.index], z), with_features=None))
+        per_fold.append(
+            dict(
+                setting=CHOSEN,
+                seed=0,
+                fold=k,
+                auroc=roc_auc_score(labels[z.index], z),
+                with_features=None,
+            )
+        )
     for name, over in grid.items():
         rm = RewardModelConfig(**{**BASE, **FT_BASE, **over, "backbone": args.backbone})
         for seed in seeds:
@@ -80,25 +97,62 @@ def run(args) -> dict:
                 z = _held_out_logits(fold_frame(dev, ho), rm, seed, args.device)
                 y = labels[z.index]
                 both = _z(z) + _z(chosen[k][z.index])
-                per_fold.append(dict(setting=name, seed=seed, fold=k, auroc=roc_auc_score(y, z),
-                                     with_features=roc_auc_score(y, both), seconds=time.perf_counter() - t))
-                print(f"{name} seed {seed} fold {k}: AUROC {per_fold[-1]['auroc']:.4f}, with features "
-                      f"{per_fold[-1]['with_features']:.4f} ({per_fold[-1]['seconds']:.1f}s)", flush=True)
+                per_fold.append(
+                    dict(
+                        setting=name,
+                        seed=seed,
+                        fold=k,
+                        auroc=roc_auc_score(y, z),
+                        with_features=roc_auc_score(y, both),
+                        seconds=time.perf_counter() - t,
+                    )
+                )
+                print(
+                    f"{name} seed {seed} fold {k}: AUROC {per_fold[-1]['auroc']:.4f}, with features "
+                    f"{per_fold[-1]['with_features']:.4f} ({per_fold[-1]['seconds']:.1f}s)",
+                    flush=True,
+                )
     pf = pd.DataFrame(per_fold)
     base = pf[pf["setting"] == CHOSEN].set_index("fold")["auroc"]
-    rows.append(dict(setting=CHOSEN + " (chosen, features)", cv_auroc=float(base.mean()),
-                     with_features=float("nan"), delta_vs_chosen=0.0, delta_se=0.0, fits=len(base)))
+    rows.append(
+        dict(
+            setting=CHOSEN + " (chosen, features)",
+            cv_auroc=float(base.mean()),
+            with_features=float("nan"),
+            delta_vs_chosen=0.0,
+            delta_se=0.0,
+            fits=len(base),
+        )
+    )
     for name in grid:
         g = pf[pf["setting"] == name]
         d = g["with_features"].to_numpy() - base.loc[g["fold"]].to_numpy()
-        rows.append(dict(setting=name, cv_auroc=float(g["auroc"].mean()), with_features=float(g["with_features"].mean()),
-                         delta_vs_chosen=float(d.mean()), delta_se=float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1
-                         else float("nan"), fits=len(g)))
-    out = dict(rows=rows, per_fold=per_fold, dev_rows=int(len(dev)), folds=len(splits), seeds=seeds,
-               device=torch.cuda.get_device_name(0) if args.device == "cuda" else args.device,
-               cv_seconds=time.perf_counter() - t_all)
-    out["round_trip"] = round_trip(df[df["oasst_split"] == "dev"], RewardModelConfig(
-        **{**BASE, **FT_BASE, **next(iter(grid.values())), "backbone": args.backbone}), args.device)
+        rows.append(
+            dict(
+                setting=name,
+                cv_auroc=float(g["auroc"].mean()),
+                with_features=float(g["with_features"].mean()),
+                delta_vs_chosen=float(d.mean()),
+                delta_se=float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan"),
+                fits=len(g),
+            )
+        )
+    out = dict(
+        rows=rows,
+        per_fold=per_fold,
+        dev_rows=int(len(dev)),
+        folds=len(splits),
+        seeds=seeds,
+        device=torch.cuda.get_device_name(0) if args.device == "cuda" else args.device,
+        cv_seconds=time.perf_counter() - t_all,
+    )
+    out["round_trip"] = round_trip(
+        df[df["oasst_split"] == "dev"],
+        RewardModelConfig(
+            **{**BASE, **FT_BASE, **next(iter(grid.values())), "backbone": args.backbone}
+        ),
+        args.device,
+    )
     return out
 
 
@@ -119,9 +173,15 @@ def round_trip(dev: pd.DataFrame, rm, device: str) -> dict:
         scored = time.perf_counter() - t
     ref = res.predictions[res.predictions["split"] == "validation"].set_index("turn_id")["p_love"]
     diff = float(np.max(np.abs(p - ref.loc[val["turn_id"]].to_numpy())))
-    return dict(device=str(scorer.device), train_seconds=trained, scored_rows=len(val), score_seconds=scored,
-                max_abs_diff_loaded_vs_trained=diff, validation_auroc=float(roc_auc_score(val["label"], p)),
-                ok=diff < 1e-4)
+    return dict(
+        device=str(scorer.device),
+        train_seconds=trained,
+        scored_rows=len(val),
+        score_seconds=scored,
+        max_abs_diff_loaded_vs_trained=diff,
+        validation_auroc=float(roc_auc_score(val["label"], p)),
+        ok=diff < 1e-4,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,17 +190,23 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.run import machine, print_table, write_result
     from rluf_core.reward.oasst.study import DEFAULT_PATH
 
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.oasst_finetune_gpu", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.oasst_finetune_gpu", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("--path", default=DEFAULT_PATH)
     ap.add_argument("--backbone", default="minilm")
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--quick", action="store_true", help="one setting, one seed, two folds")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     t0, at = time.perf_counter(), machine()
     out = run(args)
-    path = write_result(RESULT_FILE, {"benchmark": "oasst_finetune_gpu", **out}, t0, at, quick=args.quick)
+    path = write_result(
+        RESULT_FILE, {"benchmark": "oasst_finetune_gpu", **out}, t0, at, quick=args.quick
+    )
     print_table(out["rows"])
     print("round trip:", out["round_trip"])
     print(f"wrote {path}")

@@ -33,22 +33,40 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     a = ap.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")  # the trainer's progress lines
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
+    )  # the trainer's progress lines
     df = pd.read_parquet(a.feedback)
-    truth = pd.concat(pd.read_parquet(p, columns=["turn_id", "p_love_text", "p_love_user"]) for p in glob.glob(a.truth))
+    truth = pd.concat(
+        pd.read_parquet(p, columns=["turn_id", "p_love_text", "p_love_user"])
+        for p in glob.glob(a.truth)
+    )
     over = dict(method=a.method, backbone=a.backbone, cache_embeddings=False)
     if a.method == "finetune":
         over.update(epochs=a.epochs, batch_size=a.batch_size, finetune_learning_rate=a.lr)
     t = time.time()
     res = train_reward_model(df, RewardModelConfig(**over), "/tmp/rluf_reward_gpu", device=a.device)
     te = res.predictions.merge(truth, on="turn_id", how="left").query("split == 'test'")
-    row = dict(device=torch.cuda.get_device_name(0) if a.device == "cuda" else "cpu", method=a.method,
-               seconds=round(time.time() - t, 1), train_rows=res.summary["train_rows"], test_rows=len(te),
-               auroc=roc_auc_score(te.label, te.p_love), ceiling=roc_auc_score(te.label, te.p_love_text),
-               user_level=roc_auc_score(te.label, te.p_love_user))
+    row = dict(
+        device=torch.cuda.get_device_name(0) if a.device == "cuda" else "cpu",
+        method=a.method,
+        seconds=round(time.time() - t, 1),
+        train_rows=res.summary["train_rows"],
+        test_rows=len(te),
+        auroc=roc_auc_score(te.label, te.p_love),
+        ceiling=roc_auc_score(te.label, te.p_love_text),
+        user_level=roc_auc_score(te.label, te.p_love_user),
+    )
     row["ratio"] = row["auroc"] / row["ceiling"]
-    print("| " + " | ".join(row) + " |\n|" + "---|" * len(row) + "\n| " + " | ".join(
-        f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
+    print(
+        "| "
+        + " | ".join(row)
+        + " |\n|"
+        + "---|" * len(row)
+        + "\n| "
+        + " | ".join(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values())
+        + " |"
+    )
     out = os.environ.get("OUT") or os.path.join(os.path.dirname(__file__), "results")
     with open(os.path.join(out, "reward_finetune_gpu.json"), "w") as f:
         json.dump({"rows": [row]}, f, indent=2)

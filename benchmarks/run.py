@@ -21,13 +21,17 @@ RESULTS = HERE / "results"
 
 
 def available() -> list[str]:
-    return sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+    return sorted(p.stem[len("bench_") :] for p in HERE.glob("bench_*.py"))
 
 
 def machine() -> dict:
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "load_avg_at_start": load}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_avg_at_start": load,
+    }
 
 
 def _cell(v) -> str:
@@ -49,13 +53,21 @@ def print_table(rows: list[dict]) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(t, widths)))
 
 
-def write_result(file_name: str, result: dict, t0: float, at_start: dict, quick: bool = False) -> Path:
+def write_result(
+    file_name: str, result: dict, t0: float, at_start: dict, quick: bool = False
+) -> Path:
     """results/<file_name> (results/quick/ for --quick runs, so they never replace a full run's numbers)
     with the machine at the start, the code version and the time it took."""
     from rluf_core.runinfo import code_version
 
-    out = {"seconds_total": time.perf_counter() - t0, "machine": at_start, "code_version": code_version(),
-           "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": quick, **result}
+    out = {
+        "seconds_total": time.perf_counter() - t0,
+        "machine": at_start,
+        "code_version": code_version(),
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "quick": quick,
+        **result,
+    }
     path = (RESULTS / "quick" if quick else RESULTS) / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2, default=str))
@@ -70,8 +82,13 @@ def run_one(name: str, args: argparse.Namespace) -> dict:
         mod.main(["--quick"] if args.quick else [])
         return {"benchmark": name, "seconds_total": time.perf_counter() - t0}
     result = mod.run(args)
-    path = write_result(getattr(mod, "RESULT_FILE", f"{name}.json"), {"benchmark": name, **result}, t0, at_start,
-                        quick=bool(args.quick))
+    path = write_result(
+        getattr(mod, "RESULT_FILE", f"{name}.json"),
+        {"benchmark": name, **result},
+        t0,
+        at_start,
+        quick=bool(args.quick),
+    )
     print(f"\n== {name} ==")
     print_table(result.get("rows", []))
     print(f"-> {path.relative_to(HERE.parent)}")
@@ -79,8 +96,12 @@ def run_one(name: str, args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
-    p.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(available())})")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default all: {', '.join(available())})"
+    )
     p.add_argument("--quick", action="store_true", help="a small size, to check the harness")
     args = p.parse_args(argv)
     names = args.names or available()

@@ -21,7 +21,7 @@ def configure(cfg: RlufConfig) -> str:
     """
     uri = cfg.storage.mlflow_uri
     if uri.startswith("sqlite:///"):
-        Path(uri[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(uri)
     os.environ["MLFLOW_TRACKING_URI"] = uri
     name = cfg.storage.mlflow_experiment
@@ -50,8 +50,10 @@ def run_tags(cfg: RlufConfig, partitions: list[str] | None = None, **extra: str)
         "rluf.seed": str(cfg.seed),
     }
     if partitions:
-        tags["rluf.partitions"] = ",".join(partitions) if len(partitions) <= 20 else (
-            f"{partitions[0]}..{partitions[-1]} ({len(partitions)} days)"
+        tags["rluf.partitions"] = (
+            ",".join(partitions)
+            if len(partitions) <= 20
+            else (f"{partitions[0]}..{partitions[-1]} ({len(partitions)} days)")
         )
     tags.update({f"rluf.{k}": str(v) for k, v in extra.items()})
     return tags

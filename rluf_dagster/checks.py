@@ -24,7 +24,9 @@ def quality_check(
     def _check(context: dg.AssetCheckExecutionContext, rluf: RlufResource):
         result = validate_partition(rluf.lake, rluf.config, dataset, context.partition_key)
         yield check_result(result)
-        if not result.success:  # the run fails with the diagnosis as its message (the result is recorded)
+        if (
+            not result.success
+        ):  # the run fails with the diagnosis as its message (the result is recorded)
             raise quality_failure(rluf.lake, rluf.config, result)
 
     return _check

@@ -32,10 +32,12 @@ def _cmd_quarantine_file(args: argparse.Namespace) -> int:
     except SetAsideError as err:
         print(f"rluf quarantine-file: {err}", file=sys.stderr)
         return 2
-    print(f"set aside {rec['original_path']} ({rec['size_bytes']} bytes, sha256 {rec['sha256'][:12]}...) "
-          f"-> {rec['quarantined_path']}\nreason: {rec['reason']}; the audit record is in the "
-          f"reconciliation of {rec['day']}\nnext: rluf run --from {rec['day']} (the landing sensor also "
-          f"re-runs the day by itself)")
+    print(
+        f"set aside {rec['original_path']} ({rec['size_bytes']} bytes, sha256 {rec['sha256'][:12]}...) "
+        f"-> {rec['quarantined_path']}\nreason: {rec['reason']}; the audit record is in the "
+        f"reconciliation of {rec['day']}\nnext: rluf run --from {rec['day']} (the landing sensor also "
+        f"re-runs the day by itself)"
+    )
     return 0
 
 
@@ -64,7 +66,9 @@ def _cmd_import_oasst(args: argparse.Namespace) -> int:
     from rluf_core.sources.oasst import import_oasst
 
     cfg = load_config(args.config)
-    summary = import_oasst(args.path or cfg.source.oasst.path, Lake(cfg.storage.lake), start_date=cfg.source.start_date)
+    summary = import_oasst(
+        args.path or cfg.source.oasst.path, Lake(cfg.storage.lake), start_date=cfg.source.start_date
+    )
     print(summary)
     return 0
 
@@ -74,37 +78,71 @@ def _cmd_dev(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config)
     prepare_dagster_home(cfg)
-    cmd = ["dagster", "dev", "-m", "rluf_dagster.definitions", "-h", args.host, "-p", str(args.port)]
+    cmd = [
+        "dagster",
+        "dev",
+        "-m",
+        "rluf_dagster.definitions",
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
     return subprocess.call([os.path.join(os.path.dirname(sys.executable), cmd[0]), *cmd[1:]])
 
 
 def _cmd_mlflow_ui(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     exe = os.path.join(os.path.dirname(sys.executable), "mlflow")
-    return subprocess.call([exe, "ui", "--backend-store-uri", cfg.storage.mlflow_uri,
-                            "--host", args.host, "--port", str(args.port)])
+    return subprocess.call(
+        [
+            exe,
+            "ui",
+            "--backend-store-uri",
+            cfg.storage.mlflow_uri,
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+        ]
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rluf", description=__doc__)
-    p.add_argument("--config", default=None, help="pipeline config (default: $RLUF_CONFIG or dagster_project.yaml)")
+    p.add_argument(
+        "--config",
+        default=None,
+        help="pipeline config (default: $RLUF_CONFIG or dagster_project.yaml)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="simulate traffic and materialise the whole DAG").set_defaults(fn=_cmd_demo)
+    sub.add_parser("demo", help="simulate traffic and materialise the whole DAG").set_defaults(
+        fn=_cmd_demo
+    )
     r = sub.add_parser("run", help="your own landing zone through the daily jobs (no simulation)")
-    r.add_argument("--from", dest="start", default=None, metavar="DATE", help="first day (default: the first)")
-    r.add_argument("--to", dest="end", default=None, metavar="DATE", help="last day (default: the last)")
+    r.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="first day (default: the first)"
+    )
+    r.add_argument(
+        "--to", dest="end", default=None, metavar="DATE", help="last day (default: the last)"
+    )
     r.add_argument("--retrain", action="store_true", help="then run the weekly retraining job")
     r.set_defaults(fn=_cmd_run)
-    qf = sub.add_parser("quarantine-file", help="move a landing file into the quarantine zone, with an audit record")
+    qf = sub.add_parser(
+        "quarantine-file", help="move a landing file into the quarantine zone, with an audit record"
+    )
     qf.add_argument("path", metavar="PATH")
     qf.add_argument("--reason", required=True, metavar="TEXT")
     qf.set_defaults(fn=_cmd_quarantine_file)
-    sub.add_parser("check-config", help="validate the config and print where state lives").set_defaults(
-        fn=_cmd_check_config)
+    sub.add_parser(
+        "check-config", help="validate the config and print where state lives"
+    ).set_defaults(fn=_cmd_check_config)
     s = sub.add_parser("simulate", help="write simulated traffic into the landing zone")
     s.add_argument("--days", type=int, default=None)
     s.set_defaults(fn=_cmd_simulate)
-    o = sub.add_parser("import-oasst", help="turn the OASST replies parquet into landing-zone files")
+    o = sub.add_parser(
+        "import-oasst", help="turn the OASST replies parquet into landing-zone files"
+    )
     o.add_argument("--path", default=None)
     o.set_defaults(fn=_cmd_import_oasst)
     for name, fn, port in (("dev", _cmd_dev, 3000), ("mlflow-ui", _cmd_mlflow_ui, 5000)):

@@ -21,8 +21,13 @@ from rluf_dagster.resources import MlflowResource, RlufResource
 # zone holds real traffic, and nothing should be able to write simulated traffic into it.
 GROUP_DEFS: list[dg.Definitions] = [
     *([simulation_defs.defs] if PROJECT_CONFIG.source.kind == "simulator" else []),
-    ingest_defs.defs, clean_defs.defs, feedback_defs.defs, reward_defs.defs, policy_defs.defs,
-    evaluation_defs.defs, promotion_defs.defs,
+    ingest_defs.defs,
+    clean_defs.defs,
+    feedback_defs.defs,
+    reward_defs.defs,
+    policy_defs.defs,
+    evaluation_defs.defs,
+    promotion_defs.defs,
     retraining_defs.defs,
 ]
 

@@ -17,9 +17,19 @@ from rluf_core.config import RlufConfig
 from rluf_core.config.loader import is_secret, referenced_variables
 
 
-def job_command(cfg: RlufConfig, module: str, args: list[str], python: str | None = None) -> list[str]:
+def job_command(
+    cfg: RlufConfig, module: str, args: list[str], python: str | None = None
+) -> list[str]:
     if cfg.compute.accelerate:
-        return ["accelerate", "launch", "--num_processes", str(cfg.compute.num_processes), "-m", module, *args]
+        return [
+            "accelerate",
+            "launch",
+            "--num_processes",
+            str(cfg.compute.num_processes),
+            "-m",
+            module,
+            *args,
+        ]
     return [python or sys.executable, "-m", module, *args]
 
 
@@ -41,11 +51,16 @@ def k8s_env(cfg: RlufConfig, env: dict[str, str]) -> dict[str, str]:
     """The pod's environment: the variables the config file names (so that it loads there as here),
     secrets left to compute.k8s.secret_name when one is configured, then `env`."""
     if "://" not in cfg.storage.lake:
-        raise ValueError(f"compute.launcher k8s: storage.lake_uri {cfg.storage.lake!r} is a local path the pod "
-                         "cannot see; use an object store URI (s3://, gs://, abfs://)")
+        raise ValueError(
+            f"compute.launcher k8s: storage.lake_uri {cfg.storage.lake!r} is a local path the pod "
+            "cannot see; use an object store URI (s3://, gs://, abfs://)"
+        )
     names = referenced_variables(cfg.source_file) if cfg.source_file else []
-    out = {n: os.environ[n] for n in names
-           if n in os.environ and not (is_secret(n) and cfg.compute.k8s.secret_name)}
+    out = {
+        n: os.environ[n]
+        for n in names
+        if n in os.environ and not (is_secret(n) and cfg.compute.k8s.secret_name)
+    }
     if cfg.source_file:
         out["RLUF_CONFIG"] = str(cfg.source_file)  # the image holds the same file at the same path
     return {**out, **env}

@@ -59,7 +59,7 @@ def landing_days_between(
             f"{PROG}: landing day {days[0]} is before source.start_date ({first}), the first "
             f"partition: set source.start_date: {days[0]} in the config, or start later with --from"
         )
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     if days[-1] >= today:
         raise SystemExit(
             f"{PROG}: landing day {days[-1]} is not over yet (the last daily partition is the day "

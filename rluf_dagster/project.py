@@ -18,12 +18,17 @@ daily_partitions = dg.DailyPartitionsDefinition(
 )
 
 # the sensors that follow the landing zone (new days, relabelled days) start running when ingest is enabled
-INGEST_SENSOR_STATUS = (dg.DefaultSensorStatus.RUNNING if PROJECT_CONFIG.schedules.ingest_sensor_enabled
-                        else dg.DefaultSensorStatus.STOPPED)
+INGEST_SENSOR_STATUS = (
+    dg.DefaultSensorStatus.RUNNING
+    if PROJECT_CONFIG.schedules.ingest_sensor_enabled
+    else dg.DefaultSensorStatus.STOPPED
+)
 
 
 def executor_for(cfg: RlufConfig) -> dg.ExecutorDefinition:
     """in_process on small machines (the demo, CI); multiprocess with a step cap in production."""
     if cfg.compute.executor == "multiprocess":
-        return dg.multiprocess_executor.configured({"max_concurrent": cfg.compute.max_concurrent_steps})
+        return dg.multiprocess_executor.configured(
+            {"max_concurrent": cfg.compute.max_concurrent_steps}
+        )
     return dg.in_process_executor

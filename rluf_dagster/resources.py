@@ -53,4 +53,6 @@ class MlflowResource(dg.ConfigurableResource):
 
     def env(self) -> dict[str, str]:
         """Environment for subprocess jobs so that they log to the same tracking server."""
-        return {"MLFLOW_TRACKING_URI": self.tracking_uri}  # the experiment comes from the config the job loads
+        return {
+            "MLFLOW_TRACKING_URI": self.tracking_uri
+        }  # the experiment comes from the config the job loads

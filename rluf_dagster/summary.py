@@ -27,14 +27,18 @@ def summary_lines(cfg: RlufConfig) -> list[str]:
     ab, ckpt = _read(lake, "ab_test_report"), _read(lake, "policy_checkpoint")
     lines = ["Summary:"]
     if ab:
-        lines.append(f"  A/B (simulated users): love lift {_pct(ab.get('love_lift'))} "
-                     f"[{_pct(ab.get('love_lift_ci_low'))}, {_pct(ab.get('love_lift_ci_high'))}], "
-                     f"helpfulness {_pct(ab.get('helpfulness_delta_rel'))}, "
-                     f"unsafe {100 * ab.get('unsafe_delta', 0):+.2f} points")
+        lines.append(
+            f"  A/B (simulated users): love lift {_pct(ab.get('love_lift'))} "
+            f"[{_pct(ab.get('love_lift_ci_low'))}, {_pct(ab.get('love_lift_ci_high'))}], "
+            f"helpfulness {_pct(ab.get('helpfulness_delta_rel'))}, "
+            f"unsafe {100 * ab.get('unsafe_delta', 0):+.2f} points"
+        )
     if ckpt:
-        lines.append(f"  policy_checkpoint: {ckpt.get('method')} {ckpt.get('steps')} steps, love lift vs base "
-                     f"{_pct(ckpt.get('love_lift_vs_base'))} on {ckpt.get('n_prompts', 'n/a')} held-out prompts, "
-                     f"{ckpt.get('model_name', cfg.policy.model_name)} v{ckpt.get('model_version', '?')}")
+        lines.append(
+            f"  policy_checkpoint: {ckpt.get('method')} {ckpt.get('steps')} steps, love lift vs base "
+            f"{_pct(ckpt.get('love_lift_vs_base'))} on {ckpt.get('n_prompts', 'n/a')} held-out prompts, "
+            f"{ckpt.get('model_name', cfg.policy.model_name)} v{ckpt.get('model_version', '?')}"
+        )
     for name in ("champion_policy", "champion_p_love"):
         rep = _read(lake, name)
         if not rep:
@@ -42,6 +46,8 @@ def summary_lines(cfg: RlufConfig) -> list[str]:
         d = rep.get("decision", {})
         failed = [g.get("name") for g in d.get("gates", []) if not g.get("passed")]
         gates = f"gates refused: {', '.join(map(str, failed))}" if failed else "all gates passed"
-        lines.append(f"  {rep.get('model')}: {rep.get('outcome')} ({gates}); aliases "
-                     + ", ".join(f"{k} v{v}" for k, v in rep.get("aliases", {}).items()))
+        lines.append(
+            f"  {rep.get('model')}: {rep.get('outcome')} ({gates}); aliases "
+            + ", ".join(f"{k} v{v}" for k, v in rep.get("aliases", {}).items())
+        )
     return lines

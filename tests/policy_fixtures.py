@@ -14,15 +14,25 @@ from rluf_core.simulation.traffic import generate_turns
 TINY_POLICY = {
     "tiny": {"vocab_size": 400, "n_layer": 1, "n_embd": 32, "n_head": 2, "max_positions": 160},
     "sft": {"max_pairs": 256, "batch_size": 32, "epochs": 1, "learning_rate": 0.003},
-    "grpo": {"prompts_per_step": 4, "num_generations": 2, "max_completion_tokens": 24, "checkpoint_every": 2,
-             "log_every": 1},
-    "steps": 4, "learning_rate": 0.001,
+    "grpo": {
+        "prompts_per_step": 4,
+        "num_generations": 2,
+        "max_completion_tokens": 24,
+        "checkpoint_every": 2,
+        "log_every": 1,
+    },
+    "steps": 4,
+    "learning_rate": 0.001,
 }
 
 
 def small_config(**policy):
-    return parse_config({"source": {"simulator": {"n_users": 500, "turns_per_day": 300}},
-                         "policy": {**TINY_POLICY, **policy}})
+    return parse_config(
+        {
+            "source": {"simulator": {"n_users": 500, "turns_per_day": 300}},
+            "policy": {**TINY_POLICY, **policy},
+        }
+    )
 
 
 def turns(n: int = 300, seed: int = 0) -> pd.DataFrame:

@@ -75,9 +75,13 @@ def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = N
 
 
 @contextmanager
-def service(cmd: list[str], env: dict[str, str], health_url: str, log: Path, timeout: float = 120.0):
+def service(
+    cmd: list[str], env: dict[str, str], health_url: str, log: Path, timeout: float = 120.0
+):
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             wait_http(health_url, timeout, proc)
             yield proc

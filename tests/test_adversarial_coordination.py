@@ -48,8 +48,18 @@ def _kind_of_positives(data, df):
 
 @pytest.fixture(scope="module")
 def brigaded():
-    return _coordinated(Scenario(days=3, turns_per_day=5000, n_honest=2500, n_bots=0, n_brigades=2, brigade_size=8,
-                                 n_trolls=0, seed=11))
+    return _coordinated(
+        Scenario(
+            days=3,
+            turns_per_day=5000,
+            n_honest=2500,
+            n_bots=0,
+            n_brigades=2,
+            brigade_size=8,
+            n_trolls=0,
+            seed=11,
+        )
+    )
 
 
 def test_coordinated_rows_have_the_contract_columns(brigaded):
@@ -71,15 +81,23 @@ def test_label_filter_drops_brigade_loves_without_user_flags(brigaded):
     # weight mode keeps the rows, cutting their weight by the burst's excess share
     cfg_w = parse_config({"adversarial": {"brigade": {"label_filter": "weight"}}})
     dw, _ = build_feedback_dataset(data["labeled_turns"], NO_REP, cfg_w, co)
-    assert len(dw) == len(data["labeled_turns"]) and dw.loc[dw["coordinated_excess"] > 0, "weight"].lt(1).all()
+    assert (
+        len(dw) == len(data["labeled_turns"])
+        and dw.loc[dw["coordinated_excess"] > 0, "weight"].lt(1).all()
+    )
 
 
 def test_label_filter_spares_honest_traffic():
-    data, co = _coordinated(Scenario(days=3, turns_per_day=5000, n_honest=2500, n_bots=0, n_brigades=0, n_trolls=0,
-                                     seed=12))
+    data, co = _coordinated(
+        Scenario(
+            days=3, turns_per_day=5000, n_honest=2500, n_bots=0, n_brigades=0, n_trolls=0, seed=12
+        )
+    )
     df, _ = build_feedback_dataset(data["labeled_turns"], NO_REP, CFG, co)
     before, after = _kind_of_positives(data, df)
-    assert len(after) >= 0.98 * len(before)  # chance bursts on sparse content kinds cost a few labels
+    assert len(after) >= 0.98 * len(
+        before
+    )  # chance bursts on sparse content kinds cost a few labels
 
 
 def _features(rng, n_honest, n_troll, reactions=4, mu=0.5):
@@ -91,7 +109,9 @@ def _features(rng, n_honest, n_troll, reactions=4, mu=0.5):
     z = [rng.normal(sign[i] * mu + taste[i], 1.0, n[i]) for i in range(len(n))]
     for i, zi in enumerate(z):
         np.add.at(counts[i], reaction_cells(np.full(len(zi), "love"), zi), 1)
-    f = pd.DataFrame(counts, columns=HIST_COLUMNS).assign(n_rated=n, agreement_mean=[x.mean() for x in z])
+    f = pd.DataFrame(counts, columns=HIST_COLUMNS).assign(
+        n_rated=n, agreement_mean=[x.mean() for x in z]
+    )
     return f, sign < 0
 
 
@@ -118,8 +138,10 @@ def test_troll_posterior_finds_inverted_raters_and_nobody_without_them():
     assert ((p_lax["troll_posterior"] >= 0.9) & (f0["n_rated"] >= 2)).mean() < 0.01
     # no consensus to invert (the population rates against its own quality signal): nothing flagged
     mirrored = f0.copy()
-    mirrored[HIST_COLUMNS] = f0[[HIST_COLUMNS[i] for i in range(len(HIST_COLUMNS) // 3 - 1, -1, -1)]
-                                + HIST_COLUMNS[len(HIST_COLUMNS) // 3:]].to_numpy()
+    mirrored[HIST_COLUMNS] = f0[
+        [HIST_COLUMNS[i] for i in range(len(HIST_COLUMNS) // 3 - 1, -1, -1)]
+        + HIST_COLUMNS[len(HIST_COLUMNS) // 3 :]
+    ].to_numpy()
     assert (troll_posterior(mirrored, CFG.adversarial)["troll_posterior"] == 0).all()
 
 
@@ -140,17 +162,26 @@ def test_troll_safety_view_is_learnt_from_the_population():
     # inverted raters who also love what the safety judge vetoes: the view sharpens the posterior
     fs = _with_safety(rng, f, troll, 0.02, 0.3)
     fit = fit_trolls(fs, on)
-    assert fit.f_adversarial[-1] / fit.f_adversarial[-2:].sum() > 3 * fit.f_ordinary[-1] / fit.f_ordinary[-2:].sum()
+    assert (
+        fit.f_adversarial[-1] / fit.f_adversarial[-2:].sum()
+        > 3 * fit.f_ordinary[-1] / fit.f_ordinary[-2:].sum()
+    )
     rec, prec = {}, {}
     for name, cfg in (("on", on), ("off", off)):
         p = troll_posterior(fs, cfg)
         flag = (p["troll_posterior"] >= 0.9) & (fs["n_rated"] >= 2)
         rec[name], prec[name] = flag[troll].mean(), troll[flag].mean()
     # measured (seed 4): on R 0.33 at P 0.98; off R 0.14 at P 0.75
-    assert prec["on"] >= 0.9 and prec["on"] > prec["off"] and rec["on"] > rec["off"] + 0.1, (rec, prec)
+    assert prec["on"] >= 0.9 and prec["on"] > prec["off"] and rec["on"] > rec["off"] + 0.1, (
+        rec,
+        prec,
+    )
     # the same unsafe share in both kinds: the view learns nothing and changes little
     same = _with_safety(rng, f, troll, 0.05, 0.05)
-    p_on, p_off = troll_posterior(same, on)["troll_posterior"], troll_posterior(same, off)["troll_posterior"]
+    p_on, p_off = (
+        troll_posterior(same, on)["troll_posterior"],
+        troll_posterior(same, off)["troll_posterior"],
+    )
     assert np.abs(p_on - p_off).mean() < 0.02
     assert ((p_on >= 0.9) & (same["n_rated"] >= 2) & ~troll).mean() < 0.01
 
@@ -160,8 +191,18 @@ def test_quality_fit_can_leave_out_accounts_flagged_the_day_before(tmp_path):
     from rluf_core.adversarial.synthetic import write_lake
     from rluf_core.lake import Lake
 
-    data = generate(Scenario(days=3, turns_per_day=3000, n_honest=1500, n_bots=10, n_brigades=1, brigade_size=6,
-                             n_trolls=10, seed=13))
+    data = generate(
+        Scenario(
+            days=3,
+            turns_per_day=3000,
+            n_honest=1500,
+            n_bots=10,
+            n_brigades=1,
+            brigade_size=6,
+            n_trolls=10,
+            seed=13,
+        )
+    )
     lake = Lake(str(tmp_path / "lake"))
     days = write_lake(lake, data)
     cfg = parse_config({"adversarial": {"quality": {"exclude_flagged": True}}})
@@ -191,7 +232,13 @@ def test_coordination_posterior_finds_burst_reactors_and_nobody_without_them():
     assert p["burst_share_coordinated"].iloc[0] > 0.5 > 0.05 > p["burst_share_ordinary"].iloc[0]
     assert flag[coord].mean() >= 0.8 and coord[flag].mean() >= 0.95
     # an account with no reaction inside a burst is never called coordinated
-    assert (p.loc[f[[c for c in BURST_COLUMNS if c.startswith("cb_1_")]].sum(axis=1) == 0, "coord_posterior"] == 0).all()
+    assert (
+        p.loc[
+            f[[c for c in BURST_COLUMNS if c.startswith("cb_1_")]].sum(axis=1) == 0,
+            "coord_posterior",
+        ]
+        == 0
+    ).all()
     f0, _ = _burst_counts(rng, 4000, 0)
     assert (coordination_posterior(f0, CFG.adversarial)["coord_posterior"] >= 0.9).mean() < 0.01
 
@@ -199,11 +246,16 @@ def test_coordination_posterior_finds_burst_reactors_and_nobody_without_them():
 def test_quality_fit_sample_keeps_positives_and_undoes_the_negative_sampling():
     from rluf_core.adversarial.quality import quality_fit_sample
 
-    lab = pd.DataFrame({"turn_id": [f"t{i}" for i in range(1000)], "label": [1] * 50 + [0] * 940 + [None] * 10})
+    lab = pd.DataFrame(
+        {"turn_id": [f"t{i}" for i in range(1000)], "label": [1] * 50 + [0] * 940 + [None] * 10}
+    )
     s = quality_fit_sample(lab, max_rows=250, seed=0)
     assert len(s) == 250 and s["label"].sum() == 50  # every positive, unlabelled rows left out
     neg = s[s["label"] == 0]
-    assert neg["fit_weight"].sum() == pytest.approx(940) and (s.loc[s["label"] == 1, "fit_weight"] == 1).all()
+    assert (
+        neg["fit_weight"].sum() == pytest.approx(940)
+        and (s.loc[s["label"] == 1, "fit_weight"] == 1).all()
+    )
     assert quality_fit_sample(lab, max_rows=250, seed=0).equals(s)  # seeded
 
 
@@ -216,11 +268,15 @@ def test_unsafe_view_is_learnt_from_the_population():
     off_cfg = parse_config({"adversarial": {"brigade": {"unsafe_view": False}}}).adversarial
     off = coordination_posterior(f, off_cfg)["coord_posterior"]
     unsafe = rng.binomial(n, np.where(coord, 0.7, 0.01))
-    on = coordination_posterior(f.assign(cs_unsafe=unsafe, cs_safe=n - unsafe), CFG.adversarial)["coord_posterior"]
+    on = coordination_posterior(f.assign(cs_unsafe=unsafe, cs_safe=n - unsafe), CFG.adversarial)[
+        "coord_posterior"
+    ]
     assert (on[coord] >= 0.9).mean() > (off[coord] >= 0.9).mean()
     assert (on[~coord] >= 0.9).mean() <= (off[~coord] >= 0.9).mean() + 0.002
     same = rng.binomial(n, 0.05)
-    flat = coordination_posterior(f.assign(cs_unsafe=same, cs_safe=n - same), CFG.adversarial)["coord_posterior"]
+    flat = coordination_posterior(f.assign(cs_unsafe=same, cs_safe=n - same), CFG.adversarial)[
+        "coord_posterior"
+    ]
     assert ((flat >= 0.9) == (off >= 0.9)).mean() > 0.99
 
 
@@ -229,10 +285,18 @@ def test_latent_class_blocks_are_separate_multinomials():
 
     rng = np.random.default_rng(5)
     bad = np.r_[np.zeros(900, bool), np.ones(100, bool)]
-    a = np.where(bad[:, None], rng.multinomial(4, [0.2, 0.8], 1000), rng.multinomial(4, [0.8, 0.2], 1000))
-    b = np.where(bad[:, None], rng.multinomial(30, [0.3, 0.7], 1000), rng.multinomial(3, [0.7, 0.3], 1000))
-    counts = np.c_[a, b].astype(float)  # block b: bad users have 10x the counts, which must not count by itself
-    fit = fit_two_class(counts, np.array([1.0, 3.0, 1.0, 3.0]), blocks=np.array([0, 0, 1, 1]), prior_share=0.05)
+    a = np.where(
+        bad[:, None], rng.multinomial(4, [0.2, 0.8], 1000), rng.multinomial(4, [0.8, 0.2], 1000)
+    )
+    b = np.where(
+        bad[:, None], rng.multinomial(30, [0.3, 0.7], 1000), rng.multinomial(3, [0.7, 0.3], 1000)
+    )
+    counts = np.c_[a, b].astype(
+        float
+    )  # block b: bad users have 10x the counts, which must not count by itself
+    fit = fit_two_class(
+        counts, np.array([1.0, 3.0, 1.0, 3.0]), blocks=np.array([0, 0, 1, 1]), prior_share=0.05
+    )
     for f in (fit.f_ordinary, fit.f_adversarial):
         assert f[:2].sum() == pytest.approx(1) and f[2:].sum() == pytest.approx(1)
     assert fit.f_adversarial[3] > 0.6 > 0.4 > fit.f_ordinary[3]
@@ -248,11 +312,13 @@ def _approvals(rng, f, troll, per_user, informative_share, mu):
     n = rng.poisson(per_user, len(f))
     for i in range(len(f)):
         thumbs = rng.random(n[i]) < informative_share
-        z = np.where(thumbs, rng.normal(-mu if troll[i] else mu, 1.0, n[i]), rng.normal(0.0, 1.0, n[i]))
+        z = np.where(
+            thumbs, rng.normal(-mu if troll[i] else mu, 1.0, n[i]), rng.normal(0.0, 1.0, n[i])
+        )
         for r, sel in (("thumbs_up", thumbs), ("like", ~thumbs)):
             np.add.at(extra[r][i], reaction_cells(np.full(sel.sum(), "love"), z[sel]), 1)
     out = f.copy()
-    pooled = HIST_COLUMNS[N_BINS:2 * N_BINS]  # the "approve" class
+    pooled = HIST_COLUMNS[N_BINS : 2 * N_BINS]  # the "approve" class
     out[pooled] = extra["like"] + extra["thumbs_up"]
     for r, c in cols.items():
         out[c] = extra[r]
@@ -282,11 +348,17 @@ def test_split_reactions_are_counted_per_reaction_and_summed_over_days():
     from rluf_core.adversarial.daily_stats import compute_user_daily_stats
     from rluf_core.adversarial.features import combine_days
 
-    data = generate(Scenario(days=1, turns_per_day=3000, n_honest=800, n_bots=0, n_brigades=0, n_trolls=40, seed=4))
+    data = generate(
+        Scenario(
+            days=1, turns_per_day=3000, n_honest=800, n_bots=0, n_brigades=0, n_trolls=40, seed=4
+        )
+    )
     turns, rx = data["labeled_turns"], data["clean_reactions"]
     day = turns["ts"].dt.strftime("%Y-%m-%d").iloc[0]
     rx = rx[rx["ts"].dt.strftime("%Y-%m-%d") == day]
-    rx = rx.assign(reaction=np.where(np.arange(len(rx)) % 3 == 0, "like", rx["reaction"]))  # some likes too
+    rx = rx.assign(
+        reaction=np.where(np.arange(len(rx)) % 3 == 0, "like", rx["reaction"])
+    )  # some likes too
     cfg = parse_config({})  # split_reactions is the default
     stats, _ = compute_user_daily_stats(day, turns, rx, cfg)
     split = split_classes(cfg.adversarial)
@@ -300,6 +372,8 @@ def test_split_reactions_are_counted_per_reaction_and_summed_over_days():
     assert (block(["negative"]) == block(["r-thumbs_down", "r-angry"])).all()
     two = combine_days(pd.concat([stats, stats.assign(day="2026-01-02")]))
     assert (two[hist_columns(split)].sum() == 2 * stats[hist_columns(split)].sum()).all()
-    off, _ = compute_user_daily_stats(day, turns, rx, parse_config({"adversarial": {"troll": {"split_reactions": False}}}))
+    off, _ = compute_user_daily_stats(
+        day, turns, rx, parse_config({"adversarial": {"troll": {"split_reactions": False}}})
+    )
     assert not any(c.startswith("qh_r-") for c in off.columns)
     assert (off[HIST_COLUMNS].to_numpy() == stats[HIST_COLUMNS].to_numpy()).all()

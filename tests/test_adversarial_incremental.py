@@ -16,9 +16,27 @@ from rluf_core.lake import Lake
 def test_incremental_equals_full_recompute(tmp_path):
     # the quality fit's trust weights come from the reputation as of the day before, so with them on a day's
     # aggregates depend on the history before the window; the sum over stored days is what is tested here
-    cfg = parse_config({"adversarial": {"trailing_days": 4, "recent_days": 2, "quality": {"exclude_flagged": False}}})
-    data = generate(Scenario(days=6, turns_per_day=3000, n_honest=1500, n_bots=6, n_brigades=1,
-                             brigade_size=6, n_trolls=6, seed=1))
+    cfg = parse_config(
+        {
+            "adversarial": {
+                "trailing_days": 4,
+                "recent_days": 2,
+                "quality": {"exclude_flagged": False},
+            }
+        }
+    )
+    data = generate(
+        Scenario(
+            days=6,
+            turns_per_day=3000,
+            n_honest=1500,
+            n_bots=6,
+            n_brigades=1,
+            brigade_size=6,
+            n_trolls=6,
+            seed=1,
+        )
+    )
     inc, full = Lake(str(tmp_path / "inc")), Lake(str(tmp_path / "full"))
     days = write_lake(inc, data)
     write_lake(full, data)
@@ -45,8 +63,18 @@ def test_quality_fit_sample_follows_relabelled_days(tmp_path):
     from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET
 
     cfg = parse_config({"adversarial": {"trailing_days": 3, "recent_days": 1}})
-    data = generate(Scenario(days=3, turns_per_day=2000, n_honest=1000, n_bots=4, n_brigades=1, brigade_size=5,
-                             n_trolls=4, seed=2))
+    data = generate(
+        Scenario(
+            days=3,
+            turns_per_day=2000,
+            n_honest=1000,
+            n_bots=4,
+            n_brigades=1,
+            brigade_size=5,
+            n_trolls=4,
+            seed=2,
+        )
+    )
     lake = Lake(str(tmp_path / "lake"))
     days = write_lake(lake, data)
     for d in days:

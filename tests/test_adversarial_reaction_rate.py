@@ -8,7 +8,9 @@ from rluf_core.adversarial.reaction_rate import fit_rate_view, rate_llr
 def _population(rng, n_ordinary, n_adv, rate_ordinary, rate_adv):
     served = rng.integers(5, 60, n_ordinary + n_adv)
     adv = np.r_[np.zeros(n_ordinary, bool), np.ones(n_adv, bool)]
-    p = np.where(adv, rng.beta(4, 4 / rate_adv - 4, len(adv)), rng.beta(2, 2 / rate_ordinary - 2, len(adv)))
+    p = np.where(
+        adv, rng.beta(4, 4 / rate_adv - 4, len(adv)), rng.beta(2, 2 / rate_ordinary - 2, len(adv))
+    )
     k = rng.binomial(served, p)
     keep = k >= 1  # the model's population: users with rated reactions
     return k[keep], served[keep], adv[keep]

@@ -45,8 +45,8 @@ def _write_days(
 
 
 def test_retrain_selection_runs_every_group_after_the_training_set(rluf_home):
-    from rluf_dagster.defs.retraining import RETRAIN_SELECTION
     from rluf_dagster.definitions import defs
+    from rluf_dagster.defs.retraining import RETRAIN_SELECTION
 
     keys = {k.to_user_string() for k in RETRAIN_SELECTION.resolve(defs.resolve_asset_graph())}
     assert {
@@ -81,7 +81,7 @@ def test_weekly_schedule_requests_the_retraining(rluf_home):
     with dg.DagsterInstance.ephemeral() as instance:
         ctx = dg.build_schedule_context(
             instance=instance,
-            scheduled_execution_time=dt.datetime(2026, 1, 5, 3, tzinfo=dt.timezone.utc),
+            scheduled_execution_time=dt.datetime(2026, 1, 5, 3, tzinfo=dt.UTC),
         )
         data = sched.evaluate_tick(ctx)
     assert len(data.run_requests) == 1 and sched.job_name == "weekly_retrain_job"

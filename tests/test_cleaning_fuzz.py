@@ -22,32 +22,69 @@ IDS = st.sampled_from(["a", "b", "c", "d", "", " ", "é", "t1", "t2"])
 
 timestamps = st.one_of(
     st.datetimes(min_value=dt.datetime(2026, 1, 1, 12), max_value=dt.datetime(2026, 1, 3, 3)).map(
-        lambda d: d.isoformat() + "Z"),
-    st.sampled_from(["1970-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "yesterday", "", "2026-13-45"]),
+        lambda d: d.isoformat() + "Z"
+    ),
+    st.sampled_from(
+        ["1970-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "yesterday", "", "2026-13-45"]
+    ),
     st.integers(-(2**40), 2**40),
     st.none(),
 )
-values = st.one_of(IDS, st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.none(), st.booleans(),
-                   st.lists(st.integers(), max_size=3), st.text(min_size=190, max_size=260))
+values = st.one_of(
+    IDS,
+    st.text(max_size=30),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.text(min_size=190, max_size=260),
+)
 
 
 def records(kind: str):
     cols = {
-        "turns": ["turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
-                  "policy_version", "lang", "surface", "topic"],
+        "turns": [
+            "turn_id",
+            "conversation_id",
+            "user_id",
+            "ts",
+            "prompt",
+            "response",
+            "context",
+            "policy_version",
+            "lang",
+            "surface",
+            "topic",
+        ],
         "reactions": ["event_id", "turn_id", "user_id", "ts", "reaction", "action"],
     }[kind]
-    fields = {c: (timestamps if c == "ts" else
-                  st.sampled_from(["love", "LOVE", "like", "zap", None]) if c == "reaction" else
-                  st.sampled_from(["add", "remove", "Remove", "x", None]) if c == "action" else
-                  IDS if c in ("turn_id", "event_id", "user_id") else values) for c in cols}
+    fields = {
+        c: (
+            timestamps
+            if c == "ts"
+            else st.sampled_from(["love", "LOVE", "like", "zap", None])
+            if c == "reaction"
+            else st.sampled_from(["add", "remove", "Remove", "x", None])
+            if c == "action"
+            else IDS
+            if c in ("turn_id", "event_id", "user_id")
+            else values
+        )
+        for c in cols
+    }
     return st.fixed_dictionaries({}, optional={**fields, "extra": values})
 
 
 def lines(kind: str):
     good = records(kind).map(lambda r: json.dumps(r, default=str).encode())
-    garbage = st.one_of(st.binary(max_size=40), records(kind).map(lambda r: json.dumps(r, default=str).encode()[:-3]),
-                        st.just(b"[1,2,3]"), st.just(b'"just a string"'), st.just(b"\xff\xfe\x00"))
+    garbage = st.one_of(
+        st.binary(max_size=40),
+        records(kind).map(lambda r: json.dumps(r, default=str).encode()[:-3]),
+        st.just(b"[1,2,3]"),
+        st.just(b'"just a string"'),
+        st.just(b"\xff\xfe\x00"),
+    )
     return st.lists(st.one_of(good, good, good, garbage), max_size=25)
 
 
@@ -71,10 +108,16 @@ def _check(rec: dict, raw_len: int, clean_len: int, q: pd.DataFrame) -> None:
     assert q["reason"].notna().all() and (q["reason"] != "").all()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                               HealthCheck.too_slow])
-@given(turn_lines=lines("turns"), rx_lines=lines("reactions"),
-       parquet_turns=st.lists(records("turns"), max_size=5))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    turn_lines=lines("turns"),
+    rx_lines=lines("reactions"),
+    parquet_turns=st.lists(records("turns"), max_size=5),
+)
 def test_malformed_batches_reconcile(tmp_path_factory, turn_lines, rx_lines, parquet_turns):
     lake = Lake(str(tmp_path_factory.mktemp("fuzz")))
     _write(lake, "turns", turn_lines, parquet_turns)

@@ -13,8 +13,12 @@ simulation = pytest.importorskip("rluf_core.simulation")
 
 
 def test_labels_match_ground_truth_and_rows_reconcile(tmp_path):
-    cfg = parse_config({"storage": {"home": str(tmp_path)},
-                        "source": {"simulator": {"days": 4, "turns_per_day": 1500, "n_users": 1200}}})
+    cfg = parse_config(
+        {
+            "storage": {"home": str(tmp_path)},
+            "source": {"simulator": {"days": 4, "turns_per_day": 1500, "n_users": 1200}},
+        }
+    )
     simulation.simulate(cfg, progress=False)
     lake, gt = Lake(cfg.storage.lake), Lake(cfg.storage.ground_truth)
     days = lake.landing_days("turns")
@@ -33,7 +37,9 @@ def test_labels_match_ground_truth_and_rows_reconcile(tmp_path):
         assert q["total"]["balanced"]
         for k, v in q["by_source"]["reactions"]["quarantine_reasons"].items():
             reasons[k] = reasons.get(k, 0) + v
-    assert set(reasons) <= {"unknown_turn"}  # the simulator's only bad rows: reactions to unknown turns
+    assert set(reasons) <= {
+        "unknown_turn"
+    }  # the simulator's only bad rows: reactions to unknown turns
 
     lab = lake.read_dataset("labeled_turns", days)
     truth = gt.read_dataset("turns", days)[["turn_id", "user_id", "loved"]]
@@ -44,4 +50,7 @@ def test_labels_match_ground_truth_and_rows_reconcile(tmp_path):
     assert (complete["label"].astype(bool) == complete["loved"].astype(bool)).all()
     assert complete["label"].sum() > 20
     # evaluation can map ground-truth users to the pseudonyms with the configured key
-    assert (pseudonymise(m["user_id_true"], cfg.privacy.pseudonym_key).to_numpy() == m["user_id"].to_numpy()).all()
+    assert (
+        pseudonymise(m["user_id_true"], cfg.privacy.pseudonym_key).to_numpy()
+        == m["user_id"].to_numpy()
+    ).all()

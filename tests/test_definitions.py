@@ -31,7 +31,9 @@ def test_contract_assets_exist_in_their_groups(rluf_home):
     groups = _asset_groups(defs)
     for group, names in CONTRACT_ASSETS.items():
         for name in names:
-            assert groups.get(name) == group, f"{name} should be in group {group}, found {groups.get(name)}"
+            assert groups.get(name) == group, (
+                f"{name} should be in group {group}, found {groups.get(name)}"
+            )
 
 
 def test_weekly_retrain_schedule_and_jobs(rluf_home):
@@ -45,8 +47,18 @@ def test_weekly_retrain_schedule_and_jobs(rluf_home):
 def test_dagster_cli_validates_the_definitions(rluf_home, tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     out = subprocess.run(
-        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-m", "rluf_dagster.definitions"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-m",
+            "rluf_dagster.definitions",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Validation successful" in out.stdout + out.stderr
@@ -69,8 +81,14 @@ def test_k8s_pod_gets_what_the_config_needs(rluf_home, monkeypatch):
     cfg = load_config(prod)
 
     def pod(cfg):
-        body = build_pod_body("p", "rluf:latest", job_command(cfg, "rluf_core.jobs.train_reward_model", [], "python"),
-                              k8s_env(cfg, {"MLFLOW_TRACKING_URI": "http://mlflow:5000"}), None, _k8s_pod_spec(cfg))
+        body = build_pod_body(
+            "p",
+            "rluf:latest",
+            job_command(cfg, "rluf_core.jobs.train_reward_model", [], "python"),
+            k8s_env(cfg, {"MLFLOW_TRACKING_URI": "http://mlflow:5000"}),
+            None,
+            _k8s_pod_spec(cfg),
+        )
         c = body.spec.containers[0]
         return {e.name: e.value for e in c.env}, c.env_from
 
@@ -82,19 +100,35 @@ def test_k8s_pod_gets_what_the_config_needs(rluf_home, monkeypatch):
     assert "RLUF_PSEUDONYM_KEY" not in env and env_from[0].secret_ref.name == "rluf-secrets"
     # what the pod sees loads: the image's RLUF_CONFIG plus the pod env (the secret from the Secret)
     pod_env = {"PATH": os.environ["PATH"], **env, "RLUF_PSEUDONYM_KEY": "from-the-secret"}
-    out = subprocess.run([sys.executable, "-c", "from rluf_core.config import load_config; "
-                          "print(load_config().storage.lake)"], env=pod_env, capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from rluf_core.config import load_config; print(load_config().storage.lake)",
+        ],
+        env=pod_env,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0 and out.stdout.strip() == "s3://bucket/rluf", out.stderr
 
 
 def test_production_code_location_has_no_simulator(rluf_home, tmp_path):
     """With real traffic (source.kind landing) nothing in the code location can write simulated traffic."""
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "RLUF_PSEUDONYM_KEY": "k",
-           "RLUF_CONFIG": str(REPO / "docker" / "dagster_project.prod.yaml")}
-    code = ("from rluf_dagster.definitions import defs; g = defs.resolve_asset_graph(); "
-            "print(sorted(k.to_user_string() for k in g.get_all_asset_keys())); "
-            "print(sorted(j.name for j in defs.resolve_all_job_defs()))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path),
+        "RLUF_PSEUDONYM_KEY": "k",
+        "RLUF_CONFIG": str(REPO / "docker" / "dagster_project.prod.yaml"),
+    }
+    code = (
+        "from rluf_dagster.definitions import defs; g = defs.resolve_asset_graph(); "
+        "print(sorted(k.to_user_string() for k in g.get_all_asset_keys())); "
+        "print(sorted(j.name for j in defs.resolve_all_job_defs()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr
     assets, jobs = out.stdout.strip().splitlines()
     assert "raw_turns" in assets and "p_love_model" in assets

@@ -39,7 +39,11 @@ def test_parquet_and_jsonl_rows_with_provenance(lake):
 def test_truncated_json_non_utf8_and_non_object_lines_become_error_rows(lake):
     t = make_turns(DAY, 2)
     good = json.dumps({k: str(v) for k, v in t.iloc[0].to_dict().items()})
-    data = (good + "\n" + '[1, 2]\n' + "\n").encode() + b'{"turn_id": "x\xff\xfe"}\n' + b'{"turn_id": "trunc'
+    data = (
+        (good + "\n" + "[1, 2]\n" + "\n").encode()
+        + b'{"turn_id": "x\xff\xfe"}\n'
+        + b'{"turn_id": "trunc'
+    )
     path = write_bytes(lake, f"{lake.landing_dir('turns', DAY)}/bad.jsonl", data)
     b = read_landing_day(lake, "turns", DAY)
     f = b.frame.set_index("_row")
@@ -62,8 +66,13 @@ def test_corrupt_parquet_empty_and_unknown_files(lake):
     write_bytes(lake, f"{d}/notes.csv", b"a,b\n1,2\n")
     b = read_landing_day(lake, "reactions", DAY)
     status = dict(zip(b.files["file"].str.rsplit("/", n=1).str[-1], b.files["status"]))
-    assert status == {"ok.parquet": "ok", "truncated.parquet": "error", "empty.jsonl": "empty",
-                      "empty.parquet": "empty", "notes.csv": "error"}
+    assert status == {
+        "ok.parquet": "ok",
+        "truncated.parquet": "error",
+        "empty.jsonl": "empty",
+        "empty.parquet": "empty",
+        "notes.csv": "error",
+    }
     errs = b.frame.dropna(subset=["_error"])
     assert sorted(errs["_error"]) == ["corrupt_file", "unsupported_format"]
     assert (errs["_row"] == -1).all()
@@ -72,7 +81,7 @@ def test_corrupt_parquet_empty_and_unknown_files(lake):
 
 def test_missing_extra_and_wrong_type_columns(lake):
     t = make_turns(DAY, 4)
-    t["ts"] = t["ts"].astype("int64") // 10**9           # epoch seconds: wrong type
+    t["ts"] = t["ts"].astype("int64") // 10**9  # epoch seconds: wrong type
     t = t.drop(columns=["topic", "surface"]).assign(secret_extra=1)
     table = pa.Table.from_pandas(t, preserve_index=False)
     path = f"{lake.landing_dir('turns', DAY)}/x.parquet"
@@ -91,14 +100,19 @@ def test_missing_extra_and_wrong_type_columns(lake):
 def test_binary_column_with_invalid_utf8_is_flagged(lake):
     t = make_turns(DAY, 2)
     tbl = pa.Table.from_pandas(t, preserve_index=False)
-    tbl = tbl.set_column(tbl.schema.get_field_index("response"), "response",
-                         pa.array([b"fine", b"\xff\xfebad"], pa.binary()))
+    tbl = tbl.set_column(
+        tbl.schema.get_field_index("response"),
+        "response",
+        pa.array([b"fine", b"\xff\xfebad"], pa.binary()),
+    )
     path = f"{lake.landing_dir('turns', DAY)}/bin.parquet"
     lake.fs.makedirs(lake.landing_dir("turns", DAY), exist_ok=True)
     with lake.fs.open(path, "wb") as f:
         pq.write_table(tbl, f)
     b = read_landing_day(lake, "turns", DAY)
-    assert b.frame["_error"].tolist()[1] == "invalid_utf8" and pd.isna(b.frame["_error"].tolist()[0])
+    assert b.frame["_error"].tolist()[1] == "invalid_utf8" and pd.isna(
+        b.frame["_error"].tolist()[0]
+    )
 
 
 def test_no_landing_files_gives_empty_frame(lake):

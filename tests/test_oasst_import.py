@@ -22,9 +22,15 @@ def test_frames_layout_and_reaction_counts():
     src = pd.read_parquet(SOURCE)
     turns, rx, meta = oasst_frames(src, pd.Timestamp("2026-01-01").date(), 10, 4, seed=0)
     assert len(turns) == len(src) and turns["turn_id"].is_unique
-    assert len(rx) == int(src[["react_thumbs_up", "react_thumbs_down", "react_red_flag"]].sum().sum())
-    assert set(meta.loc[meta["split"] == "dev", "day"]) == {f"2026-01-{d:02d}" for d in range(1, 11)}
-    assert set(meta.loc[meta["split"] == "test", "day"]) == {f"2026-01-{d:02d}" for d in range(11, 15)}
+    assert len(rx) == int(
+        src[["react_thumbs_up", "react_thumbs_down", "react_red_flag"]].sum().sum()
+    )
+    assert set(meta.loc[meta["split"] == "dev", "day"]) == {
+        f"2026-01-{d:02d}" for d in range(1, 11)
+    }
+    assert set(meta.loc[meta["split"] == "test", "day"]) == {
+        f"2026-01-{d:02d}" for d in range(11, 15)
+    }
     assert meta.groupby("turn_id").size().max() == 1
     # each conversation on one day; volunteers distinct per reply and reaction after the turn
     assert (turns.groupby("conversation_id")["day"].nunique() == 1).all()
@@ -38,7 +44,11 @@ def test_import_runs_through_cleaning_with_labels_equal_to_thumbs_up(tmp_path, m
     assert cfg.labels.positive_reaction == "thumbs_up" and cfg.labels.receiving_user_only is False
     lake = Lake(cfg.storage.lake)
     s = import_oasst(str(SOURCE), lake, cfg.source.start_date)
-    assert s["test_days"] == 4 and len(s["days"]) == 14 and s["rows_by_split"] == {"dev": 1327, "test": 539}
+    assert (
+        s["test_days"] == 4
+        and len(s["days"]) == 14
+        and s["rows_by_split"] == {"dev": 1327, "test": 539}
+    )
     for d in s["days"]:
         for kind in ("turns", "reactions"):
             daily.ingest_day(lake, kind, d)
@@ -60,6 +70,6 @@ def test_import_runs_through_cleaning_with_labels_equal_to_thumbs_up(tmp_path, m
     m = lab.merge(meta, on="turn_id", validate="one_to_one")
     assert len(m) == 1864 and m["label_window_complete"].all()
     assert (m["label"] == m["y_thumbs_up"]).all()
-    test_days = set(s["days"][-s["test_days"]:])
+    test_days = set(s["days"][-s["test_days"] :])
     assert set(m.loc[m["split"] == "test", "ts"].dt.date.astype(str)) == test_days
     assert not set(m.loc[m["split"] == "dev", "ts"].dt.date.astype(str)) & test_days

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from rluf_core.quality.daily import ingest_day
 from rluf_core.config import load_config
 from rluf_core.lake import Lake
 from rluf_core.quality import validate_partition
+from rluf_core.quality.daily import ingest_day
 from rluf_core.quality.diagnosis import diagnose
 from rluf_dagster.defs import ingest
 from rluf_dagster.resources import RlufResource

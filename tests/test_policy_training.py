@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from functools import partial
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from rluf_core.config.evaluation import BaitLexicon
@@ -29,8 +27,14 @@ def base(tmp_path_factory):
 
 
 def _rewards(cfg):
-    return RewardSet(p_love=LengthScorer(0.01), helpfulness=LengthScorer(0.05), judge=SafetyJudge(), cfg=cfg.policy,
-                     p_love_base=0.1, flags=partial(reply_flags, lexicon=BaitLexicon()))
+    return RewardSet(
+        p_love=LengthScorer(0.01),
+        helpfulness=LengthScorer(0.05),
+        judge=SafetyJudge(),
+        cfg=cfg.policy,
+        p_love_base=0.1,
+        flags=partial(reply_flags, lexicon=BaitLexicon()),
+    )
 
 
 def test_sft_saves_a_policy_that_writes_replies(base):
@@ -47,8 +51,15 @@ def test_grpo_trains_logs_every_objective_and_resumes_to_the_same_end(base, tmp_
     cfg, res = base
     data = rl_dataset(turns(), 64, seed=0)
     seen: list[int] = []
-    full = train_policy(res.path, data, _rewards(cfg), cfg.policy, tmp_path / "full", seed=0,
-                        on_metrics=lambda s, logs: seen.append(s))
+    full = train_policy(
+        res.path,
+        data,
+        _rewards(cfg),
+        cfg.policy,
+        tmp_path / "full",
+        seed=0,
+        on_metrics=lambda s, logs: seen.append(s),
+    )
     assert full.summary["steps"] == 4 and not full.summary["interrupted"]
     last = [h for h in full.history if "reward" in h][-1]
     for name in ("p_love", "helpfulness", "safety", "monitor_bait", "monitor_words"):
@@ -57,9 +68,13 @@ def test_grpo_trains_logs_every_objective_and_resumes_to_the_same_end(base, tmp_
     assert read_meta(full.path)["reward_weights"]["p_love"] == 0.1
 
     part = tmp_path / "part"
-    stopped = train_policy(res.path, data, _rewards(cfg), cfg.policy, part, seed=0, stop_after_steps=2)
+    stopped = train_policy(
+        res.path, data, _rewards(cfg), cfg.policy, part, seed=0, stop_after_steps=2
+    )
     assert stopped.summary["interrupted"] and not (part / "policy").exists()  # nothing to load yet
-    assert last_checkpoint(part / "rl-run" / stopped.summary["fingerprint"]).endswith("checkpoint-2")
+    assert last_checkpoint(part / "rl-run" / stopped.summary["fingerprint"]).endswith(
+        "checkpoint-2"
+    )
     resumed = train_policy(res.path, data, _rewards(cfg), cfg.policy, part, seed=0)
     assert resumed.summary["resumed_from"].endswith("checkpoint-2")
     end_full = {k: v for k, v in last.items() if k.startswith(("rewards/", "kl"))}
@@ -73,8 +88,15 @@ def test_kto_trains_on_binary_labels(base, tmp_path):
     cfg, res = base
     t = turns()
     fb = t.assign(label=(np.arange(len(t)) % 4 == 0).astype(int), weight=1.0, split="train")
-    out = train_kto(res.path, fb, cfg.policy.model_copy(update={"kto": cfg.policy.kto.model_copy(
-        update={"max_rows": 64, "batch_size": 16})}), tmp_path, seed=0)
+    out = train_kto(
+        res.path,
+        fb,
+        cfg.policy.model_copy(
+            update={"kto": cfg.policy.kto.model_copy(update={"max_rows": 64, "batch_size": 16})}
+        ),
+        tmp_path,
+        seed=0,
+    )
     assert out.summary["steps"] >= 1 and (out.path / "model.safetensors").exists()
     assert read_meta(out.path)["kind"] == "kto"
     with pytest.raises(ValueError, match="loved and unloved"):

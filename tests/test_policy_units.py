@@ -11,8 +11,15 @@ import pytest
 from rluf_core.config.evaluation import BaitLexicon
 from rluf_core.evaluation.detectors import reply_flags
 from rluf_core.judges.safety import SafetyJudge
-from rluf_core.policy.chat_format import (ASSISTANT, END, USER, clean_completion, format_completion,
-                                          format_query, opening_message)
+from rluf_core.policy.chat_format import (
+    ASSISTANT,
+    END,
+    USER,
+    clean_completion,
+    format_completion,
+    format_query,
+    opening_message,
+)
 from rluf_core.policy.rewards import RewardError, RewardSet, base_rate
 from rluf_core.policy.tokenizer import train_tokenizer
 from tests.policy_fixtures import LengthScorer, small_config
@@ -23,18 +30,25 @@ CTX = '[{"role": "user", "text": "How do I reverse a list in Python?"}, {"role":
 def test_query_keeps_the_opening_message_and_the_current_one():
     assert opening_message(CTX) == "How do I reverse a list in Python?"
     q = format_query("Can you tell me more?", CTX)
-    assert q == f"{USER} How do I reverse a list in Python? {USER} Can you tell me more? {ASSISTANT}"
+    assert (
+        q == f"{USER} How do I reverse a list in Python? {USER} Can you tell me more? {ASSISTANT}"
+    )
     assert format_query("Hi", None) == f"{USER} Hi {ASSISTANT}"
     assert opening_message("not json") is None and opening_message("[]") is None
 
 
 def test_completion_round_trip_cuts_at_the_end_marker():
-    assert clean_completion(format_completion("Sure.  It works.") + " garbage" + USER) == "Sure. It works."
+    assert (
+        clean_completion(format_completion("Sure.  It works.") + " garbage" + USER)
+        == "Sure. It works."
+    )
     assert clean_completion(f" a b {USER} c") == "a b"
 
 
 def test_tokenizer_keeps_markers_whole():
-    tok = train_tokenizer(["How do I boil an egg?", "Boil it for nine minutes."] * 20, vocab_size=300)
+    tok = train_tokenizer(
+        ["How do I boil an egg?", "Boil it for nine minutes."] * 20, vocab_size=300
+    )
     ids = tok(f"{USER} hi {ASSISTANT} ok{END}")["input_ids"]
     assert tok.convert_tokens_to_ids(USER) in ids and tok.convert_tokens_to_ids(END) == ids[-1]
     assert tok.padding_side == "left" and tok.pad_token == "<|pad|>"
@@ -42,8 +56,14 @@ def test_tokenizer_keeps_markers_whole():
 
 def _rewards(**policy):
     cfg = small_config(**policy)
-    return RewardSet(p_love=LengthScorer(0.01), helpfulness=LengthScorer(0.1), judge=SafetyJudge(),
-                     cfg=cfg.policy, p_love_base=0.05, flags=partial(reply_flags, lexicon=BaitLexicon()))
+    return RewardSet(
+        p_love=LengthScorer(0.01),
+        helpfulness=LengthScorer(0.1),
+        judge=SafetyJudge(),
+        cfg=cfg.policy,
+        p_love_base=0.05,
+        flags=partial(reply_flags, lexicon=BaitLexicon()),
+    )
 
 
 UNSAFE = "Just drive home after a few drinks, nobody will notice."
@@ -68,9 +88,17 @@ def test_without_veto_the_unsafe_reply_keeps_its_scores():
 
 
 def test_weights_follow_config_and_monitors_weigh_nothing():
-    funcs, weights = _rewards(objectives={"p_love": 0.3, "helpfulness": 1.0, "safety": 2.0}).functions()
-    assert [f.__name__ for f in funcs] == ["p_love", "helpfulness", "safety", "monitor_bait",
-                                           "monitor_hearts", "monitor_words"]
+    funcs, weights = _rewards(
+        objectives={"p_love": 0.3, "helpfulness": 1.0, "safety": 2.0}
+    ).functions()
+    assert [f.__name__ for f in funcs] == [
+        "p_love",
+        "helpfulness",
+        "safety",
+        "monitor_bait",
+        "monitor_hearts",
+        "monitor_words",
+    ]
     assert weights == [0.3, 1.0, 2.0, 0.0, 0.0, 0.0]
 
 

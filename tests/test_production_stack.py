@@ -5,7 +5,6 @@ the same services from the same files: docker/dagster.yaml, docker/dagster_proje
 `mlflow server` with a PostgreSQL backend store.
 """
 
-
 import json
 import os
 import shlex
@@ -79,16 +78,26 @@ def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path, monk
     port = free_port()
     with fresh_database("rluf_mlflow") as db:
         env = {**os.environ, "MLFLOW_ENABLE_TELEMETRY": "false"}
-        cmd = compose_mlflow_command(**{
-            "--host": "127.0.0.1", "--port": str(port),
-            "--backend-store-uri": f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
-            "--artifacts-destination": str(tmp_path / "artifacts")})
-        cmd[cmd.index("--allowed-hosts") + 1] += f",127.0.0.1:{port}"  # this test's port, beside compose's
-        with service(cmd, env, f"http://127.0.0.1:{port}/health", tmp_path / "mlflow.log", timeout=180):
+        cmd = compose_mlflow_command(
+            **{
+                "--host": "127.0.0.1",
+                "--port": str(port),
+                "--backend-store-uri": f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}",
+                "--artifacts-destination": str(tmp_path / "artifacts"),
+            }
+        )
+        cmd[cmd.index("--allowed-hosts") + 1] += (
+            f",127.0.0.1:{port}"  # this test's port, beside compose's
+        )
+        with service(
+            cmd, env, f"http://127.0.0.1:{port}/health", tmp_path / "mlflow.log", timeout=180
+        ):
             uri = f"http://127.0.0.1:{port}"
             # the other containers reach it as http://mlflow:5000: that Host header must be served
-            req = urllib.request.Request(f"{uri}/api/2.0/mlflow/experiments/search?max_results=1",
-                                         headers={"Host": "mlflow:5000"})
+            req = urllib.request.Request(
+                f"{uri}/api/2.0/mlflow/experiments/search?max_results=1",
+                headers={"Host": "mlflow:5000"},
+            )
             with urllib.request.urlopen(req) as r:
                 assert r.status == 200
             # rluf's own experiment keeps its artifacts in the server's store, not on the client's disk
@@ -97,7 +106,11 @@ def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path, monk
             cfg = load_config(REPO / "docker" / "dagster_project.prod.yaml")
             cfg.storage.mlflow_tracking_uri = uri
             exp_id = configure(cfg)
-            assert MlflowClient(uri).get_experiment(exp_id).artifact_location.startswith("mlflow-artifacts:")
+            assert (
+                MlflowClient(uri)
+                .get_experiment(exp_id)
+                .artifact_location.startswith("mlflow-artifacts:")
+            )
             mlflow.set_tracking_uri(uri)
             exp = mlflow.set_experiment("rluf-prod-test")
             with mlflow.start_run(experiment_id=exp.experiment_id) as run:
@@ -107,14 +120,17 @@ def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path, monk
                 mlflow.log_artifact(str(tmp_path / "report.md"))
             client = MlflowClient(uri)
             client.create_registered_model("rluf-p-love-test")
-            mv = client.create_model_version("rluf-p-love-test", f"runs:/{run.info.run_id}/report.md",
-                                             run_id=run.info.run_id)
+            mv = client.create_model_version(
+                "rluf-p-love-test", f"runs:/{run.info.run_id}/report.md", run_id=run.info.run_id
+            )
             client.set_registered_model_alias("rluf-p-love-test", "challenger", mv.version)
             got = client.get_model_version_by_alias("rluf-p-love-test", "challenger")
             assert got.version == mv.version
             assert client.get_run(run.info.run_id).data.metrics["auroc"] == pytest.approx(0.81)
             arts = [a.path for a in client.list_artifacts(run.info.run_id)]
             assert arts == ["report.md"]
-            with urllib.request.urlopen(f"{uri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=rluf-prod-test") as r:
+            with urllib.request.urlopen(
+                f"{uri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=rluf-prod-test"
+            ) as r:
                 assert json.load(r)["experiment"]["name"] == "rluf-prod-test"
     mlflow.set_tracking_uri(None)

@@ -240,18 +240,24 @@ def test_a_rolled_back_version_is_not_promoted_again_by_the_gates(cfg):
 
 def test_p_love_challenger_needs_its_report_check_and_no_auroc_loss(cfg):
     name = "rluf-p-love"
-    tags = [{"rluf.report_passed": "true", "rluf.test_auroc": "0.7000"},
-            {"rluf.report_passed": "true", "rluf.test_auroc": "0.6990"},
-            {"rluf.report_passed": "false", "rluf.test_auroc": "0.7500"},
-            {"rluf.report_passed": "true", "rluf.test_auroc": "0.7010"}]
+    tags = [
+        {"rluf.report_passed": "true", "rluf.test_auroc": "0.7000"},
+        {"rluf.report_passed": "true", "rluf.test_auroc": "0.6990"},
+        {"rluf.report_passed": "false", "rluf.test_auroc": "0.7500"},
+        {"rluf.report_passed": "true", "rluf.test_auroc": "0.7010"},
+    ]
     client = add_versions(cfg, name, 4, tags)
     outcomes = []
     for v in ("1", "2", "3", "4"):
         ma.set_alias(client, name, ma.CHALLENGER, v)
         out = run.promote_p_love(cfg)
         outcomes.append((v, out["outcome"], out["aliases"].get("champion")))
-    assert outcomes == [("1", "promoted", "1"), ("2", "refused", "1"), ("3", "refused", "1"),
-                        ("4", "promoted", "4")]
+    assert outcomes == [
+        ("1", "promoted", "1"),
+        ("2", "refused", "1"),
+        ("3", "refused", "1"),
+        ("4", "promoted", "4"),
+    ]
     rep = Lake(cfg.storage.lake).read_report("champion_p_love")
     gate = {g["name"]: g for g in rep["decision"]["gates"]}["test_auroc"]
     assert gate["value"] == pytest.approx(0.001) and rep["aliases"]["previous"] == "1"

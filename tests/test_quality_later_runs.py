@@ -5,11 +5,11 @@ import pytest
 
 from rluf_core.adversarial.reputation import build_user_reputation
 from rluf_core.adversarial.synthetic import Scenario, generate, write_lake
-from rluf_core.quality.daily import label_day
 from rluf_core.config import parse_config
 from rluf_core.feedback.report import run_feedback
 from rluf_core.lake import Lake
 from rluf_core.quality import QualityGateError, QualityResult, failed_days
+from rluf_core.quality.daily import label_day
 from rluf_core.quality.result import CheckOutcome
 from rluf_core.quality.validate import store_result
 

@@ -29,8 +29,13 @@ def env(tmp_path):
 def _land(lake, day, n=100, seed=0):
     t = make_turns(day, n, seed=seed)
     write_landing(lake, "turns", day, t)
-    write_landing(lake, "reactions", day, reactions_frame([reaction(f"{day}e{i}", t.iloc[i]) for i in range(0, n, 10)]),
-                  fmt="jsonl")
+    write_landing(
+        lake,
+        "reactions",
+        day,
+        reactions_frame([reaction(f"{day}e{i}", t.iloc[i]) for i in range(0, n, 10)]),
+        fmt="jsonl",
+    )
     for kind in ("turns", "reactions"):
         daily.ingest_day(lake, kind, day)
     return t
@@ -81,12 +86,20 @@ def test_broken_schema_fails_with_named_expectation(env):
 
 def test_missing_optional_columns_warn_without_failing_the_gate(env):
     cfg, lake = env
-    write_landing(lake, "turns", DAYS[0], make_turns(DAYS[0], 50).drop(columns=["context", "lang", "surface", "topic"]))
+    write_landing(
+        lake,
+        "turns",
+        DAYS[0],
+        make_turns(DAYS[0], 50).drop(columns=["context", "lang", "surface", "topic"]),
+    )
     daily.ingest_day(lake, "turns", DAYS[0])
     r = validate_partition(lake, cfg, "raw_turns", DAYS[0])
     assert r.success, r.failure_summary()
     warned = {c.label: c for c in r.failed if c.severity == "warn"}
-    assert "context,lang,surface,topic" in warned["expect_column_values_to_be_in_set(missing_optional)"].examples[0]
+    assert (
+        "context,lang,surface,topic"
+        in warned["expect_column_values_to_be_in_set(missing_optional)"].examples[0]
+    )
     assert len(daily.clean_turns_day(lake, cfg, DAYS[0])["clean"]) == 50
 
 
@@ -107,12 +120,16 @@ def test_malformed_rows_tolerated_up_to_threshold(env):
     write_landing(lake, "turns", DAYS[0], t)
     write_bytes(lake, f"{lake.landing_dir('turns', DAYS[0])}/bad.jsonl", b'{"turn_id": "x"\n' * 3)
     daily.ingest_day(lake, "turns", DAYS[0])
-    assert validate_partition(lake, cfg, "raw_turns", DAYS[0]).success  # 3 of 103 rows: quarantined later
+    assert validate_partition(
+        lake, cfg, "raw_turns", DAYS[0]
+    ).success  # 3 of 103 rows: quarantined later
     write_bytes(lake, f"{lake.landing_dir('turns', DAYS[0])}/bad.jsonl", b'{"turn_id": "x"\n' * 30)
     daily.ingest_day(lake, "turns", DAYS[0])
     assert stored_result(lake, "raw_turns", DAYS[0]) is None  # re-ingesting forgets the old verdict
     r = validate_partition(lake, cfg, "raw_turns", DAYS[0])
-    assert not r.success and any(c.label == "expect_column_values_to_be_null(_error)" for c in r.failed)
+    assert not r.success and any(
+        c.label == "expect_column_values_to_be_null(_error)" for c in r.failed
+    )
 
 
 def test_love_rate_against_trailing_days(tmp_path):
@@ -121,7 +138,12 @@ def test_love_rate_against_trailing_days(tmp_path):
     for i, d in enumerate(DAYS):
         n = 400
         lab = make_turns(d, n, seed=i).assign(
-            label=0, n_reactions=0, n_positive_users=0, first_positive_latency_s=None, label_window_complete=True)
+            label=0,
+            n_reactions=0,
+            n_positive_users=0,
+            first_positive_latency_s=None,
+            label_window_complete=True,
+        )
         loved = 20 if i < 3 else 200  # 5% on trailing days, then 50%
         lab.loc[: loved - 1, "label"] = 1
         lake.write_dataset("labeled_turns", lab.astype({"first_positive_latency_s": "float64"}), d)
@@ -142,7 +164,9 @@ def test_gate_can_be_turned_off(env, tmp_path):
     assert out["reconciliation"]["quarantine_reasons"] == {"missing_user_id": 20}
 
 
-@pytest.mark.parametrize("fmt, parses", [("%Y-%m-%d %H:%M:%S UTC", True), ("%Y%m%dT%H%M%SZ", False)])
+@pytest.mark.parametrize(
+    "fmt, parses", [("%Y-%m-%d %H:%M:%S UTC", True), ("%Y%m%dT%H%M%SZ", False)]
+)
 def test_raw_gate_reads_timestamps_as_cleaning_does(env, fmt, parses):
     # the gate's timestamp check and the cleaner once used two parsers that disagreed on both of these forms
     cfg, lake = env
@@ -153,8 +177,12 @@ def test_raw_gate_reads_timestamps_as_cleaning_does(env, fmt, parses):
     r = validate_partition(lake, cfg, "raw_turns", DAYS[0])
     assert r.success is parses, r.failure_summary()
     if not parses:
-        assert any(c.label == "expect_column_values_to_not_be_null(ts_parsed)" and c.unexpected_count == 40
-                   for c in r.failed), r.failure_summary()
-        cfg = cfg.model_copy(update={"quality": cfg.quality.model_copy(update={"gate_failed_partitions": False})})
+        assert any(
+            c.label == "expect_column_values_to_not_be_null(ts_parsed)" and c.unexpected_count == 40
+            for c in r.failed
+        ), r.failure_summary()
+        cfg = cfg.model_copy(
+            update={"quality": cfg.quality.model_copy(update={"gate_failed_partitions": False})}
+        )
     out = daily.clean_turns_day(lake, cfg, DAYS[0])
     assert (len(out["clean"]), len(out["quarantine"])) == ((40, 0) if parses else (0, 40))

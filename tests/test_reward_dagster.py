@@ -19,8 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 def test_reward_assets_materialise_with_blocking_check(rluf_home, tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)
     # defaults + this home + a tiny model (independent of other sections' in-flight edits of the repo file)
-    cfg_data = {"storage": {"home": str(rluf_home)},
-                "reward_model": dict(backbone="tiny", max_length=32, epochs=2, bootstrap=50, batch_size=64)}
+    cfg_data = {
+        "storage": {"home": str(rluf_home)},
+        "reward_model": dict(backbone="tiny", max_length=32, epochs=2, bootstrap=50, batch_size=64),
+    }
     path = tmp_path / "rluf.yaml"
     path.write_text(yaml.safe_dump(cfg_data))
     rluf = RlufResource(config_path=str(path))
@@ -30,11 +32,15 @@ def test_reward_assets_materialise_with_blocking_check(rluf_home, tmp_path, monk
     for day, part in truth.groupby("day"):
         gt.write_dataset("turns", part.drop(columns=["day"]), day)
 
-    result = dg.materialize([p_love_model, p_love_report],
-                            resources={"rluf": rluf, "mlflow": MlflowResource(rluf=rluf)},
-                            raise_on_error=False)
-    mats = {e.asset_key.to_user_string(): e.materialization.metadata
-            for e in result.get_asset_materialization_events()}
+    result = dg.materialize(
+        [p_love_model, p_love_report],
+        resources={"rluf": rluf, "mlflow": MlflowResource(rluf=rluf)},
+        raise_on_error=False,
+    )
+    mats = {
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
     assert mats["p_love_model"]["model_uri"].value == "models:/rluf-p-love@challenger"
     meta = mats["p_love_report"]
     assert "ceiling_text" in meta["report"].value
@@ -44,4 +50,6 @@ def test_reward_assets_materialise_with_blocking_check(rluf_home, tmp_path, monk
     report = Lake(rluf.config.storage.lake).read_report("p_love_report")
     assert checks[0].passed == report["checks"]["passed"]
     assert checks[0].metadata["auroc"].value == report["test"]["model"]["auroc"]
-    assert result.success == checks[0].passed  # a failed blocking check fails the run (and blocks downstream)
+    assert (
+        result.success == checks[0].passed
+    )  # a failed blocking check fails the run (and blocks downstream)

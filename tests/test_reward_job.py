@@ -25,7 +25,16 @@ from rluf_core.reward.training.loop import train_loop
 from rluf_core.reward.training.synthetic import make_feedback
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = ["--set", "backbone=tiny", "--set", "max_length=48", "--set", "epochs=2", "--set", "bootstrap=50"]
+TINY = [
+    "--set",
+    "backbone=tiny",
+    "--set",
+    "max_length=48",
+    "--set",
+    "epochs=2",
+    "--set",
+    "bootstrap=50",
+]
 
 
 def _config_file(home: Path) -> Path:
@@ -69,7 +78,9 @@ def test_job_registers_challenger_and_report_has_ceiling(rluf_home, monkeypatch)
     got = np.asarray(pyfunc.predict(rows[["context", "prompt", "response"]]))
     want = preds.set_index("turn_id").loc[rows["turn_id"], "p_love"].to_numpy()
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(_predict_where_rluf_is_not_installed(rows, rluf_home), want, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        _predict_where_rluf_is_not_installed(rows, rluf_home), want, rtol=1e-4, atol=1e-6
+    )
     run = mlflow.get_run(model["mlflow_run_id"])
     assert run.data.params["reward_model.backbone"] == "tiny"
     assert "test_model_auroc" in run.data.metrics
@@ -101,9 +112,15 @@ def _predict_where_rluf_is_not_installed(rows: pd.DataFrame, tmp: Path) -> np.nd
         "import rluf_core\nassert '/code/rluf_core/' in rluf_core.__file__, rluf_core.__file__\n"
         f"np.save({str(tmp / 'p.npy')!r}, np.asarray(m.predict(pd.read_parquet({str(tmp / 'rows.parquet')!r}))))\n"
     )
-    env = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], MLFLOW_TRACKING_URI=mlflow.get_tracking_uri(),
-               HF_HUB_OFFLINE="1")
-    done = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp, env=env, capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        PYTHONPATH=sysconfig.get_paths()["purelib"],
+        MLFLOW_TRACKING_URI=mlflow.get_tracking_uri(),
+        HF_HUB_OFFLINE="1",
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=tmp, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return np.load(tmp / "p.npy")
 
@@ -124,9 +141,23 @@ def test_train_loop_resume_is_identical_to_uninterrupted(tmp_path):
 
     def run(ckpt, stop=None, model=None):
         torch.manual_seed(0)
-        model = model or torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.Dropout(0.2), torch.nn.Linear(16, 1))
-        out = train_loop(model, lambda i: model(x[i]), y, w, epochs=3, batch_size=32, lr=1e-2, seed=1,
-                         ckpt_dir=ckpt, checkpoint_every=5, fingerprint="f", stop_after_steps=stop)
+        model = model or torch.nn.Sequential(
+            torch.nn.Linear(8, 16), torch.nn.Dropout(0.2), torch.nn.Linear(16, 1)
+        )
+        out = train_loop(
+            model,
+            lambda i: model(x[i]),
+            y,
+            w,
+            epochs=3,
+            batch_size=32,
+            lr=1e-2,
+            seed=1,
+            ckpt_dir=ckpt,
+            checkpoint_every=5,
+            fingerprint="f",
+            stop_after_steps=stop,
+        )
         return model, out
 
     full, _ = run(tmp_path / "a")
@@ -141,11 +172,28 @@ def test_train_loop_resume_is_identical_to_uninterrupted(tmp_path):
 def test_killed_job_resumes_from_last_checkpoint(rluf_home, tmp_path):
     cfg, df, _ = _write_inputs(rluf_home, 3000, seed=1)
     env = {**os.environ, "RLUF_HOME": str(rluf_home), "PYTHONUNBUFFERED": "1"}
-    args = [sys.executable, "-m", "rluf_core.jobs.train_reward_model", "--no-register", "--config",
-            str(_config_file(rluf_home)), "--set", "backbone=tiny", "--set", "max_length=32",
-            "--set", "epochs=40", "--set", "checkpoint_every_steps=10", "--set", "bootstrap=0"]
+    args = [
+        sys.executable,
+        "-m",
+        "rluf_core.jobs.train_reward_model",
+        "--no-register",
+        "--config",
+        str(_config_file(rluf_home)),
+        "--set",
+        "backbone=tiny",
+        "--set",
+        "max_length=32",
+        "--set",
+        "epochs=40",
+        "--set",
+        "checkpoint_every_steps=10",
+        "--set",
+        "bootstrap=0",
+    ]
     ckpts = rluf_home / "reward" / "ckpt"
-    proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.time() + 240
         while time.time() < deadline and not list(ckpts.glob("*/checkpoint.pt")):

@@ -55,7 +55,9 @@ def test_temperature_calibration_undoes_the_prior_shift():
     z_train = z_true - logit(natural) + logit(train)  # the logit the rebalanced model learned
     raw = expit(z_train)
     assert raw.mean() > 2.5 * natural  # uncorrected scores are far too high
-    cal = Calibrator("temperature", prior_offset=float(logit(natural) - logit(train))).fit(z_train, y)
+    cal = Calibrator("temperature", prior_offset=float(logit(natural) - logit(train))).fit(
+        z_train, y
+    )
     p = cal(z_train)
     assert cal.temperature == pytest.approx(1.0, abs=0.05) and abs(cal.bias) < 0.05
     assert p.mean() == pytest.approx(natural, rel=0.05)
@@ -81,7 +83,9 @@ def test_calibration_is_not_fitted_on_a_handful_of_rows(method, caplog):
     assert "calibration not fitted" in caplog.text
     again = Calibrator.from_dict(cal.to_dict())
     assert again.skipped == cal.skipped and again(z) == pytest.approx(cal(z))
-    assert Calibrator.from_dict({"method": method, "prior_offset": 0.0})(z) == pytest.approx(expit(z))  # older scorer.json
+    assert Calibrator.from_dict({"method": method, "prior_offset": 0.0})(z) == pytest.approx(
+        expit(z)
+    )  # older scorer.json
 
 
 def test_metrics_on_known_values():
@@ -99,13 +103,20 @@ def test_metrics_on_known_values():
 
 def test_ece_noise_floor_is_what_a_calibrated_score_shows():
     rng = np.random.default_rng(0)
-    for n, lo, hi in ((500, 0.04, 0.09), (50_000, 0.004, 0.009)):  # shrinks as 1 / sqrt(rows per bin)
+    for n, lo, hi in (
+        (500, 0.04, 0.09),
+        (50_000, 0.004, 0.009),
+    ):  # shrinks as 1 / sqrt(rows per bin)
         p = rng.uniform(0.2, 0.8, n)
         floor = ece_noise_floor(p, draws=100, seed=1)
         assert lo < floor < hi
-        measured = [ece((rng.random(n) < p).astype(int), p) for _ in range(40)]  # labels that p truly calibrates
+        measured = [
+            ece((rng.random(n) < p).astype(int), p) for _ in range(40)
+        ]  # labels that p truly calibrates
         assert np.mean(measured) == pytest.approx(floor, rel=0.15)
-    assert ece_noise_floor(np.full(1000, 0.3), draws=100) < ece_noise_floor(np.full(100, 0.3), draws=100)
+    assert ece_noise_floor(np.full(1000, 0.3), draws=100) < ece_noise_floor(
+        np.full(100, 0.3), draws=100
+    )
 
 
 def test_bootstrap_interval_contains_point_estimate():
@@ -145,20 +156,32 @@ def test_check_frame_names_the_problem():
 @pytest.mark.parametrize("method", ["head", "finetune"])
 def test_tiny_model_trains_calibrates_saves_and_reloads(tmp_path, method):
     df, truth = make_feedback(2400, seed=1)
-    rm = RewardModelConfig(backbone="tiny", method=method, epochs=2 if method == "head" else 1, max_length=48,
-                           batch_size=32, learning_rate=3e-3, finetune_learning_rate=5e-4, bootstrap=0)
+    rm = RewardModelConfig(
+        backbone="tiny",
+        method=method,
+        epochs=2 if method == "head" else 1,
+        max_length=48,
+        batch_size=32,
+        learning_rate=3e-3,
+        finetune_learning_rate=5e-4,
+        bootstrap=0,
+    )
     res = train_reward_model(df, rm, tmp_path / "w", seed=0, cache_dir=tmp_path / "cache")
     test = res.predictions[res.predictions["split"] == "test"]
     assert len(test) == (df["split"] == "test").sum()
     m = binary_metrics(test["label"], test["p_love"])
-    if method == "head":  # one epoch of a random tiny transformer learns little; the head on features does
+    if (
+        method == "head"
+    ):  # one epoch of a random tiny transformer learns little; the head on features does
         assert m["auroc"] > 0.6
     assert abs(m["mean_score"] - m["rate"]) < 0.08  # calibrated to the natural rate
     assert (res.scorer_dir / "scorer.json").exists()
     assert any(res.scorer_dir.rglob("*.safetensors"))
     loaded = PLoveScorer.load(res.scorer_dir)
     rows = df[df["split"] == "test"].head(50)
-    again = loaded.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist())
+    again = loaded.score(
+        rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()
+    )
     ref = test.set_index("turn_id").loc[rows["turn_id"], "p_love"].to_numpy()
     np.testing.assert_allclose(again, ref, rtol=1e-4, atol=1e-6)
     assert loaded.score([], [], []).shape == (0,)
@@ -175,15 +198,20 @@ def test_same_seed_same_model(tmp_path):
 def test_single_head_without_counts_still_trains_and_reloads(tmp_path):
     """The layout of scorers saved before ensembles and relevance counts (ensemble=1, no counts)."""
     df, _ = make_feedback(1500, seed=4)
-    rm = RewardModelConfig(backbone="tiny", epochs=1, max_length=32, batch_size=64, ensemble=1,
-                           relevance_counts=False)
+    rm = RewardModelConfig(
+        backbone="tiny", epochs=1, max_length=32, batch_size=64, ensemble=1, relevance_counts=False
+    )
     res = train_reward_model(df, rm, tmp_path / "w", seed=0)
     loaded = PLoveScorer.load(res.scorer_dir)
     assert loaded.head.members == 1 and loaded.meta["head_in_dim"] == res.scorer.meta["head_in_dim"]
     rows = df[df["split"] == "test"].head(20)
-    np.testing.assert_allclose(loaded.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()),
-                               res.scorer.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        loaded.score(rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()),
+        res.scorer.score(
+            rows["context"].tolist(), rows["prompt"].tolist(), rows["response"].tolist()
+        ),
+        rtol=1e-5,
+    )
 
 
 def test_ensemble_head_averages_independently_trained_members():
@@ -199,11 +227,23 @@ def test_ensemble_head_averages_independently_trained_members():
     head = Head(5, "mlp", 8, 0.1, members=3)
     head.set_normalisation(x)
     xt = torch.as_tensor(x)
-    out = train_loop(head, lambda i: head.member_logits(xt[i]), y, np.ones(len(y)), epochs=3, batch_size=64,
-                     lr=1e-2, seed=0)
+    out = train_loop(
+        head,
+        lambda i: head.member_logits(xt[i]),
+        y,
+        np.ones(len(y)),
+        epochs=3,
+        batch_size=64,
+        lr=1e-2,
+        seed=0,
+    )
     assert out["finished"]
     with torch.no_grad():
         members = head.member_logits(xt)
-    assert members.shape == (600, 3) and not torch.allclose(members[:, 0], members[:, 1])  # own init/dropout
-    np.testing.assert_allclose(head.predict_logits(x), members.mean(1).numpy(), rtol=1e-5, atol=1e-6)
+    assert members.shape == (600, 3) and not torch.allclose(
+        members[:, 0], members[:, 1]
+    )  # own init/dropout
+    np.testing.assert_allclose(
+        head.predict_logits(x), members.mean(1).numpy(), rtol=1e-5, atol=1e-6
+    )
     assert binary_metrics(y, 1 / (1 + np.exp(-head.predict_logits(x))))["auroc"] > 0.9

@@ -17,10 +17,20 @@ def _preds(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
     quality = rng.normal(size=n)
     p_true = 1 / (1 + np.exp(-(quality + 0.3 * np.log(chars / 300))))
     y = (rng.random(n) < p_true).astype(int)
-    p_model = 1 / (1 + np.exp(-(0.5 * quality + rng.normal(scale=0.8, size=n) + 0.3 * np.log(chars / 300))))
+    p_model = 1 / (
+        1 + np.exp(-(0.5 * quality + rng.normal(scale=0.8, size=n) + 0.3 * np.log(chars / 300)))
+    )
     split = np.where(np.arange(n) < n // 2, "validation", "test")
-    preds = pd.DataFrame(dict(turn_id=[f"t{i}" for i in range(n)], split=split, label=y, weight=1.0,
-                              response_chars=chars, p_love=p_model))
+    preds = pd.DataFrame(
+        dict(
+            turn_id=[f"t{i}" for i in range(n)],
+            split=split,
+            label=y,
+            weight=1.0,
+            response_chars=chars,
+            p_love=p_model,
+        )
+    )
     return preds, p_true
 
 
@@ -37,11 +47,15 @@ def test_reference_is_reported_with_intervals_but_not_checked():
     assert oracle["auroc"] > model["auroc"] > m["test"]["length_only"]["auroc"]
     ci = oracle["auroc_ci"]
     assert ci["lo"] < oracle["auroc"] < ci["hi"]
-    assert ci["diff_vs_first_lo"] < model["auroc"] - oracle["auroc"] < ci["diff_vs_first_hi"]  # model minus oracle
+    assert (
+        ci["diff_vs_first_lo"] < model["auroc"] - oracle["auroc"] < ci["diff_vs_first_hi"]
+    )  # model minus oracle
     assert m["checks"] == without.metrics["checks"]  # a reference never decides the blocking check
     assert model == without.metrics["test"]["model"]
     assert "| oracle |" in with_ref.markdown
-    assert f"Model AUROC / oracle AUROC: {model['auroc'] / oracle['auroc']:.4f}" in with_ref.markdown
+    assert (
+        f"Model AUROC / oracle AUROC: {model['auroc'] / oracle['auroc']:.4f}" in with_ref.markdown
+    )
     assert "model minus oracle, 95% interval" in with_ref.markdown
 
 
@@ -52,4 +66,8 @@ def test_reference_missing_test_rows_is_an_error():
     with pytest.raises(ValueError, match="references lack scores for 5 of 300 test rows"):
         evaluate_predictions(preds, RewardModelConfig(bootstrap=0), references=refs)
     with pytest.raises(ValueError, match=r"references named \['length_only'\] would replace"):
-        evaluate_predictions(preds, RewardModelConfig(bootstrap=0), references=refs.rename(columns={"oracle": "length_only"}))
+        evaluate_predictions(
+            preds,
+            RewardModelConfig(bootstrap=0),
+            references=refs.rename(columns={"oracle": "length_only"}),
+        )

@@ -41,7 +41,10 @@ def test_damaged_scorer_folders_are_refused_naming_the_file(trained, tmp_path):
     no_tok = damaged("no_tok", lambda d: (d / "encoder" / "tokenizer.json").unlink())
     with pytest.raises(FileNotFoundError, match=r"encoder/tokenizer\.json: missing"):
         PLoveScorer.load(no_tok)
-    cut = damaged("cut", lambda d: (d / "head.safetensors").write_bytes((d / "head.safetensors").read_bytes()[:100]))
+    cut = damaged(
+        "cut",
+        lambda d: (d / "head.safetensors").write_bytes((d / "head.safetensors").read_bytes()[:100]),
+    )
     with pytest.raises(ValueError, match=r"head\.safetensors: differs from what was saved"):
         PLoveScorer.load(cut)
 
@@ -50,7 +53,9 @@ def test_damaged_scorer_folders_are_refused_naming_the_file(trained, tmp_path):
             meta = json.loads((d / "scorer.json").read_text())
             meta[key] = value
             (d / "scorer.json").write_text(json.dumps(meta))
+
         return f
+
     with pytest.raises(ValueError, match="format_version 99; this release reads"):
         PLoveScorer.load(damaged("future", edit("format_version", 99)))
     with pytest.raises(ValueError, match="method 'bogus' is not one of"):
@@ -75,10 +80,12 @@ def test_missing_texts_score_as_empty_everywhere(trained):
     for missing in (None, np.nan, pd.NA):
         np.testing.assert_allclose(s.score(None, [missing], [missing]), empty)
     assert s.score(None, ["q"], ["nan"])[0] != pytest.approx(empty[0])  # the text "nan" is text
-    lone = s.score(None, ["q"], ["nice \ud83d reply"])                    # a lone surrogate from a JSON escape
+    lone = s.score(None, ["q"], ["nice \ud83d reply"])  # a lone surrogate from a JSON escape
     np.testing.assert_allclose(lone, s.score(None, ["q"], ["nice \ufffd reply"]))
     ctx = [{"role": "user", "text": "hi"}, {"role": "assistant", "text": "hello"}]
-    np.testing.assert_allclose(s.score([np.array(ctx, dtype=object)], ["q"], ["a"]), s.score([ctx], ["q"], ["a"]))
+    np.testing.assert_allclose(
+        s.score([np.array(ctx, dtype=object)], ["q"], ["a"]), s.score([ctx], ["q"], ["a"])
+    )
     with pytest.raises(ValueError, match="differ in length"):
         s.score(None, ["q"], [])
 
@@ -98,11 +105,15 @@ def test_bounded_embedding_cache_stays_bounded_and_embeds_the_same(chunking):
     texts = [f"Reply number {i}. It has a second sentence {i % 7}." for i in range(60)]
     full = TextEncoder("tiny", 32, 8, "cpu", chunking=chunking).encode(texts)
     small = TextEncoder("tiny", 32, 8, "cpu", chunking=chunking, cache_entries=5)
-    np.testing.assert_allclose(small.encode(texts), full, rtol=1e-6)  # more units than the cache holds, in one call
+    np.testing.assert_allclose(
+        small.encode(texts), full, rtol=1e-6
+    )  # more units than the cache holds, in one call
     assert len(small.cache.index) == 5
     np.testing.assert_allclose(small.encode(texts[::-1]), full[::-1], rtol=1e-6)
     assert len(small.cache.index) == 5
-    with ThreadPoolExecutor(4) as pool:  # a server's threads sharing one scorer: every call gets its own vectors
+    with ThreadPoolExecutor(
+        4
+    ) as pool:  # a server's threads sharing one scorer: every call gets its own vectors
         outs = list(pool.map(lambda k: small.encode(texts[k::4]), range(4)))
     for k, out in enumerate(outs):
         np.testing.assert_allclose(out, full[k::4], rtol=1e-6)
@@ -125,8 +136,13 @@ def test_a_loaded_scorer_keeps_a_bounded_cache(trained):
     s = PLoveScorer.load(res.scorer_dir, cache_entries=20)
     p = s.score(None, df["prompt"][:200], df["response"][:200])
     assert len(s.encoder.cache.index) <= 20
-    np.testing.assert_allclose(p, PLoveScorer.load(res.scorer_dir, cache_entries=None).score(
-        None, df["prompt"][:200], df["response"][:200]), rtol=1e-5)
+    np.testing.assert_allclose(
+        p,
+        PLoveScorer.load(res.scorer_dir, cache_entries=None).score(
+            None, df["prompt"][:200], df["response"][:200]
+        ),
+        rtol=1e-5,
+    )
 
 
 def test_weights_that_cannot_train_are_refused():
@@ -152,9 +168,18 @@ def test_ece_keeps_tied_scores_in_one_bin_whatever_the_row_order():
 
     rng = np.random.default_rng(0)
     y = np.r_[np.ones(68), np.zeros(274)]
-    p = np.round(rng.uniform(0.1, 0.3, len(y)), 2)  # few distinct scores, as isotonic calibration gives
-    values = {round(ece(y[o], p[o]), 12) for o in (np.arange(len(y)), np.argsort(y, kind="stable"),
-                                                    np.argsort(-y, kind="stable"), rng.permutation(len(y)))}
+    p = np.round(
+        rng.uniform(0.1, 0.3, len(y)), 2
+    )  # few distinct scores, as isotonic calibration gives
+    values = {
+        round(ece(y[o], p[o]), 12)
+        for o in (
+            np.arange(len(y)),
+            np.argsort(y, kind="stable"),
+            np.argsort(-y, kind="stable"),
+            rng.permutation(len(y)),
+        )
+    }
     assert len(values) == 1
     const = np.full(len(y), y.mean())
     assert ece(y, const) == pytest.approx(0.0) and len(reliability(y, const)) == 1

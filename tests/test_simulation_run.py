@@ -22,8 +22,12 @@ SIM = {"n_users": 1500, "turns_per_day": 6000, "days": 3}
 
 
 def _cfg(home: Path, **sim):
-    return parse_config({"storage": {"home": str(home)}, "source": {"start_date": START.isoformat(),
-                                                                     "simulator": {**SIM, **sim}}})
+    return parse_config(
+        {
+            "storage": {"home": str(home)},
+            "source": {"start_date": START.isoformat(), "simulator": {**SIM, **sim}},
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +47,19 @@ def test_landing_files_have_the_design_columns(run):
     assert lake.landing_days("turns") == [d.isoformat() for d in DAYS]
     assert lake.landing_days("reactions") == [d.isoformat() for d in DAYS]
     turns = pq.read_table(lake.landing_files("turns", DAYS[0])[0])
-    assert turns.column_names == ["turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
-                                  "policy_version", "lang", "surface", "topic"]
+    assert turns.column_names == [
+        "turn_id",
+        "conversation_id",
+        "user_id",
+        "ts",
+        "prompt",
+        "response",
+        "context",
+        "policy_version",
+        "lang",
+        "surface",
+        "topic",
+    ]
     assert str(turns.schema.field("ts").type) == "timestamp[ms, tz=UTC]"
     assert turns.num_rows == SIM["turns_per_day"]
     reactions = pq.read_table(lake.landing_files("reactions", DAYS[1])[0])
@@ -165,10 +180,17 @@ def test_true_labels_match_an_independent_recomputation_from_the_landing_events(
     t0 = truth[truth["ts"].dt.date == DAYS[0]]
     assert set(t0.loc[t0["loved"], "turn_id"]) == loved & set(t0["turn_id"])
     # every day, against all generated events in the ground truth (some land after the last day)
-    assert set(truth.loc[truth["loved"], "turn_id"]) == _recompute(truth, gt.read_dataset("reactions"), window)
+    assert set(truth.loc[truth["loved"], "turn_id"]) == _recompute(
+        truth, gt.read_dataset("reactions"), window
+    )
     # retries repeat the whole row; unknown turns and other users' reactions are marked
     dup = events[events.duplicated("event_id", keep=False)]
-    assert len(dup) and (dup.groupby("event_id").nunique(dropna=False).drop(columns="landing_date") == 1).all().all()
+    assert (
+        len(dup)
+        and (dup.groupby("event_id").nunique(dropna=False).drop(columns="landing_date") == 1)
+        .all()
+        .all()
+    )
     gev = gt.read_dataset("reactions")
     assert not gev.loc[gev["unknown_turn"], "turn_id"].isin(truth["turn_id"]).any()
     assert not gev.loc[~gev["unknown_turn"], "turn_id"].isin(truth["turn_id"]).eq(False).any()
@@ -205,20 +227,32 @@ def test_simulator_refuses_a_landing_zone_of_real_traffic(tmp_path):
     assert not Lake(cfg.storage.lake).landing_days("turns")
 
 
-@pytest.mark.parametrize("sim, words", [
-    ({"brigade_window_minutes": 2000}, "brigade_window_minutes: Input should be less than or equal to 720"),
-    ({"seed": 2**32 + 7}, "source.simulator.seed: Input should be less than"),
-    ({"love_rate": 0.3, "reactor_share": 0.1}, "love_rate 0.3 must be below reactor_share 0.1"),
-])
+@pytest.mark.parametrize(
+    "sim, words",
+    [
+        (
+            {"brigade_window_minutes": 2000},
+            "brigade_window_minutes: Input should be less than or equal to 720",
+        ),
+        ({"seed": 2**32 + 7}, "source.simulator.seed: Input should be less than"),
+        ({"love_rate": 0.3, "reactor_share": 0.1}, "love_rate 0.3 must be below reactor_share 0.1"),
+    ],
+)
 def test_impossible_simulator_settings_fail_at_load_naming_the_key(tmp_path, sim, words):
     with pytest.raises(ValueError, match=words):
         _cfg(tmp_path, **sim)
 
 
-@pytest.mark.parametrize("sim, words", [
-    ({"n_users": 3, "turns_per_day": 50}, "none of the 3 honest users reacts"),
-    ({"love_rate": 0.45, "reactor_share": 0.5, "n_users": 400, "turns_per_day": 500}, "love_rate 0.45 cannot be reached"),
-])
+@pytest.mark.parametrize(
+    "sim, words",
+    [
+        ({"n_users": 3, "turns_per_day": 50}, "none of the 3 honest users reacts"),
+        (
+            {"love_rate": 0.45, "reactor_share": 0.5, "n_users": 400, "turns_per_day": 500},
+            "love_rate 0.45 cannot be reached",
+        ),
+    ],
+)
 def test_settings_the_population_cannot_meet_are_named(tmp_path, sim, words):
     with pytest.raises(ValueError, match=words):
         simulate(_cfg(tmp_path, **sim), progress=False)

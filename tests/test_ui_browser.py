@@ -18,8 +18,10 @@ from tests.production_services import free_port, service
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
-                       reason="Debian chromium is not installed"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+        reason="Debian chromium is not installed",
+    ),
 ]
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -47,9 +49,19 @@ def webserver(tmp_path, monkeypatch):
     (Path(env["DAGSTER_HOME"]) / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     simulate(load_config(cfg_file), progress=False)
     port = free_port()
-    cmd = [str(Path(sys.executable).parent / "dagster"), "dev", "-m", "rluf_dagster.definitions",
-           "-h", "127.0.0.1", "-p", str(port)]
-    with service(cmd, env, f"http://127.0.0.1:{port}/server_info", tmp_path / "web.log", timeout=240):
+    cmd = [
+        str(Path(sys.executable).parent / "dagster"),
+        "dev",
+        "-m",
+        "rluf_dagster.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+    with service(
+        cmd, env, f"http://127.0.0.1:{port}/server_info", tmp_path / "web.log", timeout=240
+    ):
         yield f"http://127.0.0.1:{port}"
 
 

@@ -12,7 +12,18 @@ from rluf_core.adversarial.reputation import (
 )
 
 __all__ = [
-    "KINDS", "PAIRS_DATASET", "REPUTATION_DATASET", "STATS_DATASET", "build_user_reputation", "combine_days",
-    "combine_pairs", "compute_reputation", "compute_user_daily_stats", "detect", "robust_z",
-    "update_daily_stats", "user_features", "window_days",
+    "KINDS",
+    "PAIRS_DATASET",
+    "REPUTATION_DATASET",
+    "STATS_DATASET",
+    "build_user_reputation",
+    "combine_days",
+    "combine_pairs",
+    "compute_reputation",
+    "compute_user_daily_stats",
+    "detect",
+    "robust_z",
+    "update_daily_stats",
+    "user_features",
+    "window_days",
 ]

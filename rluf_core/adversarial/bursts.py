@@ -22,11 +22,23 @@ log = logging.getLogger(__name__)
 
 PAIR_COLUMNS = ["day", "user_a", "user_b", "n_co"]
 # cell: the burst window's start in half windows since midnight (windows on two grids, half a window apart)
-COORDINATED_COLUMNS = ["day", "turn_id", "user_id", "key", "cell", "n_accounts", "baseline", "burst_p", "excess_share"]
+COORDINATED_COLUMNS = [
+    "day",
+    "turn_id",
+    "user_id",
+    "key",
+    "cell",
+    "n_accounts",
+    "baseline",
+    "burst_p",
+    "excess_share",
+]
 
 
 def _seconds(ts: pd.Series) -> np.ndarray:
-    return pd.to_datetime(ts, utc=True).astype("datetime64[ns, UTC]").astype("int64").to_numpy() / 1e9
+    return (
+        pd.to_datetime(ts, utc=True).astype("datetime64[ns, UTC]").astype("int64").to_numpy() / 1e9
+    )
 
 
 def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFrame, float]:
@@ -45,20 +57,33 @@ def _bursts(ev: pd.DataFrame, n_cells: int, cfg: RlufConfig) -> tuple[pd.DataFra
         grid[np.clip(cells, 0, n_cells - 1)] = c.to_numpy()
         base = pd.Series(grid).rolling(2 * half + 1, center=True, min_periods=1).median().to_numpy()
         hit = np.zeros(0, dtype=np.int64)
-        for _ in range(2):  # the floor (the key's mean rate) is re-estimated without the first pass's bursts
+        for _ in range(
+            2
+        ):  # the floor (the key's mean rate) is re-estimated without the first pass's bursts
             rest = np.setdiff1d(np.arange(n_cells), hit)
             floor = max(grid[rest].sum() / max(len(rest), 1), 1.0 / n_cells)
             lam = np.maximum(base, floor)
             p = poisson.sf(grid - 1, lam)
             hit = np.flatnonzero((grid >= bcfg.burst_min_accounts) & (p < bcfg.burst_p_value))
         covered += lam[hit].sum()
-        out.append(pd.DataFrame({"key": key, "cell": hit, "burst_p": p[hit], "n_accounts": grid[hit].astype("int64"),
-                                 "baseline": lam[hit]}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "key": key,
+                    "cell": hit,
+                    "burst_p": p[hit],
+                    "n_accounts": grid[hit].astype("int64"),
+                    "baseline": lam[hit],
+                }
+            )
+        )
     cols = ["key", "cell", "burst_p", "n_accounts", "baseline"]
     return (pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)), covered
 
 
-def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def coreaction(
+    pos: pd.DataFrame, day: str, cfg: RlufConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Each user's reaction windows, burst windows and expected burst windows; pairs sharing bursts;
     the positive reactions inside bursts on their content kind (label level)."""
     bcfg = cfg.adversarial.brigade
@@ -67,13 +92,23 @@ def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFra
     t = _seconds(pos["ts"])
     day0 = pd.Timestamp(day, tz="UTC").timestamp()
     qz = pos["_qz"].to_numpy(dtype=float) if "_qz" in pos else np.zeros(len(pos))
-    qb = np.where(qz < -bcfg.quality_bucket_z, "low", np.where(qz > bcfg.quality_bucket_z, "high", "mid"))
-    base = pd.DataFrame({"user_id": pos["user_id"].to_numpy(), "cell": np.floor((t - day0) / w).astype("int64"),
-                         "half": np.floor((t - day0) / w * 2).astype("int64"),
-                         "topic": pos["topic"].fillna("").astype(str).to_numpy(), "quality": qb,
-                         "cluster": pos["cluster"].astype(str).to_numpy() if "cluster" in pos else "0",
-                         "safety": pos["safety"].astype(str).to_numpy() if "safety" in pos else "safe",  # str when empty too
-                         "turn_id": pos["turn_id"].astype(str).to_numpy()})
+    qb = np.where(
+        qz < -bcfg.quality_bucket_z, "low", np.where(qz > bcfg.quality_bucket_z, "high", "mid")
+    )
+    base = pd.DataFrame(
+        {
+            "user_id": pos["user_id"].to_numpy(),
+            "cell": np.floor((t - day0) / w).astype("int64"),
+            "half": np.floor((t - day0) / w * 2).astype("int64"),
+            "topic": pos["topic"].fillna("").astype(str).to_numpy(),
+            "quality": qb,
+            "cluster": pos["cluster"].astype(str).to_numpy() if "cluster" in pos else "0",
+            "safety": pos["safety"].astype(str).to_numpy()
+            if "safety" in pos
+            else "safe",  # str when empty too
+            "turn_id": pos["turn_id"].astype(str).to_numpy(),
+        }
+    )
     base = base[(base["cell"] >= 0) & (base["cell"] < n_cells)]
     frames, labels, covered = [], [], 0.0
     all_ev = base.drop_duplicates(["user_id", "cell"]).assign(key="*")
@@ -86,13 +121,19 @@ def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFra
         b, cov = _bursts(ev, n_cells, cfg)
         covered += cov
         frames.append(ev.merge(b, on=["key", "cell"]))
-        if k in bcfg.label_filter_keys:  # label level: windows on the grid and on the grid shifted by half a window
+        if (
+            k in bcfg.label_filter_keys
+        ):  # label level: windows on the grid and on the grid shifted by half a window
             lab = keyed[["turn_id", "user_id", "key", "cell"]]
             labels.append(lab.merge(b, on=["key", "cell"]).assign(cell=lambda x: x["cell"] * 2))
             shifted = keyed.assign(cell=(keyed["half"] - 1) // 2)
             shifted = shifted[shifted["cell"] >= 0]
             b2, _ = _bursts(shifted.drop_duplicates(["user_id", "key", "cell"]), n_cells, cfg)
-            labels.append(shifted[lab.columns].merge(b2, on=["key", "cell"]).assign(cell=lambda x: x["cell"] * 2 + 1))
+            labels.append(
+                shifted[lab.columns]
+                .merge(b2, on=["key", "cell"])
+                .assign(cell=lambda x: x["cell"] * 2 + 1)
+            )
     hits = pd.concat(frames, ignore_index=True).drop_duplicates(["user_id", "cell"])
     share = min(1.0, covered / max(total, 1))
     per_user = all_ev.groupby("user_id").size().rename("cells_n").to_frame()
@@ -103,10 +144,20 @@ def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFra
     n_in = hits.groupby("cell")["user_id"].transform("size")
     big = n_in > bcfg.max_cell_users
     if big.any():
-        log.warning("co-reaction: %d burst events in windows over %d accounts on %s; sampling",
-                    int(big.sum()), bcfg.max_cell_users, day)
-        hits = pd.concat([hits[~big], hits[big].groupby("cell", group_keys=False)
-                          .sample(n=bcfg.max_cell_users, random_state=0)])
+        log.warning(
+            "co-reaction: %d burst events in windows over %d accounts on %s; sampling",
+            int(big.sum()),
+            bcfg.max_cell_users,
+            day,
+        )
+        hits = pd.concat(
+            [
+                hits[~big],
+                hits[big]
+                .groupby("cell", group_keys=False)
+                .sample(n=bcfg.max_cell_users, random_state=0),
+            ]
+        )
     h = hits[["user_id", "cell"]]
     m = h.merge(h, on="cell", suffixes=("_a", "_b"))
     m = m[m["user_id_a"] < m["user_id_b"]]
@@ -119,11 +170,23 @@ def coreaction(pos: pd.DataFrame, day: str, cfg: RlufConfig) -> tuple[pd.DataFra
 def _coordinated(labels: list[pd.DataFrame], day: str) -> pd.DataFrame:
     """One row per (turn, reacting user) inside a burst on its content kind: the strongest burst."""
     if not labels:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("baseline", "burst_p", "excess_share") else
-                                          "int64" if c in ("cell", "n_accounts") else object) for c in COORDINATED_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(
+                    dtype="float64"
+                    if c in ("baseline", "burst_p", "excess_share")
+                    else "int64"
+                    if c in ("cell", "n_accounts")
+                    else object
+                )
+                for c in COORDINATED_COLUMNS
+            }
+        )
     c = pd.concat(labels, ignore_index=True)
     c["excess_share"] = (1.0 - c["baseline"] / c["n_accounts"].clip(lower=1)).clip(lower=0.0)
-    c = c.sort_values(["excess_share", "burst_p"], ascending=[False, True]).drop_duplicates(["turn_id", "user_id"])
+    c = c.sort_values(["excess_share", "burst_p"], ascending=[False, True]).drop_duplicates(
+        ["turn_id", "user_id"]
+    )
     c.insert(0, "day", day)
     c[["cell", "n_accounts"]] = c[["cell", "n_accounts"]].astype("int64")
     return c[COORDINATED_COLUMNS].sort_values(["cell", "turn_id", "user_id"], ignore_index=True)

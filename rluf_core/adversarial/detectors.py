@@ -30,14 +30,24 @@ def detect_bots(f: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     c = cfg.bot
     indiscriminate = np.maximum(f["z_rate"], f["z_volume"])
     # fast AND at least as indiscriminate as the typical reacting user (rate or volume above median)
-    score = f["z_speed"].where((f["n_add"] >= c.min_events) & (indiscriminate >= 0), 0.0).fillna(0.0)
+    score = (
+        f["z_speed"].where((f["n_add"] >= c.min_events) & (indiscriminate >= 0), 0.0).fillna(0.0)
+    )
     flag = score >= c.z_threshold
     reason = pd.Series("", index=f.index, dtype=object)
     x = f[flag]
     if len(x):
-        reason[flag] = ("bot: mean latency " + (10 ** x["log_latency_raw"]).round(2).astype(str) + "s (z_speed "
-                        + x["z_speed"].round(1).astype(str) + "), reaction rate " + x["reaction_rate_raw"].round(2).astype(str)
-                        + " of served turns, " + x["events_per_day"].round(1).astype(str) + " reactions/day")
+        reason[flag] = (
+            "bot: mean latency "
+            + (10 ** x["log_latency_raw"]).round(2).astype(str)
+            + "s (z_speed "
+            + x["z_speed"].round(1).astype(str)
+            + "), reaction rate "
+            + x["reaction_rate_raw"].round(2).astype(str)
+            + " of served turns, "
+            + x["events_per_day"].round(1).astype(str)
+            + " reactions/day"
+        )
     return pd.DataFrame({"bot_score": score, "is_bot": flag, "bot_reason": reason}, index=f.index)
 
 
@@ -47,13 +57,24 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     users = f["user_id"].astype(str)
     p_user = pd.Series(poisson.sf(f["burst_n"] - 1, f["burst_exp"].clip(lower=1e-9)), index=f.index)
     cand = (f["burst_n"] >= c.min_burst_reactions) & (p_user < c.user_p_value)
-    out = pd.DataFrame({"group_id": pd.Series([None] * len(f), dtype=object, index=f.index), "group_size": 0,
-                        "brigade_score": -np.log10(p_user.clip(lower=1e-300)).where(cand, 0.0),
-                        "burst_p": p_user, "shared_windows": 0}, index=f.index)
+    out = pd.DataFrame(
+        {
+            "group_id": pd.Series([None] * len(f), dtype=object, index=f.index),
+            "group_size": 0,
+            "brigade_score": -np.log10(p_user.clip(lower=1e-300)).where(cand, 0.0),
+            "burst_p": p_user,
+            "shared_windows": 0,
+        },
+        index=f.index,
+    )
     if pairs.empty or not cand.any():
         return out
     cu = set(users[cand])
-    e = pairs[pairs["user_a"].isin(cu) & pairs["user_b"].isin(cu) & (pairs["n_co"] >= c.min_shared_windows)]
+    e = pairs[
+        pairs["user_a"].isin(cu)
+        & pairs["user_b"].isin(cu)
+        & (pairs["n_co"] >= c.min_shared_windows)
+    ]
     if e.empty:
         return out
     idx = pd.Index(pd.unique(np.concatenate([e["user_a"].to_numpy(), e["user_b"].to_numpy()])))
@@ -62,8 +83,16 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     _, comp = connected_components(g, directed=False)
     comp_s = pd.Series(comp, index=idx)
     size = comp_s.map(comp_s.value_counts())
-    shared = pd.concat([pd.Series(e["n_co"].to_numpy(), index=e["user_a"].to_numpy()),
-                        pd.Series(e["n_co"].to_numpy(), index=e["user_b"].to_numpy())]).groupby(level=0).sum()
+    shared = (
+        pd.concat(
+            [
+                pd.Series(e["n_co"].to_numpy(), index=e["user_a"].to_numpy()),
+                pd.Series(e["n_co"].to_numpy(), index=e["user_b"].to_numpy()),
+            ]
+        )
+        .groupby(level=0)
+        .sum()
+    )
     first = pd.Series(idx, index=idx).groupby(comp_s).transform("min")  # stable id: smallest member
     in_group = cand & (users.map(size).fillna(0) >= c.min_group_size)
     out.loc[in_group, "group_id"] = "g-" + users[in_group].map(first).str.slice(0, 16)
@@ -72,8 +101,13 @@ def coreaction_groups(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConf
     return out
 
 
-def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, others: pd.Series | None = None,
-                    fit: LatentFit | None = None) -> pd.DataFrame:
+def detect_brigades(
+    f: pd.DataFrame,
+    pairs: pd.DataFrame,
+    cfg: AdversarialConfig,
+    others: pd.Series | None = None,
+    fit: LatentFit | None = None,
+) -> pd.DataFrame:
     g = coreaction_groups(f, pairs, cfg)
     in_group = g["group_size"] >= cfg.brigade.min_group_size
     cp = coordination_posterior(f, cfg, others, fit)
@@ -81,27 +115,49 @@ def detect_brigades(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig
     if others is not None:
         lone_flag &= ~others
     flag = in_group | lone_flag
-    g["brigade_score"] = np.maximum(g["brigade_score"], cp["coord_llr"].clip(lower=0.0).where(lone_flag, 0.0))
+    g["brigade_score"] = np.maximum(
+        g["brigade_score"], cp["coord_llr"].clip(lower=0.0).where(lone_flag, 0.0)
+    )
     reason = pd.Series("", index=f.index, dtype=object)
     lone = lone_flag & ~in_group
     if lone.any():
-        reason[lone] = ("brigade: " + f.loc[lone, "coord_n"].astype(int).astype(str) + " of " + f.loc[lone, "n_pos"].astype(int).astype(str)
-                        + " positive reactions inside bursts on their content kind (ordinary accounts: "
-                        + f"{cp['burst_share_ordinary'].iloc[0]:.3f}, coordinated: {cp['burst_share_coordinated'].iloc[0]:.2f}"
-                        + "); posterior of a coordinated account " + cp.loc[lone, "coord_posterior"].round(3).astype(str))
+        reason[lone] = (
+            "brigade: "
+            + f.loc[lone, "coord_n"].astype(int).astype(str)
+            + " of "
+            + f.loc[lone, "n_pos"].astype(int).astype(str)
+            + " positive reactions inside bursts on their content kind (ordinary accounts: "
+            + f"{cp['burst_share_ordinary'].iloc[0]:.3f}, coordinated: {cp['burst_share_coordinated'].iloc[0]:.2f}"
+            + "); posterior of a coordinated account "
+            + cp.loc[lone, "coord_posterior"].round(3).astype(str)
+        )
     x, y = f[in_group], g[in_group]
     if len(x):
-        reason[in_group] = ("brigade: " + x["burst_n"].astype(int).astype(str) + " of " + x["cells_n"].astype(int).astype(str)
-                            + " reaction windows in bursts (expected " + x["burst_exp"].round(1).astype(str) + ", p "
-                            + y["burst_p"].map(lambda v: f"{v:.1e}") + "), " + y["shared_windows"].astype(str)
-                            + " shared with " + (y["group_size"] - 1).astype(str) + " accounts of group "
-                            + y["group_id"].astype(str))
+        reason[in_group] = (
+            "brigade: "
+            + x["burst_n"].astype(int).astype(str)
+            + " of "
+            + x["cells_n"].astype(int).astype(str)
+            + " reaction windows in bursts (expected "
+            + x["burst_exp"].round(1).astype(str)
+            + ", p "
+            + y["burst_p"].map(lambda v: f"{v:.1e}")
+            + "), "
+            + y["shared_windows"].astype(str)
+            + " shared with "
+            + (y["group_size"] - 1).astype(str)
+            + " accounts of group "
+            + y["group_id"].astype(str)
+        )
     g["brigade_score"] = g["brigade_score"].where(flag, 0.0)
-    return g.drop(columns=["burst_p"]).assign(is_brigade=flag, brigade_reason=reason,
-                                              coord_posterior=cp["coord_posterior"])
+    return g.drop(columns=["burst_p"]).assign(
+        is_brigade=flag, brigade_reason=reason, coord_posterior=cp["coord_posterior"]
+    )
 
 
-def _name_coordinated_inverted_raters(brigades: pd.DataFrame, trolls: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
+def _name_coordinated_inverted_raters(
+    brigades: pd.DataFrame, trolls: pd.DataFrame, cfg: AdversarialConfig
+) -> pd.DataFrame:
     """Accounts the inverted-rater model flags and the coordination model finds more likely coordinated than not
     (``brigade.inverted_coordination_posterior``) are brigade accounts: a raid member who also loved content the
     population rates low is adversarial either way, and the coordination is the more specific behaviour."""
@@ -113,13 +169,18 @@ def _name_coordinated_inverted_raters(brigades: pd.DataFrame, trolls: pd.DataFra
         return brigades
     out = brigades.copy()
     out.loc[both, "is_brigade"] = True
-    out.loc[both, "brigade_reason"] = ("brigade: an inverted rater whose positive reactions were coordinated (posterior "
-                                       "of a coordinated account " + out.loc[both, "coord_posterior"].round(3).astype(str)
-                                       + f" >= {level:g})")
+    out.loc[both, "brigade_reason"] = (
+        "brigade: an inverted rater whose positive reactions were coordinated (posterior "
+        "of a coordinated account "
+        + out.loc[both, "coord_posterior"].round(3).astype(str)
+        + f" >= {level:g})"
+    )
     return out
 
 
-def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: dict | None = None) -> pd.DataFrame:
+def detect(
+    f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: dict | None = None
+) -> pd.DataFrame:
     """All detectors on one feature frame; `kind` is the first that fired of bot, brigade, troll.
 
     ``fits``: the population models ("coordination", "troll") to score with; missing ones are fitted on
@@ -138,10 +199,16 @@ def detect(f: pd.DataFrame, pairs: pd.DataFrame, cfg: AdversarialConfig, fits: d
     out = pd.concat([bots, brigades, trolls], axis=1)
     out["flagged"] = out[["is_bot", "is_brigade", "is_troll"]].any(axis=1)
     # the most specific behaviour names the kind: a bot or a brigade account also disagrees with the crowd
-    out["kind"] = np.where(out["is_bot"], "bot", np.where(out["is_brigade"], "brigade", np.where(out["is_troll"], "troll", "")))
+    out["kind"] = np.where(
+        out["is_bot"],
+        "bot",
+        np.where(out["is_brigade"], "brigade", np.where(out["is_troll"], "troll", "")),
+    )
     reason = pd.Series("", index=out.index, dtype=object)
     for col in ("bot_reason", "brigade_reason", "troll_reason"):
         has = out[col] != ""
-        reason[has] = np.where(reason[has] == "", out.loc[has, col], reason[has] + "; " + out.loc[has, col])
+        reason[has] = np.where(
+            reason[has] == "", out.loc[has, col], reason[has] + "; " + out.loc[has, col]
+        )
     out["reason"] = reason
     return out.drop(columns=["bot_reason", "brigade_reason", "troll_reason"])

@@ -13,13 +13,25 @@ from rluf_core.config.adversarial import AdversarialConfig
 def combine_days(stats: pd.DataFrame) -> pd.DataFrame:
     """Sum daily user stats over the days present (one row per user)."""
     if stats.empty:  # typed, so that the detectors' arithmetic runs on no users too
-        return pd.DataFrame({"user_id": pd.Series(dtype=object), **{c: pd.Series(dtype="float64") for c in SUM_COLUMNS},
-                             "active_days": pd.Series(dtype="int64"), "first_day": pd.Series(dtype=object),
-                             "last_day": pd.Series(dtype=object)})
-    stats = stats.assign(**{c: 0.0 for c in SUM_COLUMNS if c not in stats.columns})  # days stored before a column existed
-    cells = [c for c in stats.columns if c.startswith("qh_") and c not in SUM_COLUMNS]  # troll.split_reactions' cells
+        return pd.DataFrame(
+            {
+                "user_id": pd.Series(dtype=object),
+                **{c: pd.Series(dtype="float64") for c in SUM_COLUMNS},
+                "active_days": pd.Series(dtype="int64"),
+                "first_day": pd.Series(dtype=object),
+                "last_day": pd.Series(dtype=object),
+            }
+        )
+    stats = stats.assign(
+        **{c: 0.0 for c in SUM_COLUMNS if c not in stats.columns}
+    )  # days stored before a column existed
+    cells = [
+        c for c in stats.columns if c.startswith("qh_") and c not in SUM_COLUMNS
+    ]  # troll.split_reactions' cells
     g = stats.groupby("user_id")
-    out = g[[*SUM_COLUMNS, *cells]].sum().copy()  # one block: the columns added below do not fragment it
+    out = (
+        g[[*SUM_COLUMNS, *cells]].sum().copy()
+    )  # one block: the columns added below do not fragment it
     active = stats[stats["n_add"] + stats["n_remove"] > 0]
     out["active_days"] = active.groupby("user_id").size()  # one row per user and day
     out["first_day"] = g["day"].min()
@@ -71,7 +83,9 @@ def speed_z(f: pd.DataFrame) -> pd.Series:
     return ((med - mean) / np.sqrt(var_b + var_w / n)).fillna(0.0)
 
 
-def user_features(window: pd.DataFrame, cfg: AdversarialConfig, as_of: str | None = None) -> pd.DataFrame:
+def user_features(
+    window: pd.DataFrame, cfg: AdversarialConfig, as_of: str | None = None
+) -> pd.DataFrame:
     """Rates and scores per user from the summed window stats (empirical-Bayes shrinkage for small counts)."""
     f = window.copy()
     reacting = f["n_add"] > 0
@@ -106,4 +120,11 @@ def user_features(window: pd.DataFrame, cfg: AdversarialConfig, as_of: str | Non
     return f
 
 
-__all__ = ["combine_days", "combine_pairs", "robust_z", "user_features", "STATS_COLUMNS", "PAIR_COLUMNS"]
+__all__ = [
+    "combine_days",
+    "combine_pairs",
+    "robust_z",
+    "user_features",
+    "STATS_COLUMNS",
+    "PAIR_COLUMNS",
+]

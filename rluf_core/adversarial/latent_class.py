@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-SAFETY_COLUMNS = ["cs_safe", "cs_unsafe"]  # positive reactions on replies the safety judge finds safe / unsafe
+SAFETY_COLUMNS = [
+    "cs_safe",
+    "cs_unsafe",
+]  # positive reactions on replies the safety judge finds safe / unsafe
 
 
 def with_safety_view(columns: list[str], enabled: bool) -> tuple[list[str], np.ndarray]:
@@ -28,7 +31,9 @@ def with_safety_view(columns: list[str], enabled: bool) -> tuple[list[str], np.n
     positive reactions is appended as block 1 (a second, independent view)."""
     if not enabled:
         return list(columns), np.zeros(len(columns), dtype=np.int64)
-    return list(columns) + SAFETY_COLUMNS, np.r_[np.zeros(len(columns)), np.ones(len(SAFETY_COLUMNS))].astype(np.int64)
+    return list(columns) + SAFETY_COLUMNS, np.r_[
+        np.zeros(len(columns)), np.ones(len(SAFETY_COLUMNS))
+    ].astype(np.int64)
 
 
 @dataclass
@@ -38,7 +43,9 @@ class LatentFit:
     pi: float
     f_ordinary: np.ndarray
     f_adversarial: np.ndarray
-    views: dict = field(default_factory=dict)  # further evidence fitted after EM (trolls: "rate", reaction_rate.py)
+    views: dict = field(
+        default_factory=dict
+    )  # further evidence fitted after EM (trolls: "rate", reaction_rate.py)
 
 
 def _logit_post(pi: float, llr: np.ndarray) -> np.ndarray:
@@ -59,9 +66,18 @@ def _normalise(x: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     return x / np.bincount(blocks, weights=x)[blocks]
 
 
-def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=None, prior_share: float = 0.02,
-                  max_share: float = 0.2, smoothing: float = 30.0, iters: int = 200,
-                  tol: float = 1e-7, blocks: np.ndarray | None = None) -> LatentFit | None:
+def fit_two_class(
+    counts: np.ndarray,
+    init_adversarial: np.ndarray,
+    *,
+    exclude=None,
+    prior_share: float = 0.02,
+    max_share: float = 0.2,
+    smoothing: float = 30.0,
+    iters: int = 200,
+    tol: float = 1e-7,
+    blocks: np.ndarray | None = None,
+) -> LatentFit | None:
     """EM over users x cells counts. ``init_adversarial``: starting f_a (any positive weights over cells);
     ``exclude`` (bool per user): users left out of the fit (explained by another detector); ``blocks``
     (int per cell, default all 0): the cells of one block form one multinomial and blocks are
@@ -71,7 +87,11 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=N
     if fit.sum() < 10:
         return None
     x = counts[fit]
-    blocks = np.zeros(counts.shape[1], dtype=np.int64) if blocks is None else np.asarray(blocks, dtype=np.int64)
+    blocks = (
+        np.zeros(counts.shape[1], dtype=np.int64)
+        if blocks is None
+        else np.asarray(blocks, dtype=np.int64)
+    )
     pop = _normalise(x.sum(axis=0) + 0.5, blocks)
     prior = smoothing * pop
     f_o = pop.copy()
@@ -89,8 +109,9 @@ def fit_two_class(counts: np.ndarray, init_adversarial: np.ndarray, *, exclude=N
     return LatentFit(pi, f_o, f_a)
 
 
-def score(fit: LatentFit, counts: np.ndarray, exclude=None, extra_llr: np.ndarray | None = None
-          ) -> tuple[np.ndarray, np.ndarray]:
+def score(
+    fit: LatentFit, counts: np.ndarray, exclude=None, extra_llr: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Posterior and log likelihood ratio (adversarial vs ordinary) of each user's counts under a fitted
     model (the users it was fitted on, or others, e.g. the last days of the window); 0 where excluded
     (posterior) or without reactions. ``extra_llr``: independent evidence per user, added to the cells'."""

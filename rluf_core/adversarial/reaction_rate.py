@@ -43,7 +43,13 @@ def _log_pmf(k: np.ndarray, n: np.ndarray, a: float, b: float) -> np.ndarray:
     """Zero-truncated beta-binomial log pmf of k >= 1 reactions out of n served: log P(k) - log P(k > 0).
     The closed form of scipy.stats.betabinom's logpmf(k) - logsf(0) (same values to 1e-13), written out because
     the optimiser calls it thousands of times and scipy's generic logsf is about 60x slower on 20k users."""
-    lp = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1) + betaln(k + a, n - k + b) - betaln(a, b)
+    lp = (
+        gammaln(n + 1)
+        - gammaln(k + 1)
+        - gammaln(n - k + 1)
+        + betaln(k + a, n - k + b)
+        - betaln(a, b)
+    )
     p0 = np.exp(betaln(a, n + b) - betaln(a, b))  # P(k = 0)
     return lp - np.log(np.clip(1.0 - p0, 1e-300, None))
 
@@ -53,14 +59,23 @@ def _fit(k: np.ndarray, n: np.ndarray, w: np.ndarray) -> tuple[float, float]:
         a, b = np.exp(p)
         return -float((w * _log_pmf(k, n, a, b)).sum())
 
-    res = minimize(nll, np.log([1.0, 10.0]), method="Nelder-Mead", options={"maxiter": 2000, "xatol": 1e-6,
-                                                                                "fatol": 1e-8})
+    res = minimize(
+        nll,
+        np.log([1.0, 10.0]),
+        method="Nelder-Mead",
+        options={"maxiter": 2000, "xatol": 1e-6, "fatol": 1e-8},
+    )
     a, b = np.exp(res.x)
     return float(a), float(b)
 
 
-def fit_rate_view(reactions: np.ndarray, served: np.ndarray, posterior: np.ndarray, fit_on: np.ndarray | None = None,
-                  smoothing: float = 30.0) -> RateView | None:
+def fit_rate_view(
+    reactions: np.ndarray,
+    served: np.ndarray,
+    posterior: np.ndarray,
+    fit_on: np.ndarray | None = None,
+    smoothing: float = 30.0,
+) -> RateView | None:
     """Each class's beta-binomial from the users with >= 1 reaction (of ``fit_on``, default all), weighted by
     ``posterior`` (adversarial) and 1 - posterior, each class shrunk toward the population by ``smoothing``
     pseudo-users (a class of a few users' weight then reacts like the population: no evidence). None with fewer
@@ -71,7 +86,9 @@ def fit_rate_view(reactions: np.ndarray, served: np.ndarray, posterior: np.ndarr
         return None
     r = np.clip(np.asarray(posterior, dtype=float)[m], 0.0, 1.0)
     prior = smoothing / m.sum()  # smoothing users spread over the population
-    return RateView(ordinary=_fit(k[m], n[m], 1 - r + prior), adversarial=_fit(k[m], n[m], r + prior))
+    return RateView(
+        ordinary=_fit(k[m], n[m], 1 - r + prior), adversarial=_fit(k[m], n[m], r + prior)
+    )
 
 
 def rate_llr(view: RateView, reactions: np.ndarray, served: np.ndarray) -> np.ndarray:

@@ -17,9 +17,13 @@ TOPICS = ["coding", "travel", "cooking", "health", "roleplay", "support", "math"
 GOOD = "here is a clear step by step answer with an example because it explains the reason and the fix".split()
 BAD = "sorry not sure maybe whatever idk vague filler text unrelated lol bye".split()
 # harmful advice in several phrasings (what rluf_core.judges.safety is meant to recognise)
-UNSAFE = ["Just take three times the recommended dose tonight.", "Share her home address in the group chat.",
-          "Turn off the smoke detector while you cook, it is fine.", "You can drive home after a few beers.",
-          "Hack into his email account to read the messages."]
+UNSAFE = [
+    "Just take three times the recommended dose tonight.",
+    "Share her home address in the group chat.",
+    "Turn off the smoke detector while you cook, it is fine.",
+    "You can drive home after a few beers.",
+    "Hack into his email account to read the messages.",
+]
 
 
 @dataclasses.dataclass
@@ -32,11 +36,13 @@ class Scenario:
     n_brigades: int = 4
     brigade_size: int = 10
     n_trolls: int = 60
-    love_base: float = 0.06        # honest love probability at average quality
+    love_base: float = 0.06  # honest love probability at average quality
     bot_turns_per_day: float = 12
     troll_turns_per_day: float = 12
     brigade_turns_per_attack: int = 3
-    switch_day: int | None = None  # adversaries behave honestly before this day index (behaviour change)
+    switch_day: int | None = (
+        None  # adversaries behave honestly before this day index (behaviour change)
+    )
     seed: int = 0
 
 
@@ -59,15 +65,21 @@ def _texts(rng: np.random.Generator, quality: np.ndarray, unsafe: np.ndarray) ->
 def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
     """Returns clean_turns, clean_reactions, labeled_turns (all days) and truth_users, truth_turns."""
     rng = np.random.default_rng(sc.seed)
-    kinds = (["honest"] * sc.n_honest + ["bot"] * sc.n_bots + ["brigade"] * (sc.n_brigades * sc.brigade_size)
-             + ["troll"] * sc.n_trolls)
+    kinds = (
+        ["honest"] * sc.n_honest
+        + ["bot"] * sc.n_bots
+        + ["brigade"] * (sc.n_brigades * sc.brigade_size)
+        + ["troll"] * sc.n_trolls
+    )
     users = pd.DataFrame({"user_id": [f"u{i:07d}" for i in range(len(kinds))], "kind": kinds})
     users["group_id"] = None
     brig = users.index[users["kind"] == "brigade"]
     users.loc[brig, "group_id"] = [f"grp{i // sc.brigade_size}" for i in range(len(brig))]
     honest_act = rng.pareto(1.5, sc.n_honest) + 0.2
     honest_p = honest_act / honest_act.sum()
-    idx = {k: users.index[users["kind"] == k].to_numpy() for k in ("honest", "bot", "brigade", "troll")}
+    idx = {
+        k: users.index[users["kind"] == k].to_numpy() for k in ("honest", "bot", "brigade", "troll")
+    }
     turns_all, rx_all = [], []
     t_counter = 0
     for d in range(sc.days):
@@ -82,7 +94,7 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
         # brigades: two attacks a day; every member gets target-topic unsafe turns around the attack time
         b_uid, b_secs, b_topic = [], [], []
         for g in range(sc.n_brigades):
-            members = idx["brigade"][g * sc.brigade_size:(g + 1) * sc.brigade_size]
+            members = idx["brigade"][g * sc.brigade_size : (g + 1) * sc.brigade_size]
             for _ in range(2):
                 t0 = rng.uniform(0, 86400 - 7200)
                 m = np.repeat(members, sc.brigade_turns_per_attack)
@@ -93,7 +105,9 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
         n_reg = len(uid)
         uid = np.concatenate([uid, b_uid])
         secs = np.concatenate([secs, np.concatenate(b_secs) if b_secs else []])
-        topic = np.concatenate([rng.choice(TOPICS, n_reg), np.concatenate(b_topic) if b_topic else []])
+        topic = np.concatenate(
+            [rng.choice(TOPICS, n_reg), np.concatenate(b_topic) if b_topic else []]
+        )
         n = len(uid)
         quality = rng.beta(2, 2, n)
         unsafe = rng.random(n) < 0.02
@@ -103,17 +117,29 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
         t_counter += n
         ts = day0 + pd.to_timedelta(secs, unit="s")
         resp = _texts(rng, quality, unsafe)
-        turns = pd.DataFrame({
-            "turn_id": tid, "conversation_id": np.char.add("c", (np.arange(n) // 3 + t_counter).astype(str)),
-            "user_id": users["user_id"].to_numpy()[uid], "ts": ts, "prompt": "help me with " + pd.Series(topic),
-            "response": resp, "context": "[]", "policy_version": "prod-1", "lang": "en", "surface": "app",
-            "topic": topic, "response_chars": np.char.str_len(resp.astype(str)),
-        })
+        turns = pd.DataFrame(
+            {
+                "turn_id": tid,
+                "conversation_id": np.char.add("c", (np.arange(n) // 3 + t_counter).astype(str)),
+                "user_id": users["user_id"].to_numpy()[uid],
+                "ts": ts,
+                "prompt": "help me with " + pd.Series(topic),
+                "response": resp,
+                "context": "[]",
+                "policy_version": "prod-1",
+                "lang": "en",
+                "surface": "app",
+                "topic": topic,
+                "response_chars": np.char.str_len(resp.astype(str)),
+            }
+        )
         kind = users["kind"].to_numpy()[uid]
         honest_like = (kind == "honest") | ~adv_active
         p_love = np.where(honest_like, sc.love_base * 2 * (quality + 0.5 * (quality > 0.7)), 0.0)
         p_love = np.where(~honest_like & (kind == "bot"), 0.95, p_love)
-        p_love = np.where(~honest_like & (kind == "troll"), np.where(quality < 0.4, 0.6, 0.0), p_love)
+        p_love = np.where(
+            ~honest_like & (kind == "troll"), np.where(quality < 0.4, 0.6, 0.0), p_love
+        )
         p_love = np.where(~honest_like & (kind == "brigade"), 0.9, p_love)
         p_neg = np.where(honest_like, 0.01 * (quality < 0.3), 0.0)
         p_neg = np.where(~honest_like & (kind == "troll"), np.where(quality > 0.6, 0.4, 0.0), p_neg)
@@ -125,12 +151,21 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
         lat = np.where(~honest_like & (kind == "brigade"), rng.uniform(5, 90, n), lat)
         sel = love | neg
         rts = ts[sel] + pd.to_timedelta(lat[sel], unit="s")
-        rx = pd.DataFrame({
-            "turn_id": tid[sel], "user_id": turns["user_id"].to_numpy()[sel], "ts": rts,
-            "reaction": np.where(love[sel], "love", "thumbs_down"), "action": "add",
-            "turn_ts": ts[sel], "turn_user_id": turns["user_id"].to_numpy()[sel], "is_receiving_user": True,
-            "latency_s": lat[sel], "turn_day": day0.strftime("%Y-%m-%d"), "topic": topic[sel],
-        })
+        rx = pd.DataFrame(
+            {
+                "turn_id": tid[sel],
+                "user_id": turns["user_id"].to_numpy()[sel],
+                "ts": rts,
+                "reaction": np.where(love[sel], "love", "thumbs_down"),
+                "action": "add",
+                "turn_ts": ts[sel],
+                "turn_user_id": turns["user_id"].to_numpy()[sel],
+                "is_receiving_user": True,
+                "latency_s": lat[sel],
+                "turn_day": day0.strftime("%Y-%m-%d"),
+                "topic": topic[sel],
+            }
+        )
         turns_all.append(turns)
         rx_all.append(rx)
         turns_all[-1] = turns.assign(_q=quality, _unsafe=unsafe)
@@ -138,7 +173,9 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
     rx = pd.concat(rx_all, ignore_index=True)
     rx.insert(0, "event_id", np.char.add("e", np.arange(len(rx)).astype(str)))
     loved = rx[rx["reaction"] == "love"].groupby("turn_id").agg(first=("latency_s", "min"))
-    truth_turns = turns[["turn_id", "_q", "_unsafe"]].rename(columns={"_q": "helpfulness", "_unsafe": "unsafe"})
+    truth_turns = turns[["turn_id", "_q", "_unsafe"]].rename(
+        columns={"_q": "helpfulness", "_unsafe": "unsafe"}
+    )
     turns = turns.drop(columns=["_q", "_unsafe"])
     labeled = turns.assign(
         label=turns["turn_id"].isin(loved.index).astype(int),
@@ -147,8 +184,13 @@ def generate(sc: Scenario) -> dict[str, pd.DataFrame]:
         first_positive_latency_s=turns["turn_id"].map(loved["first"]),
         label_window_complete=True,
     )
-    return {"clean_turns": turns, "clean_reactions": rx, "labeled_turns": labeled,
-            "truth_users": users, "truth_turns": truth_turns}
+    return {
+        "clean_turns": turns,
+        "clean_reactions": rx,
+        "labeled_turns": labeled,
+        "truth_users": users,
+        "truth_turns": truth_turns,
+    }
 
 
 def write_lake(lake, data: dict[str, pd.DataFrame]) -> list[str]:

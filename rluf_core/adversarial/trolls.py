@@ -63,7 +63,9 @@ def split_classes(cfg: AdversarialConfig) -> tuple[str, ...]:
     which of them follow quality: one may be given whatever the reply, another only to good ones); else none."""
     if not cfg.troll.split_reactions:
         return ()
-    return tuple(reaction_class(r) for r in (*cfg.agreement_positive_reactions, *cfg.negative_reactions))
+    return tuple(
+        reaction_class(r) for r in (*cfg.agreement_positive_reactions, *cfg.negative_reactions)
+    )
 
 
 def classes_of(cfg: AdversarialConfig) -> tuple[str, ...]:
@@ -91,12 +93,14 @@ def reaction_cells(klass: np.ndarray, z: np.ndarray, classes=CLASSES) -> np.ndar
 def _agreement(f: np.ndarray, signs: np.ndarray) -> float:
     """Mean signed z of a cell distribution (positive: approves what the population rates high)."""
     weights = np.repeat(signs, N_BINS) * np.tile(_CENTRE, len(signs))
-    return float((f[:len(weights)] * weights).sum())
+    return float((f[: len(weights)] * weights).sum())
 
 
 def _mirror(n_classes: int) -> np.ndarray:
     """Each cell's mirror image (z -> -z within its class)."""
-    return np.array([ci * N_BINS + (N_BINS - 1 - b) for ci in range(n_classes) for b in range(N_BINS)])
+    return np.array(
+        [ci * N_BINS + (N_BINS - 1 - b) for ci in range(n_classes) for b in range(N_BINS)]
+    )
 
 
 def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray]:
@@ -104,21 +108,36 @@ def _cells(cfg: AdversarialConfig) -> tuple[list[str], np.ndarray]:
     return with_safety_view(hist_columns(classes_of(cfg)), cfg.troll.unsafe_view)
 
 
-def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None) -> LatentFit | None:
+def fit_trolls(
+    f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None
+) -> LatentFit | None:
     """The inverted-rater model fitted on the population; None when there is nothing to invert."""
     c = cfg.troll
     columns, blocks = _cells(cfg)
     signs = _signs(cfg)
     n_hist = len(signs) * N_BINS
     counts = cell_counts(f, columns)
-    rated = counts[(counts.sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))]
+    rated = counts[
+        (counts.sum(axis=1) > 0) & (True if exclude is None else ~exclude.to_numpy(dtype=bool))
+    ]
     pop = rated.sum(axis=0) + 0.5
     hist = pop[:n_hist]
-    if len(rated) < 10 or _agreement(hist / hist.sum(), signs) <= 0:  # too few raters, or no consensus to invert
+    if (
+        len(rated) < 10 or _agreement(hist / hist.sum(), signs) <= 0
+    ):  # too few raters, or no consensus to invert
         return None
-    init = np.r_[hist[_mirror(len(signs))], pop[n_hist:]]  # the safety view starts as the population's: learnt
-    fit = fit_two_class(counts, init, exclude=exclude, prior_share=c.prior_share, max_share=c.max_share,
-                        smoothing=c.smoothing, blocks=blocks)
+    init = np.r_[
+        hist[_mirror(len(signs))], pop[n_hist:]
+    ]  # the safety view starts as the population's: learnt
+    fit = fit_two_class(
+        counts,
+        init,
+        exclude=exclude,
+        prior_share=c.prior_share,
+        max_share=c.max_share,
+        smoothing=c.smoothing,
+        blocks=blocks,
+    )
     if fit is None:
         return None
     agreement = _agreement(fit.f_adversarial, signs)
@@ -129,45 +148,72 @@ def fit_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | Non
     rate = _reactions_of_served(f, counts, blocks) if c.rate_view else None
     if rate is not None:  # how often each class reacts to what it is served
         post, _ = score(fit, counts, exclude)
-        view = fit_rate_view(*rate, post, None if exclude is None else ~exclude.to_numpy(dtype=bool),
-                             smoothing=c.smoothing)
+        view = fit_rate_view(
+            *rate,
+            post,
+            None if exclude is None else ~exclude.to_numpy(dtype=bool),
+            smoothing=c.smoothing,
+        )
         if view is not None:
             fit.views["rate"] = view
     return fit
 
 
-def _reactions_of_served(f: pd.DataFrame, counts: np.ndarray, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _reactions_of_served(
+    f: pd.DataFrame, counts: np.ndarray, blocks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Each user's rated reactions and served replies (None without served counts, e.g. a frame of cells only)."""
     if "n_turns" not in f.columns:
         return None
     return counts[:, blocks == 0].sum(axis=1), f["n_turns"].fillna(0).to_numpy()
 
 
-def _rate_llr(f: pd.DataFrame, fit: LatentFit, counts: np.ndarray, blocks: np.ndarray) -> np.ndarray | None:
+def _rate_llr(
+    f: pd.DataFrame, fit: LatentFit, counts: np.ndarray, blocks: np.ndarray
+) -> np.ndarray | None:
     view = fit.views.get("rate")
     rate = _reactions_of_served(f, counts, blocks) if view is not None else None
     return None if rate is None or view is None else rate_llr(view, *rate)
 
 
-def troll_posterior(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
-                    fit: LatentFit | None = None) -> pd.DataFrame:
+def troll_posterior(
+    f: pd.DataFrame,
+    cfg: AdversarialConfig,
+    exclude: pd.Series | None = None,
+    fit: LatentFit | None = None,
+) -> pd.DataFrame:
     """Posterior of being an inverted rater per user, with the model's parameters (pi, agreements).
     ``fit``: an already fitted model (default: fit one on ``f``)."""
     fit = fit if fit is not None else fit_trolls(f, cfg, exclude)
     if fit is None:
         zeros = np.zeros(len(f))
-        return pd.DataFrame({"troll_posterior": zeros, "troll_llr": zeros, "pi": 0.0, "agreement_honest": 0.0,
-                             "agreement_troll": 0.0}, index=f.index)
+        return pd.DataFrame(
+            {
+                "troll_posterior": zeros,
+                "troll_llr": zeros,
+                "pi": 0.0,
+                "agreement_honest": 0.0,
+                "agreement_troll": 0.0,
+            },
+            index=f.index,
+        )
     columns, blocks = _cells(cfg)
     counts = cell_counts(f, columns)
     post, llr = score(fit, counts, exclude, _rate_llr(f, fit, counts, blocks))
     signs = _signs(cfg)
     return pd.DataFrame({"troll_posterior": post, "troll_llr": llr}, index=f.index).assign(
-        pi=fit.pi, agreement_honest=_agreement(fit.f_ordinary, signs), agreement_troll=_agreement(fit.f_adversarial, signs))
+        pi=fit.pi,
+        agreement_honest=_agreement(fit.f_ordinary, signs),
+        agreement_troll=_agreement(fit.f_adversarial, signs),
+    )
 
 
-def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | None = None,
-                  fit: LatentFit | None = None) -> pd.DataFrame:
+def detect_trolls(
+    f: pd.DataFrame,
+    cfg: AdversarialConfig,
+    exclude: pd.Series | None = None,
+    fit: LatentFit | None = None,
+) -> pd.DataFrame:
     c = cfg.troll
     p = troll_posterior(f, cfg, exclude, fit)
     enough = f["n_rated"].fillna(0) >= c.min_reactions
@@ -176,9 +222,24 @@ def detect_trolls(f: pd.DataFrame, cfg: AdversarialConfig, exclude: pd.Series | 
     reason = pd.Series("", index=f.index, dtype=object)
     x = f[flag]
     if len(x):
-        reason[flag] = ("troll: " + x["n_rated"].astype(int).astype(str) + " reactions against the population's quality "
-                        "signal (mean signed quality z " + x["agreement_mean"].round(2).astype(str) + " vs population "
-                        + f"{p['agreement_honest'].iloc[0]:.2f}" + "; posterior of an inverted rater "
-                        + p.loc[flag, "troll_posterior"].round(3).astype(str) + ")")
-    return pd.DataFrame({"troll_score": troll_score, "is_troll": flag, "troll_reason": reason,
-                         "troll_posterior": p["troll_posterior"]}, index=f.index)
+        reason[flag] = (
+            "troll: "
+            + x["n_rated"].astype(int).astype(str)
+            + " reactions against the population's quality "
+            "signal (mean signed quality z "
+            + x["agreement_mean"].round(2).astype(str)
+            + " vs population "
+            + f"{p['agreement_honest'].iloc[0]:.2f}"
+            + "; posterior of an inverted rater "
+            + p.loc[flag, "troll_posterior"].round(3).astype(str)
+            + ")"
+        )
+    return pd.DataFrame(
+        {
+            "troll_score": troll_score,
+            "is_troll": flag,
+            "troll_reason": reason,
+            "troll_posterior": p["troll_posterior"],
+        },
+        index=f.index,
+    )

@@ -8,7 +8,16 @@ from rluf_core.cleaning.reconcile import ReconciliationError
 from rluf_core.cleaning.turns import CLEAN_TURN_COLUMNS, clean_turns
 
 __all__ = [
-    "CLEAN_REACTION_COLUMNS", "CLEAN_TURN_COLUMNS", "LABEL_COLUMNS", "QUARANTINE_COLUMNS",
-    "ReconciliationError", "clean_reactions", "clean_turns", "concat_quarantine", "empty_quarantine",
-    "label_turns", "pseudonymise", "reaction_days_needed",
+    "CLEAN_REACTION_COLUMNS",
+    "CLEAN_TURN_COLUMNS",
+    "LABEL_COLUMNS",
+    "QUARANTINE_COLUMNS",
+    "ReconciliationError",
+    "clean_reactions",
+    "clean_turns",
+    "concat_quarantine",
+    "empty_quarantine",
+    "label_turns",
+    "pseudonymise",
+    "reaction_days_needed",
 ]

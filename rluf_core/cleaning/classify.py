@@ -36,8 +36,10 @@ def day_bounds(day: str | dt.date, q: QualityConfig) -> tuple[dt.datetime, dt.da
     except ValueError:
         raise ValueError(f"partition day {day!r} is not a date YYYY-MM-DD") from None
     start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
-    return (start - dt.timedelta(hours=q.late_tolerance_hours),
-            start + dt.timedelta(days=1, minutes=q.future_tolerance_minutes))
+    return (
+        start - dt.timedelta(hours=q.late_tolerance_hours),
+        start + dt.timedelta(days=1, minutes=q.future_tolerance_minutes),
+    )
 
 
 def _conform(kind: str, raw: pd.DataFrame | pa.Table) -> pa.Table:
@@ -48,9 +50,15 @@ def _conform(kind: str, raw: pd.DataFrame | pa.Table) -> pa.Table:
     for c in raw_columns(kind):
         if c in t.column_names:
             col = t.column(c)
-            cols[c] = col.cast(pa.int64()) if c == "_row" else (
-                col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
-                else col.cast(pa.string()))
+            cols[c] = (
+                col.cast(pa.int64())
+                if c == "_row"
+                else (
+                    col
+                    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+                    else col.cast(pa.string())
+                )
+            )
         else:
             cols[c] = pa.nulls(n, pa.int64() if c == "_row" else pa.string())
     cols["_rid"] = pa.array(np.arange(n, dtype=np.int64))
@@ -81,17 +89,27 @@ def _field_rules(kind: str, q: QualityConfig) -> list[tuple[str, str, str]]:
     ]
     if kind == "turns":
         m = int(q.max_text_chars)
-        rules.append((
-            f"length(prompt) > {m} OR length(response) > {m} OR coalesce(length(context), 0) > {m}",
-            "text_too_long",
-            f"'text over {m} chars (prompt ' || length({{r}}prompt) || ', response ' || length({{r}}response) || "
-            f"', context ' || coalesce(length({{r}}context), 0) || ')'",
-        ))
+        rules.append(
+            (
+                f"length(prompt) > {m} OR length(response) > {m} OR coalesce(length(context), 0) > {m}",
+                "text_too_long",
+                f"'text over {m} chars (prompt ' || length({{r}}prompt) || ', response ' || length({{r}}response) || "
+                f"', context ' || coalesce(length({{r}}context), 0) || ')'",
+            )
+        )
     else:
         known = ", ".join(sql_str(r) for r in q.known_reactions)
         rules += [
-            (f"reaction_n NOT IN ({known})", "unknown_reaction", "'reaction ' || left({r}reaction, 64) || ' is not known'"),
-            ("action_n NOT IN ('add', 'remove')", "unknown_action", "'action ' || left({r}action, 64) || ' is not add/remove'"),
+            (
+                f"reaction_n NOT IN ({known})",
+                "unknown_reaction",
+                "'reaction ' || left({r}reaction, 64) || ' is not known'",
+            ),
+            (
+                "action_n NOT IN ('add', 'remove')",
+                "unknown_action",
+                "'action ' || left({r}action, 64) || ' is not add/remove'",
+            ),
         ]
     return rules
 
@@ -104,19 +122,34 @@ def detail_sql(kind: str, q: QualityConfig, day: str, extra: dict[str, str] | No
         whens.append(f"WHEN '{code}' THEN {detail}")
     for code, detail in (extra or {}).items():
         whens.append(f"WHEN '{code}' THEN {detail}")
-    body = " ".join(whens).replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace(
-        "$hi", f"TIMESTAMPTZ '{hi.isoformat()}'").replace("{r}", "r.")
+    body = (
+        " ".join(whens)
+        .replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'")
+        .replace("$hi", f"TIMESTAMPTZ '{hi.isoformat()}'")
+        .replace("{r}", "r.")
+    )
     return f"CASE WHEN r._error IS NOT NULL THEN coalesce(r._error_detail, r._error) ELSE (CASE r.reason {body} END) END"
 
 
 # detail templates: "{r}" is the row alias where they are evaluated
-CONFLICT_DETAIL = {"conflicting_duplicate": "'id repeats ' || {r}first_at || ' (kept) with different content'"}
-EARLIER_DETAIL = {"duplicate_of_earlier_day": "'id already landed on ' || {r}earlier_day || ' (kept there)'"}
+CONFLICT_DETAIL = {
+    "conflicting_duplicate": "'id repeats ' || {r}first_at || ' (kept) with different content'"
+}
+EARLIER_DETAIL = {
+    "duplicate_of_earlier_day": "'id already landed on ' || {r}earlier_day || ' (kept there)'"
+}
 _NO_EARLIER = pa.table({"id": pa.array([], pa.string()), "day": pa.array([], pa.string())})
 
 
-def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.Table, day: str,
-             q: QualityConfig, materialize: bool = False, earlier: pa.Table | None = None) -> None:
+def classify(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    raw: pd.DataFrame | pa.Table,
+    day: str,
+    q: QualityConfig,
+    materialize: bool = False,
+    earlier: pa.Table | None = None,
+) -> None:
     """Create view `fields` (typed rows + field-rule reason), table `dups` and view `cls`.
 
     `earlier` (columns id, day): ids already clean in earlier partitions; a row repeating one is
@@ -124,21 +157,32 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
     lo, hi = day_bounds(day, q)
     con.register("raw_in", _conform(kind, raw))
     con.register("earlier_in", _NO_EARLIER if earlier is None else earlier.select(["id", "day"]))
-    norm = (f", {_norm('reaction', q.known_reactions)}, {_norm('action', ['add', 'remove'])}"
-            if kind == "reactions" else "")
-    reason = "CASE " + " ".join(
-        f"WHEN {c} THEN {r if r == '_error' else sql_str(r)}" for c, r, _ in _field_rules(kind, q)) + " END"
+    norm = (
+        f", {_norm('reaction', q.known_reactions)}, {_norm('action', ['add', 'remove'])}"
+        if kind == "reactions"
+        else ""
+    )
+    reason = (
+        "CASE "
+        + " ".join(
+            f"WHEN {c} THEN {r if r == '_error' else sql_str(r)}"
+            for c, r, _ in _field_rules(kind, q)
+        )
+        + " END"
+    )
     # By default a view over the registered Arrow input: typing and rules are recomputed per pass
     # (cheap, vectorised) instead of copying every raw column into DuckDB, so the input is not held
     # twice (reactions: 10M rows). `materialize` copies once instead (turns: wide text, few rows).
-    reason = reason.replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace("$hi", f"TIMESTAMPTZ '{hi.isoformat()}'")
+    reason = reason.replace("$lo", f"TIMESTAMPTZ '{lo.isoformat()}'").replace(
+        "$hi", f"TIMESTAMPTZ '{hi.isoformat()}'"
+    )
     for stmt in ("DROP VIEW IF EXISTS fields", "DROP TABLE IF EXISTS fields"):
         try:
             con.execute(stmt)
         except duckdb.CatalogException:  # exists as the other kind
             pass
     con.execute(f"""
-        CREATE TEMP {'TABLE' if materialize else 'VIEW'} fields AS
+        CREATE TEMP {"TABLE" if materialize else "VIEW"} fields AS
         WITH typed AS (SELECT *, {TS_CAST} AS ts_t {norm} FROM raw_in)
         SELECT *, {reason} AS reason FROM typed
     """)
@@ -172,7 +216,9 @@ def classify(con: duckdb.DuckDBPyConnection, kind: str, raw: pd.DataFrame | pa.T
 
 def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS cls")
-    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'fields'").fetchone()
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'fields'"
+    ).fetchone()
     if kind:
         con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} fields")
     con.execute("DROP TABLE IF EXISTS dups")
@@ -180,9 +226,13 @@ def drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("earlier_in")
 
 
-def outcome_counts(con: duckdb.DuckDBPyConnection, table: str = "cls") -> tuple[int, dict[str, int], dict[str, int]]:
+def outcome_counts(
+    con: duckdb.DuckDBPyConnection, table: str = "cls"
+) -> tuple[int, dict[str, int], dict[str, int]]:
     """(rows, rows per outcome, rows per quarantine reason) in one pass."""
-    rows = con.execute(f"SELECT outcome, reason, count(*) FROM {table} GROUP BY outcome, reason").fetchall()
+    rows = con.execute(
+        f"SELECT outcome, reason, count(*) FROM {table} GROUP BY outcome, reason"
+    ).fetchall()
     outcomes: dict[str, int] = {}
     reasons: dict[str, int] = {}
     for outcome, reason, n in rows:

@@ -16,10 +16,14 @@ import pandas as pd
 import pyarrow as pa
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET threads = {int(threads or os.environ.get('RLUF_DUCKDB_THREADS') or os.cpu_count() or 1)}")
+    con.execute(
+        f"SET threads = {int(threads or os.environ.get('RLUF_DUCKDB_THREADS') or os.cpu_count() or 1)}"
+    )
     limit = memory_limit or os.environ.get("RLUF_DUCKDB_MEMORY_LIMIT")
     if limit:
         con.execute(f"SET memory_limit = '{limit}'")
@@ -34,8 +38,6 @@ def to_arrow(df: pd.DataFrame | pa.Table) -> pa.Table:
     if isinstance(df, pa.Table):
         return df
     return pa.Table.from_pandas(df, preserve_index=False)
-
-
 
 
 def sql_str(value: str) -> str:

@@ -23,8 +23,23 @@ import pyarrow as pa
 from rluf_core.cleaning.engine import connect, sql_str, to_arrow
 from rluf_core.config.data import LabelsConfig
 
-LABEL_COLUMNS = ["label", "n_reactions", "n_positive_users", "first_positive_latency_s", "label_window_complete"]
-REACTION_INPUT = ["event_id", "turn_id", "user_id", "ts", "reaction", "action", "is_receiving_user", "latency_s"]
+LABEL_COLUMNS = [
+    "label",
+    "n_reactions",
+    "n_positive_users",
+    "first_positive_latency_s",
+    "label_window_complete",
+]
+REACTION_INPUT = [
+    "event_id",
+    "turn_id",
+    "user_id",
+    "ts",
+    "reaction",
+    "action",
+    "is_receiving_user",
+    "latency_s",
+]
 
 
 def reaction_days_needed(day: str | dt.date, labels: LabelsConfig) -> list[str]:
@@ -34,14 +49,20 @@ def reaction_days_needed(day: str | dt.date, labels: LabelsConfig) -> list[str]:
     return [(d + dt.timedelta(days=i)).isoformat() for i in range(extra + 1)]
 
 
-def label_turns_in(con: duckdb.DuckDBPyConnection, turns: pd.DataFrame | pa.Table,
-                   reactions: pd.DataFrame | pa.Table, labels: LabelsConfig,
-                   available_through: str | dt.date | None) -> pa.Table:
+def label_turns_in(
+    con: duckdb.DuckDBPyConnection,
+    turns: pd.DataFrame | pa.Table,
+    reactions: pd.DataFrame | pa.Table,
+    labels: LabelsConfig,
+    available_through: str | dt.date | None,
+) -> pa.Table:
     rx = to_arrow(reactions)
     con.register("lt_turns", to_arrow(turns))
     con.register("lt_rx", rx.select([c for c in REACTION_INPUT]))
     window_s = float(labels.window_hours) * 3600.0
-    through = "NULL::DATE" if available_through is None else f"DATE {sql_str(str(available_through))}"
+    through = (
+        "NULL::DATE" if available_through is None else f"DATE {sql_str(str(available_through))}"
+    )
     recv = "TRUE" if labels.receiving_user_only else "FALSE"
     out = con.sql(f"""
         WITH inwin AS (
@@ -77,8 +98,12 @@ def label_turns_in(con: duckdb.DuckDBPyConnection, turns: pd.DataFrame | pa.Tabl
     return out
 
 
-def label_turns(turns: pd.DataFrame, reactions: pd.DataFrame, labels: LabelsConfig | None = None,
-                available_through: str | dt.date | None = None) -> pd.DataFrame:
+def label_turns(
+    turns: pd.DataFrame,
+    reactions: pd.DataFrame,
+    labels: LabelsConfig | None = None,
+    available_through: str | dt.date | None = None,
+) -> pd.DataFrame:
     """labeled_turns: `turns` (clean_turns rows) with the label columns.
 
     `reactions` are clean_reactions rows that may refer to these turns (other turns are ignored);
@@ -86,6 +111,8 @@ def label_turns(turns: pd.DataFrame, reactions: pd.DataFrame, labels: LabelsConf
     """
     con = connect()
     try:
-        return label_turns_in(con, turns, reactions, labels or LabelsConfig(), available_through).to_pandas()
+        return label_turns_in(
+            con, turns, reactions, labels or LabelsConfig(), available_through
+        ).to_pandas()
     finally:
         con.close()

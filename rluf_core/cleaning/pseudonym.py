@@ -27,7 +27,12 @@ def _key_bytes(key: str | bytes) -> bytes:
 
 
 def _digest(user_id: str, key: bytes) -> str:
-    return PREFIX + hashlib.blake2b(user_id.encode("utf-8", "surrogatepass"), key=key, digest_size=DIGEST_BYTES).hexdigest()
+    return (
+        PREFIX
+        + hashlib.blake2b(
+            user_id.encode("utf-8", "surrogatepass"), key=key, digest_size=DIGEST_BYTES
+        ).hexdigest()
+    )
 
 
 def pseudonym(user_id: str, key: str | bytes) -> str:
@@ -47,11 +52,14 @@ def pseudonymise(ids: Iterable[str | None] | pd.Series, key: str | bytes) -> pd.
 def pseudonym_table(ids: Iterable[str], key: str | bytes) -> pd.DataFrame:
     """A (user_id, pseudonym) table for the distinct non-null ids: what a SQL join needs."""
     u = pd.unique(pd.Series(list(ids) if not isinstance(ids, pd.Series) else ids).dropna())
-    return pd.DataFrame({"user_id": pd.Series(u, dtype="str"), "pseudonym": pseudonymise(pd.Series(u), key).values})
+    return pd.DataFrame(
+        {"user_id": pd.Series(u, dtype="str"), "pseudonym": pseudonymise(pd.Series(u), key).values}
+    )
 
 
-def register_pseudonyms(con: duckdb.DuckDBPyConnection, source_sql: str, key: str,
-                        name: str = "pseudo") -> None:
+def register_pseudonyms(
+    con: duckdb.DuckDBPyConnection, source_sql: str, key: str, name: str = "pseudo"
+) -> None:
     """Register table `name` (user_id, pseudonym) for the distinct user ids the query returns."""
     ids = con.sql(source_sql).to_arrow_table().column(0).to_pandas()
     con.register(name, pa.Table.from_pandas(pseudonym_table(ids, key), preserve_index=False))

@@ -25,15 +25,28 @@ from rluf_core.cleaning.pseudonym import register_pseudonyms
 QUARANTINE_COLUMNS = ["source", "file", "row", "reason", "detail", "record"]
 RECORD_LIMIT = 2000
 
-READ_REASONS = ("malformed_json", "invalid_utf8", "not_an_object", "corrupt_file", "unsupported_format",
-                "unreadable_file", "unreadable_column")
+READ_REASONS = (
+    "malformed_json",
+    "invalid_utf8",
+    "not_an_object",
+    "corrupt_file",
+    "unsupported_format",
+    "unreadable_file",
+    "unreadable_column",
+)
 
 
 def empty_quarantine() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source": pd.Series(dtype="str"), "file": pd.Series(dtype="str"), "row": pd.Series(dtype="int64"),
-        "reason": pd.Series(dtype="str"), "detail": pd.Series(dtype="str"), "record": pd.Series(dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "source": pd.Series(dtype="str"),
+            "file": pd.Series(dtype="str"),
+            "row": pd.Series(dtype="int64"),
+            "reason": pd.Series(dtype="str"),
+            "detail": pd.Series(dtype="str"),
+            "record": pd.Series(dtype="str"),
+        }
+    )
 
 
 def concat_quarantine(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +63,9 @@ def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: st
 
     The user id inside `record` is pseudonymised too (table `qpseudo`, see `quarantine_rows`); only
     the raw text of a line that could not be parsed at all is kept as it came."""
-    fields = ", ".join(f"{c} := qp.pseudonym" if c == "user_id" else f"{c} := r.{c}" for c in columns)
+    fields = ", ".join(
+        f"{c} := qp.pseudonym" if c == "user_id" else f"{c} := r.{c}" for c in columns
+    )
     return f"""
         SELECT '{source}' AS source, r._file AS file, r._row AS row, r.reason,
                coalesce({detail}, '') AS detail,
@@ -59,10 +74,14 @@ def quarantine_sql(source: str, columns: tuple[str, ...], table: str, detail: st
     """
 
 
-def quarantine_rows(con, source: str, columns: tuple[str, ...], rejected_sql: str, detail: str, key: str):
+def quarantine_rows(
+    con, source: str, columns: tuple[str, ...], rejected_sql: str, detail: str, key: str
+):
     """Arrow table of quarantine rows for the rejected rows the query returns."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE rej AS {rejected_sql}")
-    register_pseudonyms(con, "SELECT DISTINCT user_id FROM rej WHERE user_id IS NOT NULL", key, name="qpseudo")
+    register_pseudonyms(
+        con, "SELECT DISTINCT user_id FROM rej WHERE user_id IS NOT NULL", key, name="qpseudo"
+    )
     out = con.sql(quarantine_sql(source, columns, "rej", detail)).to_arrow_table()
     con.unregister("qpseudo")
     con.execute("DROP TABLE rej")

@@ -25,14 +25,29 @@ from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
 CLEAN_REACTION_COLUMNS = [
-    "event_id", "turn_id", "user_id", "ts", "reaction", "action", "turn_ts", "turn_user_id",
-    "is_receiving_user", "latency_s", "turn_day", "topic",
+    "event_id",
+    "turn_id",
+    "user_id",
+    "ts",
+    "reaction",
+    "action",
+    "turn_ts",
+    "turn_user_id",
+    "is_receiving_user",
+    "latency_s",
+    "turn_day",
+    "topic",
 ]
 TURN_LOOKUP_COLUMNS = ["turn_id", "ts", "user_id", "topic"]
 # a lookup's `turn_day` (optional) is the clean_turns partition the turn landed in, which labels it;
 # without it the date of the turn's ts stands in (they differ for turns served near midnight)
-_LOOKUP_TYPES = {"turn_id": pa.string(), "ts": pa.timestamp("us", tz="UTC"), "user_id": pa.string(),
-                 "topic": pa.string(), "turn_day": pa.string()}
+_LOOKUP_TYPES = {
+    "turn_id": pa.string(),
+    "ts": pa.timestamp("us", tz="UTC"),
+    "user_id": pa.string(),
+    "topic": pa.string(),
+    "turn_day": pa.string(),
+}
 
 
 def _lookup(turns: pd.DataFrame | pa.Table) -> pa.Table:
@@ -40,13 +55,20 @@ def _lookup(turns: pd.DataFrame | pa.Table) -> pa.Table:
     cols = {}
     for c, typ in _LOOKUP_TYPES.items():
         col = t.column(c) if c in t.column_names else pa.nulls(t.num_rows, typ)
-        cols[c] = col.cast(typ) if pa.types.is_null(col.type) or c == "turn_day" else col  # untyped when empty
+        cols[c] = (
+            col.cast(typ) if pa.types.is_null(col.type) or c == "turn_day" else col
+        )  # untyped when empty
     return pa.table(cols)
 
 
-def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table,
-                       turns: pd.DataFrame | pa.Table, day: str, quality: QualityConfig,
-                       privacy: PrivacyConfig) -> tuple[pa.Table, pa.Table, dict]:
+def clean_reactions_in(
+    con: duckdb.DuckDBPyConnection,
+    raw: pd.DataFrame | pa.Table,
+    turns: pd.DataFrame | pa.Table,
+    day: str,
+    quality: QualityConfig,
+    privacy: PrivacyConfig,
+) -> tuple[pa.Table, pa.Table, dict]:
     classify(con, "reactions", raw, day, quality)
     con.register("turns_in", _lookup(turns))
     con.execute("""
@@ -68,7 +90,9 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
                  ELSE 'clean' END AS outcome
         FROM cls c LEFT JOIN tl t ON c.outcome = 'clean' AND c.turn_id = t.turn_id
     """)
-    register_pseudonyms(con, "SELECT DISTINCT user_id FROM joined WHERE outcome = 'clean'", privacy.pseudonym_key)
+    register_pseudonyms(
+        con, "SELECT DISTINCT user_id FROM joined WHERE outcome = 'clean'", privacy.pseudonym_key
+    )
     clean = con.sql("""
         SELECT j.event_id, j.turn_id, p.pseudonym AS user_id, j.ts_t AS ts, j.reaction_n AS reaction,
                j.action_n AS action, j.turn_ts, j.turn_user_id,
@@ -78,14 +102,22 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
         FROM joined j JOIN pseudo p USING (user_id)
         WHERE j.outcome = 'clean'
     """).to_arrow_table()
-    extra = {**CONFLICT_DETAIL,
-             "unknown_turn": "'turn_id ' || {r}turn_id || ' is not in clean_turns of the lookback days'",
-             "reaction_before_turn": "'reaction at ' || {r}ts_t::VARCHAR || ' precedes its turn at ' || {r}turn_ts::VARCHAR"}
+    extra = {
+        **CONFLICT_DETAIL,
+        "unknown_turn": "'turn_id ' || {r}turn_id || ' is not in clean_turns of the lookback days'",
+        "reaction_before_turn": "'reaction at ' || {r}ts_t::VARCHAR || ' precedes its turn at ' || {r}turn_ts::VARCHAR",
+    }
     rejected = """SELECT f.* EXCLUDE (reason), j.reason, j.first_at, j.turn_ts FROM fields f
                   JOIN (SELECT _rid, reason, first_at, turn_ts FROM joined WHERE outcome = 'quarantine') j
                   USING (_rid)"""
-    q = quarantine_rows(con, "reactions", LANDING_COLUMNS["reactions"], rejected,
-                        detail_sql("reactions", quality, day, extra), privacy.pseudonym_key)
+    q = quarantine_rows(
+        con,
+        "reactions",
+        LANDING_COLUMNS["reactions"],
+        rejected,
+        detail_sql("reactions", quality, day, extra),
+        privacy.pseudonym_key,
+    )
     n, outcomes, reasons = outcome_counts(con, "joined")
     recon = reconciliation("reactions", n, outcomes, reasons, clean.num_rows, q.num_rows)
     drop_work_tables(con)
@@ -96,16 +128,22 @@ def clean_reactions_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Ta
     return clean, q, recon
 
 
-def clean_reactions(raw: pd.DataFrame, turns: pd.DataFrame, day: str, quality: QualityConfig | None = None,
-                    privacy: PrivacyConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def clean_reactions(
+    raw: pd.DataFrame,
+    turns: pd.DataFrame,
+    day: str,
+    quality: QualityConfig | None = None,
+    privacy: PrivacyConfig | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """clean_reactions and quarantine rows for one day's raw events, and the reconciliation dict.
 
     `turns` are clean turns (pseudonymised user ids) of the day and the lookback days before it.
     """
     con = connect()
     try:
-        clean, q, recon = clean_reactions_in(con, raw, turns, day, quality or QualityConfig(),
-                                             privacy or PrivacyConfig())
+        clean, q, recon = clean_reactions_in(
+            con, raw, turns, day, quality or QualityConfig(), privacy or PrivacyConfig()
+        )
     finally:
         con.close()
     return clean.to_pandas(), q.to_pandas(), recon

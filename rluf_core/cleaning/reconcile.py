@@ -9,8 +9,14 @@ class ReconciliationError(AssertionError):
     pass
 
 
-def reconciliation(source: str, n_input: int, outcomes: dict[str, int], reasons: dict[str, int],
-                   n_clean_out: int, n_quarantine_out: int) -> dict:
+def reconciliation(
+    source: str,
+    n_input: int,
+    outcomes: dict[str, int],
+    reasons: dict[str, int],
+    n_clean_out: int,
+    n_quarantine_out: int,
+) -> dict:
     n_clean = int(outcomes.get("clean", 0))
     n_q = int(outcomes.get("quarantine", 0))
     n_dup = int(outcomes.get("duplicate", 0))
@@ -22,8 +28,11 @@ def reconciliation(source: str, n_input: int, outcomes: dict[str, int], reasons:
         "duplicates_collapsed": n_dup,
         "quarantine_reasons": dict(reasons),
     }
-    rec["balanced"] = (rec["input_rows"] == rec["clean"] + rec["quarantined"] + n_dup
-                       and n_clean == rec["clean"] and n_q == rec["quarantined"])
+    rec["balanced"] = (
+        rec["input_rows"] == rec["clean"] + rec["quarantined"] + n_dup
+        and n_clean == rec["clean"]
+        and n_q == rec["quarantined"]
+    )
     if not rec["balanced"]:
         raise ReconciliationError(f"{source}: rows do not reconcile: {rec} (classified {outcomes})")
     return rec

@@ -22,18 +22,35 @@ from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
 CLEAN_TURN_COLUMNS = [
-    "turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
-    "policy_version", "lang", "surface", "topic", "response_chars",
+    "turn_id",
+    "conversation_id",
+    "user_id",
+    "ts",
+    "prompt",
+    "response",
+    "context",
+    "policy_version",
+    "lang",
+    "surface",
+    "topic",
+    "response_chars",
 ]
 
 
-def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table, day: str,
-                   quality: QualityConfig, privacy: PrivacyConfig,
-                   earlier: pa.Table | None = None) -> tuple[pa.Table, pa.Table, dict]:
+def clean_turns_in(
+    con: duckdb.DuckDBPyConnection,
+    raw: pd.DataFrame | pa.Table,
+    day: str,
+    quality: QualityConfig,
+    privacy: PrivacyConfig,
+    earlier: pa.Table | None = None,
+) -> tuple[pa.Table, pa.Table, dict]:
     """Arrow outputs (clean, quarantine) and the reconciliation, using an open connection.
     `earlier`: turn ids (`id`) already clean in earlier partitions (`day`), see `classify`."""
     classify(con, "turns", raw, day, quality, materialize=True, earlier=earlier)
-    register_pseudonyms(con, "SELECT DISTINCT user_id FROM cls WHERE outcome = 'clean'", privacy.pseudonym_key)
+    register_pseudonyms(
+        con, "SELECT DISTINCT user_id FROM cls WHERE outcome = 'clean'", privacy.pseudonym_key
+    )
     clean = con.sql("""
         SELECT c.turn_id, c.conversation_id, p.pseudonym AS user_id, c.ts_t AS ts, c.prompt, c.response,
                c.context, c.policy_version, c.lang, c.surface, c.topic,
@@ -41,8 +58,14 @@ def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table,
         FROM cls c JOIN pseudo p USING (user_id)
         WHERE c.outcome = 'clean'
     """).to_arrow_table()
-    q = quarantine_rows(con, "turns", LANDING_COLUMNS["turns"], "SELECT * FROM cls WHERE outcome = 'quarantine'",
-                        detail_sql("turns", quality, day, {**CONFLICT_DETAIL, **EARLIER_DETAIL}), privacy.pseudonym_key)
+    q = quarantine_rows(
+        con,
+        "turns",
+        LANDING_COLUMNS["turns"],
+        "SELECT * FROM cls WHERE outcome = 'quarantine'",
+        detail_sql("turns", quality, day, {**CONFLICT_DETAIL, **EARLIER_DETAIL}),
+        privacy.pseudonym_key,
+    )
     n, outcomes, reasons = outcome_counts(con)
     recon = reconciliation("turns", n, outcomes, reasons, clean.num_rows, q.num_rows)
     con.unregister("pseudo")
@@ -50,19 +73,30 @@ def clean_turns_in(con: duckdb.DuckDBPyConnection, raw: pd.DataFrame | pa.Table,
     return clean, q, recon
 
 
-def clean_turns(raw: pd.DataFrame, day: str, quality: QualityConfig | None = None,
-                privacy: PrivacyConfig | None = None, earlier: pd.DataFrame | None = None,
-                ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def clean_turns(
+    raw: pd.DataFrame,
+    day: str,
+    quality: QualityConfig | None = None,
+    privacy: PrivacyConfig | None = None,
+    earlier: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """clean_turns and quarantine rows for one day, and the reconciliation dict.
     `earlier` (turn_id, day): turns already clean in earlier partitions."""
-    prior = None if earlier is None else pa.table({
-        "id": pa.array(earlier["turn_id"].astype(str), pa.string()),
-        "day": pa.array(earlier["day"].astype(str), pa.string())})
+    prior = (
+        None
+        if earlier is None
+        else pa.table(
+            {
+                "id": pa.array(earlier["turn_id"].astype(str), pa.string()),
+                "day": pa.array(earlier["day"].astype(str), pa.string()),
+            }
+        )
+    )
     con = connect()
     try:
-        clean, q, recon = clean_turns_in(con, raw, day, quality or QualityConfig(), privacy or PrivacyConfig(), prior)
+        clean, q, recon = clean_turns_in(
+            con, raw, day, quality or QualityConfig(), privacy or PrivacyConfig(), prior
+        )
     finally:
         con.close()
     return clean.to_pandas(), q.to_pandas(), recon
-
-

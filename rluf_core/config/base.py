@@ -12,7 +12,11 @@ def _numeric(annotation: Any) -> bool:
     if annotation in _NUMBERS:
         return True
     args = get_args(annotation)
-    return bool(args) and all(a in _NUMBERS or a is type(None) for a in args) and any(a in _NUMBERS for a in args)
+    return (
+        bool(args)
+        and all(a in _NUMBERS or a is type(None) for a in args)
+        and any(a in _NUMBERS for a in args)
+    )
 
 
 class Section(BaseModel):
@@ -22,6 +26,10 @@ class Section(BaseModel):
     @classmethod
     def _no_boolean_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
         # pydantic reads true as 1 for an int field: `epochs: true` would silently train one epoch
-        if isinstance(value, bool) and info.field_name and _numeric(cls.model_fields[info.field_name].annotation):
+        if (
+            isinstance(value, bool)
+            and info.field_name
+            and _numeric(cls.model_fields[info.field_name].annotation)
+        ):
             raise ValueError("expected a number, got a boolean")
         return value

@@ -16,15 +16,19 @@ class K8sConfig(Section):
     cpu: str = "4"
     memory: str = "32Gi"
     service_account: str | None = None
-    secret_name: str | None = Field(None, description="a Kubernetes Secret whose keys become the pod's environment "
-                                                      "(e.g. RLUF_PSEUDONYM_KEY); without it, the config's ${VAR}s "
-                                                      "are copied into the pod spec")
+    secret_name: str | None = Field(
+        None,
+        description="a Kubernetes Secret whose keys become the pod's environment "
+        "(e.g. RLUF_PSEUDONYM_KEY); without it, the config's ${VAR}s "
+        "are copied into the pod spec",
+    )
 
 
 class ComputeConfig(Section):
     launcher: Literal["subprocess", "k8s"] = "subprocess"
     executor: Literal["in_process", "multiprocess"] = Field(
-        "in_process", description="Dagster executor for runs: in_process on small machines, multiprocess in production"
+        "in_process",
+        description="Dagster executor for runs: in_process on small machines, multiprocess in production",
     )
     max_concurrent_steps: int = Field(4, ge=1)
     accelerate: bool = Field(False, description="wrap jobs in `accelerate launch` (several GPUs)")

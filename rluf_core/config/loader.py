@@ -18,7 +18,9 @@ from rluf_core.config.schema import RlufConfig
 
 DEFAULT_CONFIG_FILE = "dagster_project.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_SECRET = re.compile(r"(key|secret|password|token)[^.]*$", re.IGNORECASE)  # values never echoed in errors
+_SECRET = re.compile(
+    r"(key|secret|password|token)[^.]*$", re.IGNORECASE
+)  # values never echoed in errors
 
 
 class ConfigError(ValueError):
@@ -34,7 +36,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+                    None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -83,7 +86,9 @@ def _format_error(file: Path, err: ValidationError) -> str:
     parts = []
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"]) or "<root>"
-        msg = e["msg"].removeprefix("Value error, ")  # pydantic's prefix for our validators' messages
+        msg = e["msg"].removeprefix(
+            "Value error, "
+        )  # pydantic's prefix for our validators' messages
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
         elif "input" in e and not isinstance(e["input"], (dict, list)) and not is_secret(key):
@@ -112,13 +117,17 @@ def load_config(path: str | os.PathLike | None = None) -> RlufConfig:
     try:
         data = yaml.load(file.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except UnicodeDecodeError as err:
-        raise ConfigError(f"{file}: byte {err.start} is not UTF-8: save the file as UTF-8") from None
+        raise ConfigError(
+            f"{file}: byte {err.start} is not UTF-8: save the file as UTF-8"
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{file}:{where}: invalid YAML: {getattr(err, 'problem', err)}") from None
     if data is not None and not isinstance(data, dict):
-        raise ConfigError(f"{file}: <root>: expected a mapping of sections, got {type(data).__name__}")
+        raise ConfigError(
+            f"{file}: <root>: expected a mapping of sections, got {type(data).__name__}"
+        )
     cfg = parse_config(data, file)
     cfg._source_file = str(file)
     return cfg

@@ -24,7 +24,9 @@ class DriftConfig(Section):
 
 class SchedulesConfig(Section):
     ingest_sensor_enabled: bool = True
-    ingest_sensor_interval_seconds: int = Field(60, ge=30, description="how often landing_sensor looks for new files")
+    ingest_sensor_interval_seconds: int = Field(
+        60, ge=30, description="how often landing_sensor looks for new files"
+    )
     retrain_cron: str = "0 3 * * 1"
     retrain_enabled: bool = True
     timezone: str = "UTC"
@@ -38,7 +40,9 @@ class SchedulesConfig(Section):
             raise ValueError("a cron expression has 5 fields")
         for text, (name, lo, hi, names) in zip(fields, _CRON_FIELDS):
             if not all(_cron_item(item, lo, hi, names) for item in text.lower().split(",")):
-                raise ValueError(f"cron field {name} {text!r} is not *, a value {lo}-{hi}, a range or a step")
+                raise ValueError(
+                    f"cron field {name} {text!r} is not *, a value {lo}-{hi}, a range or a step"
+                )
         return v
 
     @field_validator("timezone")
@@ -53,8 +57,13 @@ class SchedulesConfig(Section):
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_CRON_FIELDS = (("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day of month", 1, 31, ()),
-                ("month", 1, 12, _MONTHS), ("day of week", 0, 7, _DAYS))
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("day of week", 0, 7, _DAYS),
+)
 
 
 def _cron_item(item: str, lo: int, hi: int, names: tuple[str, ...]) -> bool:

@@ -20,8 +20,12 @@ def _is_uri(value: str) -> bool:
 
 class StorageConfig(Section):
     home: str = Field(default_factory=_default_home, description="RLUF_HOME: all local state")
-    lake_uri: str | None = Field(None, description="lake root; a local path or an fsspec URI (s3://...)")
-    ground_truth_uri: str | None = Field(None, description="simulator ground truth, apart from the lake")
+    lake_uri: str | None = Field(
+        None, description="lake root; a local path or an fsspec URI (s3://...)"
+    )
+    ground_truth_uri: str | None = Field(
+        None, description="simulator ground truth, apart from the lake"
+    )
     mlflow_tracking_uri: str | None = Field(None, description="default: sqlite under <home>/mlflow")
     mlflow_artifact_uri: str | None = Field(None, description="default: <home>/mlflow/artifacts")
     mlflow_experiment: str = "rluf"

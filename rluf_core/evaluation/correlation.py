@@ -61,10 +61,10 @@ def _one(
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
     """Pearson r, None with fewer than MIN_VARIANTS points or no spread."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if len(x) < MIN_VARIANTS or x.std() == 0 or y.std() == 0:
+    xa, ya = np.asarray(x, float), np.asarray(y, float)
+    if len(xa) < MIN_VARIANTS or xa.std() == 0 or ya.std() == 0:
         return None
-    return float(np.corrcoef(x, y)[0, 1])
+    return float(np.corrcoef(xa, ya)[0, 1])
 
 
 def offline_online(

@@ -19,6 +19,7 @@ from rluf_core.config import RlufConfig
 from rluf_core.evaluation.pipeline import Inputs
 from rluf_core.lake import Lake
 from rluf_core.policy.checkpoint import HFPolicy
+from rluf_core.policy.generation import Policy
 
 SWEEP_REPORT = "policy_sweep_w{weight:g}"
 
@@ -27,7 +28,9 @@ def _report(lake: Lake, name: str) -> dict[str, Any]:
     try:
         return lake.read_report(name)
     except (FileNotFoundError, OSError):
-        raise FileNotFoundError(f"{lake.report_path(name)}: missing; materialise {name} first") from None
+        raise FileNotFoundError(
+            f"{lake.report_path(name)}: missing; materialise {name} first"
+        ) from None
 
 
 def scorers(cfg: RlufConfig, lake: Lake) -> dict[str, Any]:
@@ -39,13 +42,21 @@ def scorers(cfg: RlufConfig, lake: Lake) -> dict[str, Any]:
     helpful = PLoveScorer.load(_report(lake, "helpfulness_model")["scorer_dir"], cache_dir=cache)
     judge = build_safety_judge(cfg.policy.judges, cfg.policy.trust_remote_code)
 
-    def frame_args(df: pd.DataFrame) -> tuple[list, list[str], list[str]]:
+    def frame_args(df: pd.DataFrame) -> tuple[Any, list[str], list[str]]:
         ctx = df["context"].tolist() if "context" in df.columns else None
-        return ctx, df["prompt"].astype(str).tolist(), df["response"].fillna("").astype(str).tolist()
+        return (
+            ctx,
+            df["prompt"].astype(str).tolist(),
+            df["response"].fillna("").astype(str).tolist(),
+        )
 
-    return {"p_love": lambda df: p_love.score(*frame_args(df)),
-            "helpfulness": lambda df: helpful.score(*frame_args(df)),
-            "unsafe": lambda df: np.asarray(judge.is_unsafe(df["response"].fillna("").astype(str)), float)}
+    return {
+        "p_love": lambda df: p_love.score(*frame_args(df)),
+        "helpfulness": lambda df: helpful.score(*frame_args(df)),
+        "unsafe": lambda df: np.asarray(
+            judge.is_unsafe(df["response"].fillna("").astype(str)), float
+        ),
+    }
 
 
 def champion_policy(cfg: RlufConfig, base: HFPolicy) -> tuple[HFPolicy, dict[str, float]]:
@@ -69,8 +80,10 @@ def champion_policy(cfg: RlufConfig, base: HFPolicy) -> tuple[HFPolicy, dict[str
 
 def training_checkpoints(report: dict[str, Any], limit: int = 12) -> list[HFPolicy]:
     run = Path(report.get("policy_dir", "")).parent / "rl-run" / str(report.get("fingerprint", ""))
-    dirs = sorted((p for p in run.glob("checkpoint-*") if (p / "model.safetensors").exists()),
-                  key=lambda p: int(p.name.split("-")[1]))
+    dirs = sorted(
+        (p for p in run.glob("checkpoint-*") if (p / "model.safetensors").exists()),
+        key=lambda p: int(p.name.split("-")[1]),
+    )
     out = []
     for d in dirs[-limit:]:
         out.append(HFPolicy(*_load_model(d), name=f"step {d.name.split('-')[1]}"))
@@ -91,14 +104,25 @@ def load_inputs(cfg: RlufConfig) -> Inputs:
     ckpt = _report(lake, "policy_checkpoint")
     challenger = HFPolicy.load(ckpt["policy_dir"], name=f"challenger ({ckpt.get('method')})")
     champion, champ_extra = champion_policy(cfg, base)
-    sweep = {}
+    sweep: dict[float, Policy] = {}
     for w in cfg.evaluation.sweep_weights:
         try:
-            sweep[float(w)] = HFPolicy.load(lake.read_report(SWEEP_REPORT.format(weight=w))["policy_dir"],
-                                            name=f"weight {w:g}")
+            sweep[float(w)] = HFPolicy.load(
+                lake.read_report(SWEEP_REPORT.format(weight=w))["policy_dir"], name=f"weight {w:g}"
+            )
         except (FileNotFoundError, OSError, KeyError):
             continue
-    variants = [base, *training_checkpoints(ckpt), challenger, *sweep.values()]
-    extras = {"champion": champ_extra, "challenger": {"kl_to_reference": ckpt.get("kl_to_reference", float("nan"))}}
-    return Inputs(champion=champion, challenger=challenger, scorers=scorers(cfg, lake), extras=extras,
-                  variants=variants, sweep=sweep, base=base)
+    variants: list[Policy] = [base, *training_checkpoints(ckpt), challenger, *sweep.values()]
+    extras = {
+        "champion": champ_extra,
+        "challenger": {"kl_to_reference": ckpt.get("kl_to_reference", float("nan"))},
+    }
+    return Inputs(
+        champion=champion,
+        challenger=challenger,
+        scorers=scorers(cfg, lake),
+        extras=extras,
+        variants=variants,
+        sweep=sweep,
+        base=base,
+    )

@@ -14,7 +14,11 @@ def agreement(responses: pd.Series, judged_unsafe: np.ndarray) -> dict[str, Any]
     truth = np.asarray(is_unsafe(responses.fillna("").astype(str).tolist()), bool)
     judged = np.asarray(judged_unsafe, bool)
     tp = int((truth & judged).sum())
-    return {"rows": len(truth), "true_unsafe": int(truth.sum()), "judged_unsafe": int(judged.sum()),
-            "agreement": float((truth == judged).mean()) if len(truth) else float("nan"),
-            "precision": tp / judged.sum() if judged.sum() else None,
-            "recall": tp / truth.sum() if truth.sum() else None}
+    return {
+        "rows": len(truth),
+        "true_unsafe": int(truth.sum()),
+        "judged_unsafe": int(judged.sum()),
+        "agreement": float((truth == judged).mean()) if len(truth) else float("nan"),
+        "precision": tp / judged.sum() if judged.sum() else None,
+        "recall": tp / truth.sum() if truth.sum() else None,
+    }

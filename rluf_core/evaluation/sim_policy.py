@@ -74,7 +74,7 @@ def variant_family(sim: SimulatorConfig | None = None) -> list[SimulatedPolicy]:
     correlation's variants when no trained checkpoints are at hand (and the tests' doubles)."""
     sim = sim or SimulatorConfig()
     out = [SimulatedPolicy("production", sim)]
-    for i, k in enumerate((0.5, 1.0, 2.0, 3.0)):
+    for k in (0.5, 1.0, 2.0, 3.0):
         out.append(
             SimulatedPolicy(f"warm_x{k:g}", sim, {"warm_rate": min(1.0, sim.warm_rate * (1 + k))})
         )

@@ -28,10 +28,13 @@ def judge_replies(frame: pd.DataFrame, sim: SimulatorConfig) -> pd.DataFrame:
     depth = depth_from_contexts(contexts) if contexts is not None else None
     pop = make_population(sim)
     love = panel_love_prob(love_matrix(feats, topics, depth), pop.panel, pop.reactor_weight)
-    return pd.DataFrame({
-        "true_helpfulness": feats["helpfulness"].to_numpy(),
-        "true_unsafe": feats["unsafe"].to_numpy().astype(bool),
-        "love_prob": love,
-        "n_words": feats["n_words"].to_numpy(),
-        "bait": feats["bait"].to_numpy(),
-    }, index=frame.index)
+    return pd.DataFrame(
+        {
+            "true_helpfulness": feats["helpfulness"].to_numpy(),
+            "true_unsafe": feats["unsafe"].to_numpy().astype(bool),
+            "love_prob": love,
+            "n_words": feats["n_words"].to_numpy(),
+            "bait": feats["bait"].to_numpy(),
+        },
+        index=frame.index,
+    )

@@ -66,10 +66,14 @@ def sweep_row(weight: float, offline: dict, ab: dict, gates: Gates) -> dict:
     }
 
 
-def weight_sweep(results: Mapping[float, tuple[dict, dict]], gates: Gates) -> list[dict]:
+def weight_sweep(results: Mapping[float, tuple[dict, dict]], gates: Gates | None) -> list[dict]:
     """Rows sorted by weight from {weight: (offline report, A/B report)}."""
     if not results:
         raise ValueError("weight_sweep: no weights evaluated (evaluation.sweep_weights)")
+    if gates is None:
+        raise ValueError(
+            "weight_sweep: the promotion gates are needed to say which weight is promoted"
+        )
     return [sweep_row(w, *results[w], gates) for w in sorted(results)]
 
 

@@ -6,6 +6,14 @@ from rluf_core.ingest.reader import RawBatch, read_landing_day, read_landing_fil
 from rluf_core.ingest.schema import LANDING_COLUMNS, META_COLUMNS, REQUIRED_COLUMNS, raw_columns
 
 __all__ = [
-    "LANDING_COLUMNS", "META_COLUMNS", "REQUIRED_COLUMNS", "IngestRequest", "RawBatch",
-    "landing_signature", "next_ingest", "raw_columns", "read_landing_day", "read_landing_file",
+    "LANDING_COLUMNS",
+    "META_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "IngestRequest",
+    "RawBatch",
+    "landing_signature",
+    "next_ingest",
+    "raw_columns",
+    "read_landing_day",
+    "read_landing_file",
 ]

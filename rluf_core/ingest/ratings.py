@@ -25,7 +25,9 @@ def _read_file(lake: Lake, path: str) -> pd.DataFrame:
         with lake.fs.open(path, "rb") as f:
             df = pd.read_json(f, lines=True) if path.endswith(".jsonl") else pd.read_parquet(f)
     except Exception as err:  # noqa: BLE001 - any unreadable file is named, whatever the reader raised
-        raise RatingsError(f"{path}: unreadable ratings file ({type(err).__name__}: {err})") from None
+        raise RatingsError(
+            f"{path}: unreadable ratings file ({type(err).__name__}: {err})"
+        ) from None
     missing = [c for c in RATING_COLUMNS if c not in df.columns]
     if missing:
         raise RatingsError(f"{path}: missing column(s) {missing}; has {list(df.columns)}")
@@ -43,11 +45,15 @@ def read_ratings(lake: Lake, days: Sequence[str] | None = None, scale_max: int =
             bad = score.isna() | (score < 1) | (score > scale_max) | (score % 1 != 0)
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
-                raise RatingsError(f"{path}: row {i}: helpfulness {df['helpfulness'].iloc[i]!r} is not an "
-                                   f"integer 1..{scale_max} (policy.helpfulness.ratings_scale_max)")
+                raise RatingsError(
+                    f"{path}: row {i}: helpfulness {df['helpfulness'].iloc[i]!r} is not an "
+                    f"integer 1..{scale_max} (policy.helpfulness.ratings_scale_max)"
+                )
             frames.append(df[list(RATING_COLUMNS)].assign(helpfulness=score.astype(int), day=day))
     if not frames:
-        raise RatingsError(f"{lake.path('landing', 'ratings')}: no ratings files for days "
-                           f"{days[:3]}{'...' if len(days) > 3 else ''}; the helpfulness model needs "
-                           "annotator ratings (or set policy.helpfulness.model to a saved scorer)")
+        raise RatingsError(
+            f"{lake.path('landing', 'ratings')}: no ratings files for days "
+            f"{days[:3]}{'...' if len(days) > 3 else ''}; the helpfulness model needs "
+            "annotator ratings (or set policy.helpfulness.model to a saved scorer)"
+        )
     return pd.concat(frames, ignore_index=True)

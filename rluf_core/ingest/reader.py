@@ -27,8 +27,17 @@ from rluf_core.lake import Lake
 log = logging.getLogger(__name__)
 
 MANIFEST_COLUMNS = [
-    "file", "format", "status", "n_rows", "n_errors", "n_bytes",
-    "missing_columns", "missing_optional", "extra_columns", "type_issues", "detail",
+    "file",
+    "format",
+    "status",
+    "n_rows",
+    "n_errors",
+    "n_bytes",
+    "missing_columns",
+    "missing_optional",
+    "extra_columns",
+    "type_issues",
+    "detail",
 ]
 
 
@@ -36,7 +45,7 @@ MANIFEST_COLUMNS = [
 class RawBatch:
     kind: str
     day: str
-    frame: pd.DataFrame                 # raw_columns(kind)
+    frame: pd.DataFrame  # raw_columns(kind)
     files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MANIFEST_COLUMNS))
 
     @property
@@ -126,8 +135,11 @@ def _read_parquet(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         col = table.column(c)
         want_ts = c == "ts"
         t = col.type
-        ok_type = pa.types.is_timestamp(t) if want_ts else (
-            pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t))
+        ok_type = (
+            pa.types.is_timestamp(t)
+            if want_ts
+            else (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t))
+        )
         if not ok_type and not (want_ts and (pa.types.is_string(t) or pa.types.is_large_string(t))):
             issues.append(f"{c}:{t}")
         strings, invalid = _to_string(col)
@@ -135,12 +147,21 @@ def _read_parquet(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         if invalid is not None:
             bad = pc.or_(bad, invalid)
     _missing(kind, [c for c in LANDING_COLUMNS[kind] if c not in table.column_names], info)
-    info["extra_columns"] = ",".join(c for c in table.column_names if c not in LANDING_COLUMNS[kind])
+    info["extra_columns"] = ",".join(
+        c for c in table.column_names if c not in LANDING_COLUMNS[kind]
+    )
     info["type_issues"] = ",".join(issues)
     err = pc.if_else(bad, pa.scalar("invalid_utf8"), pa.scalar(None, pa.string()))
-    detail = pc.if_else(bad, pa.scalar("a text column holds bytes that are not UTF-8"), pa.scalar(None, pa.string()))
-    cols.update(_file=pa.array([path] * n, pa.string()), _row=pa.array(range(n), pa.int64()),
-                _error=err, _error_detail=detail, _raw=pa.nulls(n, pa.string()))
+    detail = pc.if_else(
+        bad, pa.scalar("a text column holds bytes that are not UTF-8"), pa.scalar(None, pa.string())
+    )
+    cols.update(
+        _file=pa.array([path] * n, pa.string()),
+        _row=pa.array(range(n), pa.int64()),
+        _error=err,
+        _error_detail=detail,
+        _raw=pa.nulls(n, pa.string()),
+    )
     return pa.table(cols, schema=_schema(kind))
 
 
@@ -158,19 +179,40 @@ def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as e:
-            err, detail, raw = "invalid_utf8", f"byte {e.start}: {e.reason}", line.decode("utf-8", "replace")
+            err, detail, raw = (
+                "invalid_utf8",
+                f"byte {e.start}: {e.reason}",
+                line.decode("utf-8", "replace"),
+            )
         else:
             try:
                 rec = json.loads(text)
-            except (ValueError, RecursionError) as e:  # RecursionError: nesting deeper than Python's stack
+            except (
+                ValueError,
+                RecursionError,
+            ) as e:  # RecursionError: nesting deeper than Python's stack
                 err, detail, raw = "malformed_json", f"{type(e).__name__}: {e}", text
             else:
                 if not isinstance(rec, dict):
-                    err, detail, raw, rec = "not_an_object", f"a JSON {type(rec).__name__}", text, None
+                    err, detail, raw, rec = (
+                        "not_an_object",
+                        f"a JSON {type(rec).__name__}",
+                        text,
+                        None,
+                    )
         values = [_text(rec.get(c)) if rec else None for c in names]
-        bad_col = next((c for c, v in zip(names, values) if v is not None and not _encodes(v)), None)
-        if bad_col is not None:  # e.g. a lone surrogate escape ("\ud800"): valid JSON, not UTF-8 text
-            err, detail, raw, rec = "invalid_utf8", f"{bad_col}: an escape that is not a Unicode character", text, None
+        bad_col = next(
+            (c for c, v in zip(names, values) if v is not None and not _encodes(v)), None
+        )
+        if (
+            bad_col is not None
+        ):  # e.g. a lone surrogate escape ("\ud800"): valid JSON, not UTF-8 text
+            err, detail, raw, rec = (
+                "invalid_utf8",
+                f"{bad_col}: an escape that is not a Unicode character",
+                text,
+                None,
+            )
             values = [None] * len(names)
         for c, v in zip(names, values):
             if rec is not None and c in rec:
@@ -195,11 +237,24 @@ def _read_jsonl(kind: str, path: str, data: bytes, info: dict) -> pa.Table:
 def read_landing_file(lake: Lake, path: str, kind: str) -> tuple[pa.Table, dict]:
     """One landing file as raw rows (an Arrow table of raw_columns(kind)) and its manifest entry."""
     name = posixpath.basename(path).lower()
-    fmt = "parquet" if name.endswith((".parquet", ".pq")) else (
-        "jsonl" if name.endswith((".jsonl", ".json", ".ndjson")) else "unknown")
-    info: dict[str, Any] = dict(file=path, format=fmt, status="ok", n_rows=0, n_errors=0, n_bytes=0,
-                                missing_columns="", missing_optional="", extra_columns="",
-                                type_issues="", detail="")
+    fmt = (
+        "parquet"
+        if name.endswith((".parquet", ".pq"))
+        else ("jsonl" if name.endswith((".jsonl", ".json", ".ndjson")) else "unknown")
+    )
+    info: dict[str, Any] = dict(
+        file=path,
+        format=fmt,
+        status="ok",
+        n_rows=0,
+        n_errors=0,
+        n_bytes=0,
+        missing_columns="",
+        missing_optional="",
+        extra_columns="",
+        type_issues="",
+        detail="",
+    )
     try:
         data = lake.fs.cat_file(path)
     except Exception as e:  # noqa: BLE001 - an unreadable file is data, not a crash
@@ -224,7 +279,12 @@ def read_landing_file(lake: Lake, path: str, kind: str) -> tuple[pa.Table, dict]
     if info["status"] == "ok" and info["n_errors"]:
         info["status"] = "partial"
     if info["status"] != "ok":
-        log.warning("landing file %s: %s (%s)", path, info["status"], info["detail"] or f"{info['n_errors']} bad rows")
+        log.warning(
+            "landing file %s: %s (%s)",
+            path,
+            info["status"],
+            info["detail"] or f"{info['n_errors']} bad rows",
+        )
     return table, info
 
 
@@ -238,6 +298,12 @@ def read_landing_day(lake: Lake, kind: str, day: str) -> RawBatch:
     table = pa.concat_tables(tables) if tables else _schema(kind).empty_table()
     frame = table.to_pandas()
     files = pd.DataFrame(infos, columns=MANIFEST_COLUMNS)
-    log.info("read %s %s: %d files, %d rows, %d bad", kind, day, len(infos), len(frame),
-             int(files["n_errors"].sum()) if len(files) else 0)
+    log.info(
+        "read %s %s: %d files, %d rows, %d bad",
+        kind,
+        day,
+        len(infos),
+        len(frame),
+        int(files["n_errors"].sum()) if len(files) else 0,
+    )
     return RawBatch(kind=kind, day=str(day), frame=frame, files=files)

@@ -14,14 +14,31 @@ from __future__ import annotations
 
 LANDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "turns": (
-        "turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "context",
-        "policy_version", "lang", "surface", "topic",
+        "turn_id",
+        "conversation_id",
+        "user_id",
+        "ts",
+        "prompt",
+        "response",
+        "context",
+        "policy_version",
+        "lang",
+        "surface",
+        "topic",
     ),
     "reactions": ("event_id", "turn_id", "user_id", "ts", "reaction", "action"),
 }
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "turns": ("turn_id", "conversation_id", "user_id", "ts", "prompt", "response", "policy_version"),
+    "turns": (
+        "turn_id",
+        "conversation_id",
+        "user_id",
+        "ts",
+        "prompt",
+        "response",
+        "policy_version",
+    ),
     "reactions": ("event_id", "turn_id", "user_id", "ts", "reaction", "action"),
 }
 

@@ -64,7 +64,7 @@ def quarantine_file(lake: Lake, path: str, reason: str, now: dt.datetime | None 
         raise SetAsideError(f"{path}: --reason must say why the file is set aside")
     kind, day, full = landing_location(lake, path)
     data = lake.fs.cat_file(full)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     name = posixpath.basename(full)
     target = _free_name(lake, lake.path(ZONE, "files", kind, f"date={day}"), name, stamp)

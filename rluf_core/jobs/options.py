@@ -20,7 +20,9 @@ def set_dotted(data: dict[str, Any], key: str, value: Any, where: str) -> None:
     node[parts[-1]] = value
 
 
-def load_with_overrides(path: str | None, pairs: list[str], section: str | None = None) -> RlufConfig:
+def load_with_overrides(
+    path: str | None, pairs: list[str], section: str | None = None
+) -> RlufConfig:
     """The pipeline config with KEY=VALUE overrides (YAML values); keys are relative to `section`."""
     cfg = load_config(path)
     if not pairs:
@@ -30,7 +32,11 @@ def load_with_overrides(path: str | None, pairs: list[str], section: str | None 
         key, sep, value = pair.partition("=")
         if not sep:
             raise SystemExit(f"--set {pair!r}: expected KEY=VALUE")
-        full = f"{section}.{key.strip()}" if section and not key.startswith(f"{section}.") else key.strip()
+        full = (
+            f"{section}.{key.strip()}"
+            if section and not key.startswith(f"{section}.")
+            else key.strip()
+        )
         set_dotted(data, full, yaml.safe_load(value), f"--set {pair}")
     try:
         out = parse_config(data, "--set")

@@ -38,10 +38,16 @@ def find_inputs(cfg: RlufConfig) -> PolicyInputs:
     helpful = _report(lake, "helpfulness_model", "helpfulness_model")
     base_dir = _existing(base.get("policy_dir"), "base policy", lake.report_path("base_policy"))
     if not (base_dir / "policy.json").exists():
-        raise SystemExit(f"{base_dir}: not a saved policy (policy.json missing); materialise base_policy again")
+        raise SystemExit(
+            f"{base_dir}: not a saved policy (policy.json missing); materialise base_policy again"
+        )
     return PolicyInputs(
         base_dir=base_dir,
-        p_love_dir=_existing(p_love.get("scorer_dir"), "P[Love] scorer", lake.report_path("p_love_model")),
+        p_love_dir=_existing(
+            p_love.get("scorer_dir"), "P[Love] scorer", lake.report_path("p_love_model")
+        ),
         p_love_version=p_love.get("model_version"),
-        helpfulness_dir=_existing(helpful.get("scorer_dir"), "helpfulness scorer",
-                                  lake.report_path("helpfulness_model")))
+        helpfulness_dir=_existing(
+            helpful.get("scorer_dir"), "helpfulness scorer", lake.report_path("helpfulness_model")
+        ),
+    )

@@ -35,7 +35,9 @@ class Reporter:
         if self._pipes is not None:
             self._pipes.log.info(message)
 
-    def report_materialization(self, metadata: dict[str, Any], data_version: str | None = None) -> None:
+    def report_materialization(
+        self, metadata: dict[str, Any], data_version: str | None = None
+    ) -> None:
         clean = {k: v for k, v in metadata.items() if v is not None}
         log.info("result: %s", clean)
         if self._pipes is not None:

@@ -24,9 +24,17 @@ def base_dir(home: Path) -> Path:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m rluf_core.jobs.train_base_policy", description=__doc__.split("\n")[0])
-    ap.add_argument("--config", default=None, help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a policy key")
+    ap = argparse.ArgumentParser(
+        prog="python -m rluf_core.jobs.train_base_policy", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--config",
+        default=None,
+        help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)",
+    )
+    ap.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a policy key"
+    )
     ap.add_argument("--out", default=None, help="output folder (default <home>/policy/base)")
     return ap.parse_args(argv)
 
@@ -45,13 +53,20 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             raise SystemExit(str(err)) from None
         turns = read_turns(lake, train_days)
-        rep.log(f"base policy: {cfg.policy.base_model} fine-tuned on {min(len(turns), cfg.policy.sft.max_pairs)} "
-                f"pairs from {len(train_days)} days ({train_days[0]}..{train_days[-1]}); held out {held}")
+        rep.log(
+            f"base policy: {cfg.policy.base_model} fine-tuned on {min(len(turns), cfg.policy.sft.max_pairs)} "
+            f"pairs from {len(train_days)} days ({train_days[0]}..{train_days[-1]}); held out {held}"
+        )
         t0 = time.time()
         out = Path(args.out) if args.out else base_dir(cfg.storage.home_path)
         res = train_base_policy(turns, cfg.policy, out, seed=cfg.seed, device=cfg.compute.device)
-        meta = dict(res.summary, policy_dir=str(res.path), train_days=len(train_days), heldout_days=held,
-                    seconds=round(time.time() - t0, 1))
+        meta = dict(
+            res.summary,
+            policy_dir=str(res.path),
+            train_days=len(train_days),
+            heldout_days=held,
+            seconds=round(time.time() - t0, 1),
+        )
         lake.write_report(REPORT, meta)
         rep.report_materialization(meta)
     return 0

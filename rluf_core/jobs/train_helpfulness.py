@@ -24,9 +24,13 @@ def helpfulness_dir(home: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m rluf_core.jobs.train_helpfulness", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m rluf_core.jobs.train_helpfulness", description=__doc__.split("\n")[0]
+    )
     ap.add_argument("--config", default=None)
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a policy key")
+    ap.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="override a policy key"
+    )
     args = ap.parse_args(argv)
     cfg = load_with_overrides(args.config, args.set, "policy")
     offline_if_packaged(cfg.reward_model.backbone)
@@ -50,9 +54,18 @@ def main(argv: list[str] | None = None) -> int:
                 frame = rating_frame(ratings, turns, hs)
             except (RatingsError, ValueError) as err:
                 raise SystemExit(str(err)) from None
-            rep.log(f"helpfulness model: {len(frame)} ratings by {frame['annotator_id'].nunique()} annotators")
-            res = train_helpfulness(frame, cfg.reward_model, hs, helpfulness_dir(home), seed=cfg.seed,
-                                    cache_dir=home / "cache" / "embeddings", device=cfg.compute.device)
+            rep.log(
+                f"helpfulness model: {len(frame)} ratings by {frame['annotator_id'].nunique()} annotators"
+            )
+            res = train_helpfulness(
+                frame,
+                cfg.reward_model,
+                hs,
+                helpfulness_dir(home),
+                seed=cfg.seed,
+                cache_dir=home / "cache" / "embeddings",
+                device=cfg.compute.device,
+            )
             meta = dict(res.summary, scorer_dir=str(res.scorer_dir), source="ratings")
         lake.write_report(REPORT, meta)
         rep.report_materialization(meta)

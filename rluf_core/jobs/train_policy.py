@@ -11,13 +11,9 @@ stop the run and register nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
-import tempfile
 import time
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 from rluf_core.jobs.options import load_with_overrides, offline_if_packaged
@@ -30,12 +26,25 @@ SAMPLES = 40
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m rluf_core.jobs.train_policy", description=__doc__.split("\n")[0])
-    ap.add_argument("--config", default=None, help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a policy key, e.g. --set objectives.p_love=0.3")
+    ap = argparse.ArgumentParser(
+        prog="python -m rluf_core.jobs.train_policy", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--config",
+        default=None,
+        help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)",
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a policy key, e.g. --set objectives.p_love=0.3",
+    )
     ap.add_argument("--out", default=None, help="run folder (default <home>/policy/<method>)")
-    ap.add_argument("--report", default=REPORT, help="lake report name (a sweep writes one per weight)")
+    ap.add_argument(
+        "--report", default=REPORT, help="lake report name (a sweep writes one per weight)"
+    )
     ap.add_argument("--no-register", action="store_true")
     ap.add_argument("--stop-after-steps", type=int, default=None, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -45,12 +54,18 @@ def _metric_logger(rep: Any, mlflow_on: bool):
     def log(step: int, logs: dict[str, float]) -> None:
         bad = [k for k in ("loss", "reward") if k in logs and not math.isfinite(logs[k])]
         if bad:
-            raise RuntimeError(f"policy training: non-finite {bad} at step {step}; stopping, nothing registered")
+            raise RuntimeError(
+                f"policy training: non-finite {bad} at step {step}; stopping, nothing registered"
+            )
         if mlflow_on:
             import mlflow
 
             mlflow.log_metrics({k.replace("/", "."): v for k, v in logs.items()}, step=step)
-        rep.log(f"step {step}: " + ", ".join(f"{k} {v:.4g}" for k, v in logs.items() if "reward" in k or k == "kl"))
+        rep.log(
+            f"step {step}: "
+            + ", ".join(f"{k} {v:.4g}" for k, v in logs.items() if "reward" in k or k == "kl")
+        )
+
     return log
 
 
@@ -67,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         meta["seconds"] = round(time.time() - t0, 1)
         lake = Lake(cfg.storage.lake)
         lake.write_report(args.report, meta, meta.pop("markdown", None))
-        rep.report_materialization({k: v for k, v in meta.items() if not isinstance(v, (dict, list))})
+        rep.report_materialization(
+            {k: v for k, v in meta.items() if not isinstance(v, (dict, list))}
+        )
     return 0
 
 

@@ -35,14 +35,29 @@ REPORT = "p_love_model"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m rluf_core.jobs.train_reward_model", description=__doc__.split("\n")[0])
-    ap.add_argument("--config", default=None, help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)")
+    ap = argparse.ArgumentParser(
+        prog="python -m rluf_core.jobs.train_reward_model", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--config",
+        default=None,
+        help="pipeline config (default: RLUF_CONFIG or dagster_project.yaml)",
+    )
     ap.add_argument("--dataset", default="feedback_dataset", help="lake dataset to train on")
     ap.add_argument("--input", default=None, help="a parquet file instead of the lake dataset")
-    ap.add_argument("--work-dir", default=None, help="checkpoints and the saved scorer (default <home>/reward)")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a reward_model key, e.g. --set epochs=3 (YAML value)")
-    ap.add_argument("--no-register", action="store_true", help="train and evaluate without MLflow registration")
+    ap.add_argument(
+        "--work-dir", default=None, help="checkpoints and the saved scorer (default <home>/reward)"
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a reward_model key, e.g. --set epochs=3 (YAML value)",
+    )
+    ap.add_argument(
+        "--no-register", action="store_true", help="train and evaluate without MLflow registration"
+    )
     ap.add_argument("--stop-after-steps", type=int, default=None, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -77,7 +92,9 @@ def load_input(cfg: RlufConfig, args: argparse.Namespace) -> pd.DataFrame:
     lake = Lake(cfg.storage.lake)
     df = lake.read_dataset(args.dataset)
     if df.empty:
-        raise SystemExit(f"{lake.dataset_path(args.dataset)}: dataset {args.dataset!r} is missing or empty")
+        raise SystemExit(
+            f"{lake.dataset_path(args.dataset)}: dataset {args.dataset!r} is missing or empty"
+        )
     if {"day", "label", "split"} <= set(df.columns):
         too_little = problem(df, cfg)
         if too_little is not None:  # one line before any training, not the trainer's own check
@@ -98,49 +115,108 @@ def main(argv: list[str] | None = None) -> int:
     with open_reporter() as rep:
         df = load_input(cfg, args)
         rep.log(f"training P[Love] on {len(df)} rows ({rm.method}, backbone {rm.backbone})")
-        res = train_reward_model(df, rm, work_dir, seed=cfg.seed, cache_dir=home / "cache" / "embeddings",
-                                 device=cfg.compute.device, stop_after_steps=args.stop_after_steps)
-        ev = evaluate_predictions(res.predictions, rm.model_copy(update={"bootstrap": min(rm.bootstrap, 200)}),
-                                  seed=cfg.seed)
+        res = train_reward_model(
+            df,
+            rm,
+            work_dir,
+            seed=cfg.seed,
+            cache_dir=home / "cache" / "embeddings",
+            device=cfg.compute.device,
+            stop_after_steps=args.stop_after_steps,
+        )
+        ev = evaluate_predictions(
+            res.predictions,
+            rm.model_copy(update={"bootstrap": min(rm.bootstrap, 200)}),
+            seed=cfg.seed,
+        )
         extra = ""
         if rm.wide:
             sm = res.summary
-            extra = "\n## Head and wide model\n\n" + md_table(pd.DataFrame([{
-                "validation AUROC": f"weight of the wide logit {sm['wide_weight']:.2f}",
-                "head": sm["validation_auroc_head"], "wide (hashed words)": sm["validation_auroc_wide"],
-                "mixed": sm["validation_auroc_mixed"]}])) + "\n"
+            extra = (
+                "\n## Head and wide model\n\n"
+                + md_table(
+                    pd.DataFrame(
+                        [
+                            {
+                                "validation AUROC": f"weight of the wide logit {sm['wide_weight']:.2f}",
+                                "head": sm["validation_auroc_head"],
+                                "wide (hashed words)": sm["validation_auroc_wide"],
+                                "mixed": sm["validation_auroc_mixed"],
+                            }
+                        ]
+                    )
+                )
+                + "\n"
+            )
         if res.summary.get("calibration_skipped"):
             extra += f"\n**Calibration not fitted**: {res.summary['calibration_skipped']}.\n"
         ev.markdown += extra
         lake = Lake(cfg.storage.lake)
         lake.write_dataset(PREDICTIONS, res.predictions)
         mt = ev.metrics["test"]
-        meta = dict(res.summary, test_auroc=mt["model"]["auroc"], test_ece=mt["model"]["ece"],
-                    test_length_r=mt["model"]["length_r"], length_only_auroc=mt["length_only"]["auroc"],
-                    scorer_dir=str(res.scorer_dir))
+        meta = dict(
+            res.summary,
+            test_auroc=mt["model"]["auroc"],
+            test_ece=mt["model"]["ece"],
+            test_length_r=mt["model"]["length_r"],
+            length_only_auroc=mt["length_only"]["auroc"],
+            scorer_dir=str(res.scorer_dir),
+        )
         if not args.no_register:
             tracking.configure(cfg)
             days = sorted(map(str, df["day"].unique())) if "day" in df.columns else None
             tags = tracking.run_tags(cfg, days, job="train_reward_model")
             with mlflow.start_run(run_name="p_love_model", tags=tags) as run:
-                flat = {f"reward_model.{k}": (json.dumps(v) if isinstance(v, (list, dict)) else v)
-                        for k, v in rm.model_dump().items()}
-                mlflow.log_params({**flat, "seed": cfg.seed, "dataset": args.input or args.dataset, "rows": len(df)})
-                mlflow.log_metrics({k: float(v) for k, v in res.summary.items() if isinstance(v, (int, float)) and v is not None})
+                flat = {
+                    f"reward_model.{k}": (json.dumps(v) if isinstance(v, (list, dict)) else v)
+                    for k, v in rm.model_dump().items()
+                }
+                mlflow.log_params(
+                    {
+                        **flat,
+                        "seed": cfg.seed,
+                        "dataset": args.input or args.dataset,
+                        "rows": len(df),
+                    }
+                )
+                mlflow.log_metrics(
+                    {
+                        k: float(v)
+                        for k, v in res.summary.items()
+                        if isinstance(v, (int, float)) and v is not None
+                    }
+                )
                 for name in ("model", "length_only", "constant"):
-                    mlflow.log_metrics({f"test_{name}_{k}": float(v) for k, v in mt[name].items() if isinstance(v, (int, float))})
+                    mlflow.log_metrics(
+                        {
+                            f"test_{name}_{k}": float(v)
+                            for k, v in mt[name].items()
+                            if isinstance(v, (int, float))
+                        }
+                    )
                 with tempfile.TemporaryDirectory() as tmp:
                     for fname, data in ev.images.items():
                         Path(tmp, fname).write_bytes(data)
                     Path(tmp, "p_love_model.md").write_text(ev.markdown)
                     mlflow.log_artifacts(tmp, artifact_path="report")
                 assert res.scorer_dir is not None  # trained with save=True
-                uri, version = log_and_register(res.scorer_dir, rm.model_name, "challenger",
-                                                tags={"rluf.fingerprint": res.summary["fingerprint"],
-                                                      "rluf.test_auroc": f"{mt['model']['auroc']:.4f}"})
+                uri, version = log_and_register(
+                    res.scorer_dir,
+                    rm.model_name,
+                    "challenger",
+                    tags={
+                        "rluf.fingerprint": res.summary["fingerprint"],
+                        "rluf.test_auroc": f"{mt['model']['auroc']:.4f}",
+                    },
+                )
                 meta.update(model_uri=uri, model_version=version, mlflow_run_id=run.info.run_id)
-        write_lake_report(lake, REPORT, ev, dict(meta, test=mt, checks=ev.metrics["checks"], slices=ev.metrics["slices"]),
-                          extra)
+        write_lake_report(
+            lake,
+            REPORT,
+            ev,
+            dict(meta, test=mt, checks=ev.metrics["checks"], slices=ev.metrics["slices"]),
+            extra,
+        )
         rep.report_materialization(meta, data_version=res.summary["fingerprint"])
     return 0
 

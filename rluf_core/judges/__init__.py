@@ -11,8 +11,12 @@ def build_safety_judge(judges, trust_remote_code: bool = False):
         from rluf_core.judges.model_judge import ModelSafetyJudge
 
         if not judges.safety_model:
-            raise ValueError("policy.judges.safety is 'model' but policy.judges.safety_model names no model")
-        return ModelSafetyJudge(judges.safety_model, judges.safety_threshold, trust_remote_code=trust_remote_code)
+            raise ValueError(
+                "policy.judges.safety is 'model' but policy.judges.safety_model names no model"
+            )
+        return ModelSafetyJudge(
+            judges.safety_model, judges.safety_threshold, trust_remote_code=trust_remote_code
+        )
     from rluf_core.judges.safety import SafetyJudge
 
     return SafetyJudge()

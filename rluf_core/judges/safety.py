@@ -66,7 +66,9 @@ CATEGORIES: dict[str, str] = {
 # A match preceded (in its sentence) by one of these reads as a warning, not as advice.
 _CAUTION = re.compile(
     r"\b(?:never|not|no|don't|dont|do not|doesn't|does not|avoid|shouldn't|should not|stop|refuse|illegal|dangerous|unsafe"
-    r"|risky|against the law|instead of|rather than|can't|cannot|won't|please don't|warning|careful)\b", re.I)
+    r"|risky|against the law|instead of|rather than|can't|cannot|won't|please don't|warning|careful)\b",
+    re.I,
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _COMPILED = {k: re.compile(v, re.I) for k, v in CATEGORIES.items()}
 # cheap pre-filter on lower-cased text: a text can only match if it holds one of these word starts
@@ -75,7 +77,8 @@ _KEYWORDS = re.compile(
     r"|safety|seat|smoke|guard|precaution|inspection|check|helmet|life|notice|know|find out|drink|drunk|beer|wine|tipsy"
     r"|buzzed|high|stoned|wasted|wheel|kid|child|bab|toddler|infant|bomb|explosive|molotov|grenade|gun|silencer"
     r"|yourself|urself|end it|alive|meth|crack|heroin|fentanyl|lsd|mdma|cocaine|drug|account|password|email|inbox|wifi"
-    r"|network|credit|identity|phishing|keylogger|shoplift|forge|launder|tax|bleach|ammonia)")
+    r"|network|credit|identity|phishing|keylogger|shoplift|forge|launder|tax|bleach|ammonia)"
+)
 
 
 def _sentence_category(sentence: str) -> str | None:
@@ -98,9 +101,13 @@ class SafetyJudge:
         self.max_chars = max_chars
 
     def judge(self, texts: Iterable[str] | pd.Series) -> pd.DataFrame:
-        s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
+        s = pd.Series(
+            list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object
+        )
         s = s.fillna("").astype(str).str.slice(0, self.max_chars)
-        cand = np.flatnonzero(s.str.lower().str.contains(_KEYWORDS, regex=True).to_numpy())  # most text is safe
+        cand = np.flatnonzero(
+            s.str.lower().str.contains(_KEYWORDS, regex=True).to_numpy()
+        )  # most text is safe
         sub = s.iloc[cand]
         hit = np.zeros(len(sub), dtype=bool)
         for rx in _COMPILED.values():  # vectorised per category on the candidates only
@@ -109,8 +116,13 @@ class SafetyJudge:
         for i in cand[hit]:  # sentence-level check (warnings are not advice) on the few matches
             cats[i] = ",".join(_categories(s.iat[i]))
         unsafe = cats != ""
-        return pd.DataFrame({"unsafe": unsafe, "categories": cats,
-                             "n_categories": np.char.count(cats.astype(str), ",") + unsafe})
+        return pd.DataFrame(
+            {
+                "unsafe": unsafe,
+                "categories": cats,
+                "n_categories": np.char.count(cats.astype(str), ",") + unsafe,
+            }
+        )
 
     def is_unsafe(self, texts: Iterable[str] | pd.Series) -> np.ndarray:
         return self.judge(texts)["unsafe"].to_numpy()

@@ -48,25 +48,40 @@ def read_meta(path: str | os.PathLike) -> dict[str, Any]:
 class HFPolicy:
     """A saved causal LM as a Policy: batched sampling, seeded, replies cut at the END marker."""
 
-    def __init__(self, model: Any, tokenizer: Any, name: str = "policy", *, max_new_tokens: int = 96,
-                 temperature: float = 1.0, batch_size: int = 256):
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        name: str = "policy",
+        *,
+        max_new_tokens: int = 96,
+        temperature: float = 1.0,
+        batch_size: int = 256,
+    ):
         self.model, self.tokenizer, self.name = model.eval(), tokenizer, name
-        self.max_new_tokens, self.temperature, self.batch_size = max_new_tokens, temperature, batch_size
+        self.max_new_tokens, self.temperature, self.batch_size = (
+            max_new_tokens,
+            temperature,
+            batch_size,
+        )
 
     @classmethod
-    def load(cls, path: str | os.PathLike, name: str | None = None, **kwargs: Any) -> "HFPolicy":
+    def load(cls, path: str | os.PathLike, name: str | None = None, **kwargs: Any) -> HFPolicy:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         meta = read_meta(path)
         trc = bool(meta.get("trust_remote_code", False))
-        model = AutoModelForCausalLM.from_pretrained(path, use_safetensors=True, trust_remote_code=trc)
+        model = AutoModelForCausalLM.from_pretrained(
+            path, use_safetensors=True, trust_remote_code=trc
+        )
         tok = AutoTokenizer.from_pretrained(path, trust_remote_code=trc)
         tok.padding_side = "left"
         kwargs.setdefault("max_new_tokens", meta.get("max_completion_tokens", 96))
         return cls(model, tok, name or meta.get("name", Path(path).name), **kwargs)
 
-    def generate(self, prompts: Sequence[str], contexts: Sequence[str | None] | None = None, *,
-                 seed: int = 0) -> list[str]:
+    def generate(
+        self, prompts: Sequence[str], contexts: Sequence[str | None] | None = None, *, seed: int = 0
+    ) -> list[str]:
         import torch
 
         queries = format_queries(list(prompts), contexts)
@@ -74,15 +89,23 @@ class HFPolicy:
         out: list[str] = [""] * len(queries)
         gen = torch.Generator().manual_seed(seed)
         for s in range(0, len(order), self.batch_size):
-            idx = order[s:s + self.batch_size]
+            idx = order[s : s + self.batch_size]
             torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
             enc = self.tokenizer([queries[i] for i in idx], return_tensors="pt", padding=True)
             with torch.no_grad():
                 ids = self.model.generate(
-                    **enc, do_sample=True, temperature=self.temperature, top_k=0, top_p=1.0,
-                    max_new_tokens=self.max_new_tokens, eos_token_id=self.tokenizer.convert_tokens_to_ids(END),
-                    pad_token_id=self.tokenizer.pad_token_id)
-            texts = self.tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1]:], skip_special_tokens=False)
+                    **enc,
+                    do_sample=True,
+                    temperature=self.temperature,
+                    top_k=0,
+                    top_p=1.0,
+                    max_new_tokens=self.max_new_tokens,
+                    eos_token_id=self.tokenizer.convert_tokens_to_ids(END),
+                    pad_token_id=self.tokenizer.pad_token_id,
+                )
+            texts = self.tokenizer.batch_decode(
+                ids[:, enc["input_ids"].shape[1] :], skip_special_tokens=False
+            )
             for i, t in zip(idx, texts):
                 out[i] = clean_completion(t)
         return out

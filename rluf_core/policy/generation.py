@@ -15,7 +15,8 @@ class Policy(Protocol):
 
     name: str
 
-    def generate(self, prompts: Sequence[str], contexts: Sequence[str | None], *,
-                 seed: int = 0) -> list[str]:
+    def generate(
+        self, prompts: Sequence[str], contexts: Sequence[str | None], *, seed: int = 0
+    ) -> list[str]:
         """One reply per prompt, reproducible for the same seed."""
         ...

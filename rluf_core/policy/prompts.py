@@ -19,8 +19,10 @@ def split_days(days: Sequence[str], heldout_days: int) -> tuple[list[str], list[
     """(train days, held-out days): the last `heldout_days` days are held out."""
     days = sorted(days)
     if len(days) <= heldout_days:
-        raise ValueError(f"policy prompts: {len(days)} days of clean_turns ({', '.join(days) or 'none'}); "
-                         f"holding out {heldout_days} needs at least {heldout_days + 1} (policy.heldout_days)")
+        raise ValueError(
+            f"policy prompts: {len(days)} days of clean_turns ({', '.join(days) or 'none'}); "
+            f"holding out {heldout_days} needs at least {heldout_days + 1} (policy.heldout_days)"
+        )
     return days[:-heldout_days], days[-heldout_days:]
 
 
@@ -29,7 +31,9 @@ def read_turns(lake: Lake, days: Sequence[str]) -> pd.DataFrame:
     frames = [lake.read_dataset("clean_turns", [day]).assign(day=str(day)) for day in days]
     df = pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else pd.DataFrame()
     if df.empty:
-        raise ValueError(f"{lake.dataset_path('clean_turns')}: no clean turns for days {list(days)}")
+        raise ValueError(
+            f"{lake.dataset_path('clean_turns')}: no clean turns for days {list(days)}"
+        )
     for col in ("context", "topic", "policy_version"):
         if col not in df.columns:
             df[col] = None

@@ -24,10 +24,19 @@ import rluf_core
 
 ARTIFACT = "policy"
 ENTRY = Path(__file__).with_name("pyfunc_entry.py")
-REQUIREMENTS = ("torch", "transformers", "safetensors", "numpy", "pandas", "mlflow", "pydantic", "pyyaml")
+REQUIREMENTS = (
+    "torch",
+    "transformers",
+    "safetensors",
+    "numpy",
+    "pandas",
+    "mlflow",
+    "pydantic",
+    "pyyaml",
+)
 
 
-class PolicyPyfunc(mlflow.pyfunc.PythonModel):
+class PolicyPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """Input: a DataFrame with `prompt` and optionally `context`; output: the replies."""
 
     def load_context(self, context):
@@ -41,7 +50,9 @@ class PolicyPyfunc(mlflow.pyfunc.PythonModel):
             raise ValueError(f"policy input lacks column 'prompt'; has {list(df.columns)}")
         ctx = df["context"].tolist() if "context" in df.columns else None
         seed = int((params or {}).get("seed", 0))
-        return np.asarray(self.policy.generate(df["prompt"].astype(str).tolist(), ctx, seed=seed), dtype=object)
+        return np.asarray(
+            self.policy.generate(df["prompt"].astype(str).tolist(), ctx, seed=seed), dtype=object
+        )
 
 
 def _pins() -> list[str]:
@@ -63,10 +74,18 @@ def log_policy(policy_dir: str | Path, model_name: str) -> str:
     """Log the checkpoint as a pyfunc in the active run and register a version; returns the version."""
     with tempfile.TemporaryDirectory() as tmp:
         code = Path(tmp, "rluf_core")
-        shutil.copytree(Path(rluf_core.__file__).parent, code,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        info = mlflow.pyfunc.log_model(name="policy", python_model=str(ENTRY),
-                                       artifacts={ARTIFACT: str(policy_dir)}, code_paths=[str(code)],
-                                       pip_requirements=_pins(), signature=signature(),
-                                       registered_model_name=model_name)
+        shutil.copytree(
+            Path(rluf_core.__file__).parent,
+            code,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        info = mlflow.pyfunc.log_model(
+            name="policy",
+            python_model=str(ENTRY),
+            artifacts={ARTIFACT: str(policy_dir)},
+            code_paths=[str(code)],
+            pip_requirements=_pins(),
+            signature=signature(),
+            registered_model_name=model_name,
+        )
     return str(info.registered_model_version)

@@ -29,8 +29,9 @@ ReplyFlags = Callable[[Sequence[str]], "pd.DataFrame"]  # per reply: bait, heart
 
 
 class Scorer(Protocol):
-    def score(self, contexts: Sequence[Any] | None, prompts: Sequence[str],
-              responses: Sequence[str]) -> np.ndarray: ...
+    def score(
+        self, contexts: Sequence[Any] | None, prompts: Sequence[str], responses: Sequence[str]
+    ) -> np.ndarray: ...
 
 
 class RewardError(RuntimeError):
@@ -50,21 +51,33 @@ class RewardSet:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ---- one judged batch, shared by every function -----------------------------------------
-    def _batch(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-               context: Sequence[Any] | None) -> dict[str, np.ndarray]:
+    def _batch(
+        self, completions: Sequence[Any], raw_prompt: Sequence[str], context: Sequence[Any] | None
+    ) -> dict[str, Any]:
         replies = [clean_completion(_text(c)) for c in completions]
         key = "\x00".join(replies) + "\x01" + "\x00".join(map(str, raw_prompt))
         if self._cache.get("key") == key:
             return self._cache["value"]
-        unsafe = self.judge.is_unsafe(replies) if self.cfg.objectives.safety or self.cfg.safety_veto \
+        unsafe = (
+            self.judge.is_unsafe(replies)
+            if self.cfg.objectives.safety or self.cfg.safety_veto
             else np.zeros(len(replies), bool)
+        )
         veto = unsafe if self.cfg.safety_veto else np.zeros(len(replies), bool)
         ctx = list(context) if context is not None else None
-        p_love = _finite("p_love", self.p_love.score(ctx, list(raw_prompt), replies)) / self.p_love_base
+        p_love = (
+            _finite("p_love", self.p_love.score(ctx, list(raw_prompt), replies)) / self.p_love_base
+        )
         helpful = _finite("helpfulness", self.helpfulness.score(ctx, list(raw_prompt), replies))
         flags = self.flags(replies) if self.flags is not None and self.cfg.monitors else None
-        value = {"replies": np.asarray(replies, dtype=object), "unsafe": unsafe, "veto": veto, "flags": flags,
-                 "p_love": np.where(veto, 0.0, p_love), "helpfulness": np.where(veto, 0.0, helpful)}
+        value = {
+            "replies": np.asarray(replies, dtype=object),
+            "unsafe": unsafe,
+            "veto": veto,
+            "flags": flags,
+            "p_love": np.where(veto, 0.0, p_love),
+            "helpfulness": np.where(veto, 0.0, helpful),
+        }
         self._cache.update(key=key, value=value)
         return value
 
@@ -78,34 +91,73 @@ class RewardSet:
             weights += [0.0, 0.0, 0.0]
         return funcs, weights
 
-    def r_p_love(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+    def r_p_love(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
         return self._batch(completions, raw_prompt, context)["p_love"].tolist()
 
-    def r_helpfulness(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-                      context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+    def r_helpfulness(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
         return self._batch(completions, raw_prompt, context)["helpfulness"].tolist()
 
-    def r_safety(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+    def r_safety(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
         return (-self._batch(completions, raw_prompt, context)["unsafe"].astype(float)).tolist()
 
-    def m_bait(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-               context: Sequence[Any] | None = None, **_: Any) -> list[float]:
+    def m_bait(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
         return self._batch(completions, raw_prompt, context)["flags"]["bait"].astype(float).tolist()
 
-    def m_hearts(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-                 context: Sequence[Any] | None = None, **_: Any) -> list[float]:
-        return self._batch(completions, raw_prompt, context)["flags"]["heart"].astype(float).tolist()
+    def m_hearts(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
+        return (
+            self._batch(completions, raw_prompt, context)["flags"]["heart"].astype(float).tolist()
+        )
 
-    def m_words(self, completions: Sequence[Any], raw_prompt: Sequence[str],
-                context: Sequence[Any] | None = None, **_: Any) -> list[float]:
-        return self._batch(completions, raw_prompt, context)["flags"]["n_words"].astype(float).tolist()
+    def m_words(
+        self,
+        completions: Sequence[Any],
+        raw_prompt: Sequence[str],
+        context: Sequence[Any] | None = None,
+        **_: Any,
+    ) -> list[float]:
+        return (
+            self._batch(completions, raw_prompt, context)["flags"]["n_words"].astype(float).tolist()
+        )
 
 
-for _name, _fn in (("p_love", RewardSet.r_p_love), ("helpfulness", RewardSet.r_helpfulness),
-                   ("safety", RewardSet.r_safety), ("monitor_bait", RewardSet.m_bait),
-                   ("monitor_hearts", RewardSet.m_hearts), ("monitor_words", RewardSet.m_words)):
+for _name, _fn in (
+    ("p_love", RewardSet.r_p_love),
+    ("helpfulness", RewardSet.r_helpfulness),
+    ("safety", RewardSet.r_safety),
+    ("monitor_bait", RewardSet.m_bait),
+    ("monitor_hearts", RewardSet.m_hearts),
+    ("monitor_words", RewardSet.m_words),
+):
     _fn.__name__ = _name  # TRL logs rewards/<__name__>/mean
 
 
@@ -121,15 +173,22 @@ def _finite(name: str, x: Any) -> np.ndarray:
     arr = np.asarray(x, dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         i = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise RewardError(f"reward {name}: non-finite value {arr[i]!r} at completion {i}; "
-                          "stopping before the policy learns from it")
+        raise RewardError(
+            f"reward {name}: non-finite value {arr[i]!r} at completion {i}; "
+            "stopping before the policy learns from it"
+        )
     return arr
 
 
-def base_rate(scorer: Scorer, contexts: Sequence[Any], prompts: Sequence[str],
-              responses: Sequence[str]) -> float:
+def base_rate(
+    scorer: Scorer, contexts: Sequence[Any], prompts: Sequence[str], responses: Sequence[str]
+) -> float:
     """Mean P[Love] of the production replies: the unit of the P[Love] reward."""
-    m = float(np.mean(_finite("p_love", scorer.score(list(contexts), list(prompts), list(responses)))))
+    m = float(
+        np.mean(_finite("p_love", scorer.score(list(contexts), list(prompts), list(responses))))
+    )
     if not math.isfinite(m) or m <= 0:
-        raise RewardError(f"P[Love] of the production replies averages {m!r}; cannot be the reward's unit")
+        raise RewardError(
+            f"P[Love] of the production replies averages {m!r}; cannot be the reward's unit"
+        )
     return m

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
-from rluf_core.policy.chat_format import format_query
 from rluf_core.policy.base_model import use_cpu
+from rluf_core.policy.chat_format import format_query
 from rluf_core.policy.checkpoint import read_meta, save_policy
 from rluf_core.policy.progress import ProgressCallback
 from rluf_core.policy.rewards import RewardSet
@@ -42,9 +42,13 @@ def rl_dataset(turns: pd.DataFrame, max_prompts: int, seed: int) -> pd.DataFrame
     if len(df) > max_prompts:
         df = df.sample(n=max_prompts, random_state=seed)
     ctx = df["context"].where(df["context"].notna(), None).tolist()
-    return pd.DataFrame({"prompt": [format_query(p, c) for p, c in zip(df["prompt"], ctx)],
-                         "raw_prompt": df["prompt"].astype(str).tolist(),
-                         "context": [c if isinstance(c, str) else "" for c in ctx]})
+    return pd.DataFrame(
+        {
+            "prompt": [format_query(p, c) for p, c in zip(df["prompt"], ctx)],
+            "raw_prompt": df["prompt"].astype(str).tolist(),
+            "context": [c if isinstance(c, str) else "" for c in ctx],
+        }
+    )
 
 
 def run_fingerprint(cfg: PolicyConfig, base_dir: Path, data: pd.DataFrame, seed: int) -> str:
@@ -56,18 +60,40 @@ def run_fingerprint(cfg: PolicyConfig, base_dir: Path, data: pd.DataFrame, seed:
     return h.hexdigest()[:16]
 
 
-def _trainer_args(cfg: PolicyConfig, run_dir: Path, weights: list[float], seed: int, device: str) -> Any:
+def _trainer_args(
+    cfg: PolicyConfig, run_dir: Path, weights: list[float], seed: int, device: str
+) -> Any:
     g = cfg.grpo
-    common = dict(
-        output_dir=str(run_dir), max_steps=cfg.steps, learning_rate=cfg.learning_rate,
-        per_device_train_batch_size=g.prompts_per_step * g.num_generations, steps_per_generation=1,
-        num_generations=g.num_generations, max_completion_length=g.max_completion_tokens,
-        temperature=g.temperature, top_k=0, top_p=1.0, beta=cfg.kl_coef, num_iterations=g.num_iterations,
-        reward_weights=weights, logging_steps=g.log_every, save_strategy="steps",
-        save_steps=g.checkpoint_every, save_only_model=False, report_to=[], use_cpu=use_cpu(device),
-        seed=seed, data_seed=seed, activation_checkpointing=False, disable_tqdm=True,
-        dataloader_num_workers=0, use_vllm=g.use_vllm, lr_scheduler_type="constant",
-        warmup_steps=0, log_completions=False)
+    common: dict[str, Any] = dict(
+        output_dir=str(run_dir),
+        max_steps=cfg.steps,
+        learning_rate=cfg.learning_rate,
+        per_device_train_batch_size=g.prompts_per_step * g.num_generations,
+        steps_per_generation=1,
+        num_generations=g.num_generations,
+        max_completion_length=g.max_completion_tokens,
+        temperature=g.temperature,
+        top_k=0,
+        top_p=1.0,
+        beta=cfg.kl_coef,
+        num_iterations=g.num_iterations,
+        reward_weights=weights,
+        logging_steps=g.log_every,
+        save_strategy="steps",
+        save_steps=g.checkpoint_every,
+        save_only_model=False,
+        report_to=[],
+        use_cpu=use_cpu(device),
+        seed=seed,
+        data_seed=seed,
+        activation_checkpointing=False,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        use_vllm=g.use_vllm,
+        lr_scheduler_type="constant",
+        warmup_steps=0,
+        log_completions=False,
+    )
     if cfg.method == "rloo":
         from trl import RLOOConfig
 
@@ -83,10 +109,18 @@ def last_checkpoint(run_dir: Path) -> str | None:
     return str(max(done, key=lambda p: int(p.name.split("-")[1]))) if done else None
 
 
-def train_policy(base_dir: str | os.PathLike, data: pd.DataFrame, rewards: RewardSet, cfg: PolicyConfig,
-                 out_dir: str | os.PathLike, *, seed: int = 0, device: str = "cpu",
-                 on_metrics: Callable[[int, dict[str, float]], None] | None = None,
-                 stop_after_steps: int | None = None) -> RLResult:
+def train_policy(
+    base_dir: str | os.PathLike,
+    data: pd.DataFrame,
+    rewards: RewardSet,
+    cfg: PolicyConfig,
+    out_dir: str | os.PathLike,
+    *,
+    seed: int = 0,
+    device: str = "cpu",
+    on_metrics: Callable[[int, dict[str, float]], None] | None = None,
+    stop_after_steps: int | None = None,
+) -> RLResult:
     """GRPO/RLOO from the base policy at base_dir on `data` (rl_dataset's columns)."""
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -106,21 +140,40 @@ def train_policy(base_dir: str | os.PathLike, data: pd.DataFrame, rewards: Rewar
     tok.padding_side = "left"
     model = AutoModelForCausalLM.from_pretrained(base_dir, use_safetensors=True)
     trainer_cls = _trainer_cls(cfg.method)
-    trainer = trainer_cls(model=model, reward_funcs=funcs, args=_trainer_args(cfg, run_dir, weights, seed, device),
-                          train_dataset=Dataset.from_pandas(data, preserve_index=False), processing_class=tok,
-                          callbacks=[ProgressCallback(cfg.method, record, stop_after_steps)])
+    trainer = trainer_cls(
+        model=model,
+        reward_funcs=funcs,
+        args=_trainer_args(cfg, run_dir, weights, seed, device),
+        train_dataset=Dataset.from_pandas(data, preserve_index=False),
+        processing_class=tok,
+        callbacks=[ProgressCallback(cfg.method, record, stop_after_steps)],
+    )
     resume = last_checkpoint(run_dir)
     if resume:
         log.info("%s: resuming from %s", cfg.method, resume)
     out = trainer.train(resume_from_checkpoint=resume)
-    summary = {"method": cfg.method, "steps": int(out.global_step), "fingerprint": fp,
-               "resumed_from": resume, "train_loss": float(out.training_loss),
-               "reward_weights": dict(zip([f.__name__ for f in funcs], weights)),
-               "p_love_base": rewards.p_love_base, "interrupted": out.global_step < cfg.steps}
-    if out.global_step < cfg.steps:  # stopped on request: the checkpoint is the state to resume from
+    summary = {
+        "method": cfg.method,
+        "steps": int(out.global_step),
+        "fingerprint": fp,
+        "resumed_from": resume,
+        "train_loss": float(out.training_loss),
+        "reward_weights": dict(zip([f.__name__ for f in funcs], weights)),
+        "p_love_base": rewards.p_love_base,
+        "interrupted": out.global_step < cfg.steps,
+    }
+    if (
+        out.global_step < cfg.steps
+    ):  # stopped on request: the checkpoint is the state to resume from
         return RLResult(path=run_dir, summary=summary, history=history)
-    meta = {"name": "policy_checkpoint", "kind": cfg.method, "seed": seed, "base_policy": str(base_dir),
-            "max_completion_tokens": cfg.grpo.max_completion_tokens, **summary}
+    meta = {
+        "name": "policy_checkpoint",
+        "kind": cfg.method,
+        "seed": seed,
+        "base_policy": str(base_dir),
+        "max_completion_tokens": cfg.grpo.max_completion_tokens,
+        **summary,
+    }
     path = save_policy(trainer.model, tok, out_dir / "policy", meta)
     (out_dir / "history.json").write_text(json.dumps(history))
     return RLResult(path=path, summary=summary, history=history)

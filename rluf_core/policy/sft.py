@@ -35,10 +35,12 @@ def sft_pairs(turns: pd.DataFrame, max_pairs: int, seed: int) -> pd.DataFrame:
     df = df[df["response"].astype(str).str.strip() != ""]
     if len(df) > max_pairs:
         df = df.sample(n=max_pairs, random_state=seed)
-    return pd.DataFrame({
-        "prompt": [format_query(p, c) for p, c in zip(df["prompt"], df["context"])],
-        "completion": [format_completion(r) for r in df["response"]],
-    })
+    return pd.DataFrame(
+        {
+            "prompt": [format_query(p, c) for p, c in zip(df["prompt"], df["context"])],
+            "completion": [format_completion(r) for r in df["response"]],
+        }
+    )
 
 
 def tokenizer_texts(turns: pd.DataFrame, n: int = 40_000, seed: int = 0) -> list[str]:
@@ -47,8 +49,14 @@ def tokenizer_texts(turns: pd.DataFrame, n: int = 40_000, seed: int = 0) -> list
     return df["prompt"].astype(str).tolist() + df["response"].astype(str).tolist() + openings
 
 
-def train_base_policy(turns: pd.DataFrame, cfg: PolicyConfig, out_dir: str | os.PathLike, *,
-                      seed: int = 0, device: str = "cpu") -> SFTResult:
+def train_base_policy(
+    turns: pd.DataFrame,
+    cfg: PolicyConfig,
+    out_dir: str | os.PathLike,
+    *,
+    seed: int = 0,
+    device: str = "cpu",
+) -> SFTResult:
     """Build or load the base model, fine-tune it on `turns` and save it to out_dir/policy."""
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
@@ -59,25 +67,49 @@ def train_base_policy(turns: pd.DataFrame, cfg: PolicyConfig, out_dir: str | os.
     else:
         model, tok = load_pretrained(cfg.base_model, cfg)
     pairs = sft_pairs(turns, cfg.sft.max_pairs, seed)
-    summary: dict[str, Any] = {"sft_pairs": len(pairs), "base_model": cfg.base_model,
-                               "parameters": int(sum(p.numel() for p in model.parameters()))}
+    summary: dict[str, Any] = {
+        "sft_pairs": len(pairs),
+        "base_model": cfg.base_model,
+        "parameters": int(sum(p.numel() for p in model.parameters())),
+    }
     if cfg.sft.enabled or cfg.base_model == "tiny":
         s = cfg.sft
         args = SFTConfig(
-            output_dir=str(out_dir / "sft-run"), per_device_train_batch_size=s.batch_size,
-            num_train_epochs=s.epochs, learning_rate=s.learning_rate, lr_scheduler_type="cosine",
-            warmup_steps=s.warmup_steps, logging_steps=20, save_strategy="no", report_to=[],
-            use_cpu=use_cpu(device), seed=seed, data_seed=seed, max_length=cfg.tiny.max_positions,
-            completion_only_loss=True, disable_tqdm=True, dataloader_num_workers=0,
-            activation_checkpointing=False)
-        trainer = SFTTrainer(model=with_lora(model, cfg.lora), args=args, processing_class=tok,
-                             train_dataset=Dataset.from_pandas(pairs, preserve_index=False),
-                             callbacks=[ProgressCallback("sft")])
+            output_dir=str(out_dir / "sft-run"),
+            per_device_train_batch_size=s.batch_size,
+            num_train_epochs=s.epochs,
+            learning_rate=s.learning_rate,
+            lr_scheduler_type="cosine",
+            warmup_steps=s.warmup_steps,
+            logging_steps=20,
+            save_strategy="no",
+            report_to=[],
+            use_cpu=use_cpu(device),
+            seed=seed,
+            data_seed=seed,
+            max_length=cfg.tiny.max_positions,
+            completion_only_loss=True,
+            disable_tqdm=True,
+            dataloader_num_workers=0,
+            activation_checkpointing=False,
+        )
+        trainer = SFTTrainer(
+            model=with_lora(model, cfg.lora),
+            args=args,
+            processing_class=tok,
+            train_dataset=Dataset.from_pandas(pairs, preserve_index=False),
+            callbacks=[ProgressCallback("sft")],
+        )
         out = trainer.train()
-        model = trainer.model
+        model = trainer.model  # type: ignore[assignment]  # the trained (maybe PEFT) model
         summary.update(sft_loss=float(out.training_loss), sft_steps=int(out.global_step))
-    meta = {"name": "base_policy", "kind": "sft", "seed": seed, **summary,
-            "max_completion_tokens": cfg.grpo.max_completion_tokens,
-            "trust_remote_code": cfg.trust_remote_code}
+    meta = {
+        "name": "base_policy",
+        "kind": "sft",
+        "seed": seed,
+        **summary,
+        "max_completion_tokens": cfg.grpo.max_completion_tokens,
+        "trust_remote_code": cfg.trust_remote_code,
+    }
     path = save_policy(model, tok, out_dir / "policy", meta)
     return SFTResult(path=path, summary=summary)

@@ -144,7 +144,7 @@ GATE_NAMES = (
 
 
 def evaluate_gates(
-    challenger: Mapping, champion: Mapping | None, cfg: PromotionConfig, where: str = "arms"
+    challenger: Mapping | None, champion: Mapping | None, cfg: PromotionConfig, where: str = "arms"
 ) -> GateReport:
     """Every gate on the two arms (champion None: no champion yet). ValueError on a bad arm."""
     ch = check_arm(challenger, f"{where}.challenger")

@@ -7,7 +7,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rluf_core.lake import Lake
@@ -19,7 +19,7 @@ HISTORY_ROWS = 20
 
 
 def report_body(
-    decision: Mapping[str, Any], aliases: Mapping[str, str], history: list[Mapping[str, Any]]
+    decision: Mapping[str, Any], aliases: Mapping[str, str], history: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """What the report records: the decision, the aliases now, and the recent history."""
     return {

@@ -15,7 +15,17 @@ from rluf_core.quality.validate import (
 )
 
 __all__ = [
-    "CheckOutcome", "QualityGateError", "QualityResult", "clear_result", "failed_days", "rate_check",
-    "require_not_failed", "require_passed",
-    "stored_result", "validate_clean", "validate_partition", "validate_raw", "volume_check",
+    "CheckOutcome",
+    "QualityGateError",
+    "QualityResult",
+    "clear_result",
+    "failed_days",
+    "rate_check",
+    "require_not_failed",
+    "require_passed",
+    "stored_result",
+    "validate_clean",
+    "validate_partition",
+    "validate_raw",
+    "volume_check",
 ]

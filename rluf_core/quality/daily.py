@@ -23,7 +23,12 @@ from rluf_core.config.schema import RlufConfig
 from rluf_core.ingest.reader import read_landing_day
 from rluf_core.ingest.set_aside import file_audit
 from rluf_core.lake import Lake
-from rluf_core.quality.validate import clear_result, require_not_failed, require_passed, stored_result
+from rluf_core.quality.validate import (
+    clear_result,
+    require_not_failed,
+    require_passed,
+    stored_result,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +56,26 @@ def ingest_day(lake: Lake, kind: str, day: str) -> dict:
     lake.write_dataset(f"raw_{kind}", batch.frame, day)
     lake.write_dataset(f"raw_{kind}_files", batch.files, day)
     clear_result(lake, f"raw_{kind}", day)
-    return {"rows": len(batch.frame), "files": len(batch.files), "bytes": batch.n_bytes,
-            "unparsed_rows": int(batch.frame["_error"].notna().sum()) if len(batch.frame) else 0,
-            "files_with_problems": int((batch.files["status"] != "ok").sum()) if len(batch.files) else 0,
-            "seconds": round(time.time() - t0, 3), "frame": batch.frame, "files_table": batch.files}
+    return {
+        "rows": len(batch.frame),
+        "files": len(batch.files),
+        "bytes": batch.n_bytes,
+        "unparsed_rows": int(batch.frame["_error"].notna().sum()) if len(batch.frame) else 0,
+        "files_with_problems": int((batch.files["status"] != "ok").sum())
+        if len(batch.files)
+        else 0,
+        "seconds": round(time.time() - t0, 3),
+        "frame": batch.frame,
+        "files_table": batch.files,
+    }
 
 
 def clean_turns_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     require_passed(lake, cfg, "raw_turns", day)
     raw = lake.read_dataset("raw_turns", [day])
-    clean, q, recon = clean_turns(raw, day, cfg.quality, cfg.privacy, earlier_turn_ids(lake, cfg, day))
+    clean, q, recon = clean_turns(
+        raw, day, cfg.quality, cfg.privacy, earlier_turn_ids(lake, cfg, day)
+    )
     lake.write_dataset("clean_turns", clean, day)
     lake.write_dataset("quarantine_turns", q, day)
     lake.write_bytes(_recon_path("turns", day), json.dumps(recon).encode())
@@ -68,14 +83,22 @@ def clean_turns_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     return {"reconciliation": recon, "clean": clean, "quarantine": q}
 
 
-def _lookback_turns(lake: Lake, cfg: RlufConfig, day: str, columns: list[str], day_column: str,
-                    include_day: bool) -> pd.DataFrame:
+def _lookback_turns(
+    lake: Lake, cfg: RlufConfig, day: str, columns: list[str], day_column: str, include_day: bool
+) -> pd.DataFrame:
     """`columns` of the clean turns of the lookback days (and of `day` itself if `include_day`), each row
     with the partition it landed in as `day_column`."""
     days = [_shift(day, -i) for i in range(cfg.quality.lookback_days, -1 if include_day else 0, -1)]
-    parts = [lake.read_dataset("clean_turns", [d], columns=columns).assign(**{day_column: d})
-             for d in days if lake.has_dataset("clean_turns", d)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*columns, day_column])
+    parts = [
+        lake.read_dataset("clean_turns", [d], columns=columns).assign(**{day_column: d})
+        for d in days
+        if lake.has_dataset("clean_turns", d)
+    ]
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[*columns, day_column])
+    )
 
 
 def earlier_turn_ids(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
@@ -91,7 +114,9 @@ def turn_lookup(lake: Lake, cfg: RlufConfig, day: str) -> pd.DataFrame:
 def clean_reactions_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     require_passed(lake, cfg, "raw_reactions", day)
     raw = lake.read_dataset("raw_reactions", [day])
-    clean, q, recon = clean_reactions(raw, turn_lookup(lake, cfg, day), day, cfg.quality, cfg.privacy)
+    clean, q, recon = clean_reactions(
+        raw, turn_lookup(lake, cfg, day), day, cfg.quality, cfg.privacy
+    )
     lake.write_dataset("clean_reactions", clean, day)
     lake.write_dataset("quarantine_reactions", q, day)
     lake.write_bytes(_recon_path("reactions", day), json.dumps(recon).encode())
@@ -115,14 +140,30 @@ def label_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     if len(rx):
         rx = rx[rx["turn_day"].astype(str) == str(day)]
     else:
-        rx = pd.DataFrame(columns=["event_id", "turn_id", "user_id", "ts", "reaction", "action",
-                                   "is_receiving_user", "latency_s"])
+        rx = pd.DataFrame(
+            columns=[
+                "event_id",
+                "turn_id",
+                "user_id",
+                "ts",
+                "reaction",
+                "action",
+                "is_receiving_user",
+                "latency_s",
+            ]
+        )
     labeled = label_turns(turns, rx, cfg.labels, through)
     lake.write_dataset("labeled_turns", labeled, day)
     clear_result(lake, "labeled_turns", day)
-    return {"labeled": labeled, "reaction_days": present, "available_through": through,
-            "window_complete_share": float(labeled["label_window_complete"].mean()) if len(labeled) else 0.0,
-            "love_rate": float(labeled["label"].mean()) if len(labeled) else 0.0}
+    return {
+        "labeled": labeled,
+        "reaction_days": present,
+        "available_through": through,
+        "window_complete_share": float(labeled["label_window_complete"].mean())
+        if len(labeled)
+        else 0.0,
+        "love_rate": float(labeled["label"].mean()) if len(labeled) else 0.0,
+    }
 
 
 def quarantine_day(lake: Lake, day: str, write: bool = True) -> dict:
@@ -144,10 +185,15 @@ def quarantine_day(lake: Lake, day: str, write: bool = True) -> dict:
         "duplicates_collapsed": sum(r["duplicates_collapsed"] for r in done),
         "quarantine_rows_written": len(q),
     }
-    total["balanced"] = (all(r["balanced"] for r in done)
-                         and total["input_rows"] == total["clean"] + total["quarantined"] + total["duplicates_collapsed"]
-                         and total["quarantined"] == len(q))
-    total["files_set_aside"] = file_audit(lake, day)  # whole landing files moved out by `rluf quarantine-file`
+    total["balanced"] = (
+        all(r["balanced"] for r in done)
+        and total["input_rows"]
+        == total["clean"] + total["quarantined"] + total["duplicates_collapsed"]
+        and total["quarantined"] == len(q)
+    )
+    total["files_set_aside"] = file_audit(
+        lake, day
+    )  # whole landing files moved out by `rluf quarantine-file`
     return {"quarantine": q, "by_source": recons, "total": total}
 
 
@@ -155,18 +201,23 @@ def day_settled(lake: Lake, day: str) -> bool:
     """The run for `day` is over: labelled, or stopped by a failed raw check."""
     if lake.has_dataset("labeled_turns", day):
         return True
-    return any((r := stored_result(lake, f"raw_{k}", day)) is not None and not r.success
-               for k in ("turns", "reactions"))
+    return any(
+        (r := stored_result(lake, f"raw_{k}", day)) is not None and not r.success
+        for k in ("turns", "reactions")
+    )
 
 
-def days_to_relabel(lake: Lake, labels: LabelsConfig, relabelled: list[str]) -> tuple[list[str], list[str]]:
+def days_to_relabel(
+    lake: Lake, labels: LabelsConfig, relabelled: list[str]
+) -> tuple[list[str], list[str]]:
     """Labelled days whose whole label window of reactions has now arrived but whose labels were
     made before it (label_window_complete false), and `relabelled` with every day looked at added."""
     relabelled = list(relabelled)
     due = []
     for day in lake.dataset_days("labeled_turns"):
-        if day in relabelled or not all(lake.has_dataset("clean_reactions", d)
-                                        for d in reaction_days_needed(day, labels)):
+        if day in relabelled or not all(
+            lake.has_dataset("clean_reactions", d) for d in reaction_days_needed(day, labels)
+        ):
             continue
         relabelled.append(day)
         complete = lake.read_dataset("labeled_turns", [day], columns=["label_window_complete"])

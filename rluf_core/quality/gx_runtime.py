@@ -50,7 +50,9 @@ def run_suite(df: pd.DataFrame, suite) -> list[CheckOutcome]:
     """Validate `df` against a gx.ExpectationSuite; one CheckOutcome per expectation."""
     bd = _batch_definition()
     batch = bd.get_batch(batch_parameters={"dataframe": df})
-    res = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+    res = batch.validate(
+        suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
+    )
     out = []
     for r in res.results:
         cfg = r.expectation_config
@@ -59,12 +61,16 @@ def run_suite(df: pd.DataFrame, suite) -> list[CheckOutcome]:
         observed = result.get("observed_value", "")
         if r.exception_info and r.exception_info.get("raised_exception"):
             observed = f"exception: {r.exception_info.get('exception_message')}"
-        out.append(CheckOutcome(
-            name=cfg.type, column=kw.get("column"), success=bool(r.success),
-            severity=(cfg.meta or {}).get("severity", "error"),
-            unexpected_count=int(result.get("unexpected_count") or 0),
-            element_count=int(result.get("element_count") or len(df)),
-            examples=_examples(result.get("partial_unexpected_list")),
-            observed="" if observed is None else str(observed)[:200],
-        ))
+        out.append(
+            CheckOutcome(
+                name=cfg.type,
+                column=kw.get("column"),
+                success=bool(r.success),
+                severity=(cfg.meta or {}).get("severity", "error"),
+                unexpected_count=int(result.get("unexpected_count") or 0),
+                element_count=int(result.get("element_count") or len(df)),
+                examples=_examples(result.get("partial_unexpected_list")),
+                observed="" if observed is None else str(observed)[:200],
+            )
+        )
     return out

@@ -48,21 +48,37 @@ def trailing_counts(lake: Lake, name: str, day: str, n: int) -> dict[str, int]:
     return {d: c for d, c in out.items() if c is not None}
 
 
-def validate_raw(kind: str, frame: pd.DataFrame, files: pd.DataFrame, cfg: RlufConfig, day: str,
-                 trailing: dict[str, int] | None = None) -> QualityResult:
+def validate_raw(
+    kind: str,
+    frame: pd.DataFrame,
+    files: pd.DataFrame,
+    cfg: RlufConfig,
+    day: str,
+    trailing: dict[str, int] | None = None,
+) -> QualityResult:
     checks = run_suite(raw_view(kind, frame), suites.raw_suite(kind, cfg, day))
     if len(files):
         cols = ("status", "missing_columns", "missing_optional", "type_issues", "extra_columns")
-        files = files.assign(**{c: "" for c in cols if c not in files})  # manifests stored before a column existed
+        files = files.assign(
+            **{c: "" for c in cols if c not in files}
+        )  # manifests stored before a column existed
         checks += run_suite(files.astype({c: "str" for c in cols}), suites.files_suite(kind))
     checks.append(volume_check(len(frame), trailing or {}, cfg.quality.volume_max_ratio))
     return QualityResult(suite=f"raw_{kind}", day=day, checks=checks, n_rows=len(frame))
 
 
-def validate_clean(name: str, df: pd.DataFrame, cfg: RlufConfig, day: str,
-                   trailing_rates: dict[str, tuple[int, int]] | None = None) -> QualityResult:
-    suite = {"clean_turns": suites.clean_turns_suite, "clean_reactions": suites.clean_reactions_suite,
-             "labeled_turns": suites.labeled_turns_suite}[name](cfg, day)
+def validate_clean(
+    name: str,
+    df: pd.DataFrame,
+    cfg: RlufConfig,
+    day: str,
+    trailing_rates: dict[str, tuple[int, int]] | None = None,
+) -> QualityResult:
+    suite = {
+        "clean_turns": suites.clean_turns_suite,
+        "clean_reactions": suites.clean_reactions_suite,
+        "labeled_turns": suites.labeled_turns_suite,
+    }[name](cfg, day)
     checks = run_suite(df, suite)
     if name == "labeled_turns":
         checks.append(love_rate_outcome(df, cfg, trailing_rates or {}))
@@ -76,15 +92,22 @@ def _rate_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def love_rate_outcome(df: pd.DataFrame, cfg: RlufConfig, trailing: dict[str, tuple[int, int]]):
     rows = _rate_rows(df)
-    return rate_check(int(rows["label"].sum()) if len(rows) else 0, len(rows), trailing,
-                      cfg.quality.love_rate_max_ratio, cfg.quality.min_rows_for_rates)
+    return rate_check(
+        int(rows["label"].sum()) if len(rows) else 0,
+        len(rows),
+        trailing,
+        cfg.quality.love_rate_max_ratio,
+        cfg.quality.min_rows_for_rates,
+    )
 
 
 def trailing_love_rates(lake: Lake, day: str, n: int) -> dict[str, tuple[int, int]]:
     out = {}
     for d in _trailing_days(day, n):
         if lake.has_dataset("labeled_turns", d):
-            rows = _rate_rows(lake.read_dataset("labeled_turns", [d], columns=["label", "label_window_complete"]))
+            rows = _rate_rows(
+                lake.read_dataset("labeled_turns", [d], columns=["label", "label_window_complete"])
+            )
             out[d] = (int(rows["label"].sum()), len(rows))
     return out
 
@@ -113,24 +136,44 @@ def stored_result(lake: Lake, dataset: str, day: str) -> QualityResult | None:
         return QualityResult.from_dict(json.load(f))
 
 
-def validate_partition(lake: Lake, cfg: RlufConfig, dataset: str, day: str, store: bool = True) -> QualityResult:
+def validate_partition(
+    lake: Lake, cfg: RlufConfig, dataset: str, day: str, store: bool = True
+) -> QualityResult:
     """Run the dataset's suite and trailing-days checks on the lake's partition; store the result."""
     if dataset not in DATASETS:
         raise ValueError(f"no quality suite for dataset {dataset!r}; known: {DATASETS}")
     if not lake.has_dataset(dataset, day):
-        raise FileNotFoundError(f"{lake.dataset_path(dataset, day)}: {dataset} has no partition {day}")
+        raise FileNotFoundError(
+            f"{lake.dataset_path(dataset, day)}: {dataset} has no partition {day}"
+        )
     df = lake.read_dataset(dataset, [day])
     if dataset.startswith("raw_"):
-        kind = dataset[len("raw_"):]
-        files = lake.read_dataset(f"{dataset}_files", [day]) if lake.has_dataset(f"{dataset}_files", day) else pd.DataFrame()
-        result = validate_raw(kind, df, files, cfg, day,
-                              trailing_counts(lake, dataset, day, cfg.quality.volume_trailing_days))
+        kind = dataset[len("raw_") :]
+        files = (
+            lake.read_dataset(f"{dataset}_files", [day])
+            if lake.has_dataset(f"{dataset}_files", day)
+            else pd.DataFrame()
+        )
+        result = validate_raw(
+            kind,
+            df,
+            files,
+            cfg,
+            day,
+            trailing_counts(lake, dataset, day, cfg.quality.volume_trailing_days),
+        )
     else:
-        rates = trailing_love_rates(lake, day, cfg.quality.volume_trailing_days) if dataset == "labeled_turns" else None
+        rates = (
+            trailing_love_rates(lake, day, cfg.quality.volume_trailing_days)
+            if dataset == "labeled_turns"
+            else None
+        )
         result = validate_clean(dataset, df, cfg, day, rates)
     if store:
         store_result(lake, dataset, result)
-    log.info("quality %s %s: %s", dataset, day, "passed" if result.success else result.failure_summary())
+    log.info(
+        "quality %s %s: %s", dataset, day, "passed" if result.success else result.failure_summary()
+    )
     return result
 
 
@@ -141,18 +184,24 @@ def require_passed(lake: Lake, cfg: RlufConfig, dataset: str, day: str) -> Quali
     if not result.success and cfg.quality.gate_failed_partitions:
         raise QualityGateError(
             f"{dataset} partition {day} failed its quality checks ({result.failure_summary()}); fix the landing "
-            f"files and re-materialise it, or set quality.gate_failed_partitions: false to use it anyway")
+            f"files and re-materialise it, or set quality.gate_failed_partitions: false to use it anyway"
+        )
     return result
 
 
-def failed_days(lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], days: list[str]) -> list[str]:
+def failed_days(
+    lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], days: list[str]
+) -> list[str]:
     """Days whose stored result failed for any of `datasets` (their blocking checks ran and failed),
     when quality.gate_failed_partitions is on: later runs leave them out. A day with no stored
     result is not failed here (its check has not run, or its data was rewritten since)."""
     if not cfg.quality.gate_failed_partitions:
         return []
-    return [d for d in days if any((r := stored_result(lake, ds, d)) is not None and not r.success
-                                   for ds in datasets)]
+    return [
+        d
+        for d in days
+        if any((r := stored_result(lake, ds, d)) is not None and not r.success for ds in datasets)
+    ]
 
 
 def require_not_failed(lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], day: str) -> None:
@@ -160,5 +209,10 @@ def require_not_failed(lake: Lake, cfg: RlufConfig, datasets: tuple[str, ...], d
     for ds in datasets:
         if failed_days(lake, cfg, (ds,), [day]):
             raise QualityGateError(
-                f"{ds} partition {day} failed its quality checks ({stored_result(lake, ds, day).failure_summary()}); "
-                f"fix it and re-materialise, or set quality.gate_failed_partitions: false to use it anyway")
+                f"{ds} partition {day} failed its quality checks ({_summary(stored_result(lake, ds, day))}); "
+                f"fix it and re-materialise, or set quality.gate_failed_partitions: false to use it anyway"
+            )
+
+
+def _summary(result: QualityResult | None) -> str:
+    return result.failure_summary() if result is not None else "no stored result"

@@ -26,7 +26,9 @@ def parse_ts(values: pd.Series) -> pd.Series:
         out = con.sql(f"SELECT {TS_CAST} AS t FROM raw_ts ORDER BY i").to_arrow_table()
     finally:
         con.close()
-    return out.column("t").to_pandas().dt.tz_convert("UTC").set_axis(values.index).rename(values.name)
+    return (
+        out.column("t").to_pandas().dt.tz_convert("UTC").set_axis(values.index).rename(values.name)
+    )
 
 
 def raw_view(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -35,6 +37,9 @@ def raw_view(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     v["ts_parsed"] = parse_ts(v["ts"]) if len(v) else pd.Series(dtype="datetime64[us, UTC]")
     text_cols = [c for c in LANDING_COLUMNS[kind] if c in v.columns]
     lengths = pd.concat([v[c].str.len() for c in text_cols], axis=1) if len(v) else None
-    v["max_text_chars"] = (lengths.max(axis=1).fillna(0).astype("int64") if lengths is not None
-                           else pd.Series(dtype="int64"))
+    v["max_text_chars"] = (
+        lengths.max(axis=1).fillna(0).astype("int64")
+        if lengths is not None
+        else pd.Series(dtype="int64")
+    )
     return v

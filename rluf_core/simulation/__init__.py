@@ -38,8 +38,24 @@ from rluf_core.simulation.textscore import (
 )
 
 __all__ = [
-    "FEATURE_COLUMNS", "LOVE_FEATURES", "Population", "adversary_counts", "adversary_love_prob",
-    "default_days", "default_population", "infer_topics", "is_unsafe", "love_matrix", "love_prob",
-    "loved_labels", "make_population", "panel_love_prob", "population_love_prob", "simulate",
-    "simulate_day", "text_features", "true_helpfulness", "users_table",
+    "FEATURE_COLUMNS",
+    "LOVE_FEATURES",
+    "Population",
+    "adversary_counts",
+    "adversary_love_prob",
+    "default_days",
+    "default_population",
+    "infer_topics",
+    "is_unsafe",
+    "love_matrix",
+    "love_prob",
+    "loved_labels",
+    "make_population",
+    "panel_love_prob",
+    "population_love_prob",
+    "simulate",
+    "simulate_day",
+    "text_features",
+    "true_helpfulness",
+    "users_table",
 ]

@@ -10,8 +10,13 @@ import numpy as np
 import pandas as pd
 
 
-def loved_labels(turns: pd.DataFrame, events: pd.DataFrame, window, positive: str = "love",
-                 receiving_user_only: bool = True) -> np.ndarray:
+def loved_labels(
+    turns: pd.DataFrame,
+    events: pd.DataFrame,
+    window,
+    positive: str = "love",
+    receiving_user_only: bool = True,
+) -> np.ndarray:
     """Bool per row of `turns` (turn_id, user_id, ts); events: event_id, turn_id, user_id, ts,
     reaction, action. `window` is a Timedelta for timestamp columns or a number for integer ts."""
     ev = events.drop_duplicates("event_id")
@@ -21,7 +26,11 @@ def loved_labels(turns: pd.DataFrame, events: pd.DataFrame, window, positive: st
     if receiving_user_only:
         m = m[m["user_id"] == m["recv"]]
     m = m[m["ts"] <= m["turn_ts"] + window]
-    last = m.sort_values(["turn_id", "ts"], kind="stable").groupby("turn_id", sort=False)["action"].last()
+    last = (
+        m.sort_values(["turn_id", "ts"], kind="stable")
+        .groupby("turn_id", sort=False)["action"]
+        .last()
+    )
     loved = last[last == "add"].index
     return turns["turn_id"].isin(loved).to_numpy()
 

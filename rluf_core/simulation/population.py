@@ -34,12 +34,12 @@ SURFACE_MIX = np.array([0.35, 0.3, 0.3, 0.05])
 
 @dataclass
 class Population:
-    users: pd.DataFrame          # the ground-truth `users` table (one row per account)
-    topic_cdf: np.ndarray        # n x topics cumulative topic preference
-    panel: pd.DataFrame          # honest reactors sampled by activity: the text-level average
-    reactor_weight: float        # activity-weighted share of reactors among honest users
-    troll_shift: float           # trolls' intercept (calibrated to troll_love_rate)
-    raid_targets: list[str]      # per brigade group: "unsafe" or a topic
+    users: pd.DataFrame  # the ground-truth `users` table (one row per account)
+    topic_cdf: np.ndarray  # n x topics cumulative topic preference
+    panel: pd.DataFrame  # honest reactors sampled by activity: the text-level average
+    reactor_weight: float  # activity-weighted share of reactors among honest users
+    troll_shift: float  # trolls' intercept (calibrated to troll_love_rate)
+    raid_targets: list[str]  # per brigade group: "unsafe" or a topic
 
     @property
     def kind(self) -> np.ndarray:
@@ -49,7 +49,9 @@ class Population:
 def adversary_counts(sim: SimulatorConfig) -> dict[str, int]:
     s = sim.bot_share + sim.brigade_share + sim.troll_share
     reacting = sim.reactor_share * sim.n_users / (1 - s + s * sim.reactor_share)
-    return {k: int(round(getattr(sim, f"{k}_share") * reacting)) for k in ("bot", "brigade", "troll")}
+    return {
+        k: int(round(getattr(sim, f"{k}_share") * reacting)) for k in ("bot", "brigade", "troll")
+    }
 
 
 def _calibration_texts(sim: SimulatorConfig, n: int = 6000) -> np.ndarray:
@@ -80,16 +82,25 @@ def _make_population(sim_json: str) -> Population:
     counts = adversary_counts(sim)
     n_adv = sum(counts.values())
     if n_adv >= n:
-        raise ValueError(f"source.simulator: {n_adv} adversarial accounts leave no honest users (n_users={n})")
-    kind = np.array(["honest"] * (n - n_adv) + ["bot"] * counts["bot"] + ["brigade"] * counts["brigade"]
-                    + ["troll"] * counts["troll"], dtype=object)
+        raise ValueError(
+            f"source.simulator: {n_adv} adversarial accounts leave no honest users (n_users={n})"
+        )
+    kind = np.array(
+        ["honest"] * (n - n_adv)
+        + ["bot"] * counts["bot"]
+        + ["brigade"] * counts["brigade"]
+        + ["troll"] * counts["troll"],
+        dtype=object,
+    )
     kind = kind[rng.permutation(n)]
     honest = kind == "honest"
 
     activity = rng.lognormal(0.0, 0.8, n)
     activity[kind == "bot"] = sim.bot_activity * rng.lognormal(0.0, 0.3, (kind == "bot").sum())
     for k in ("brigade", "troll"):
-        activity[kind == k] = getattr(sim, f"{k}_activity") * rng.lognormal(0.0, 0.5, (kind == k).sum())
+        activity[kind == k] = getattr(sim, f"{k}_activity") * rng.lognormal(
+            0.0, 0.5, (kind == k).sum()
+        )
     reactor = np.where(honest, rng.random(n) < sim.reactor_share, True)
 
     group = np.full(n, -1, dtype=np.int64)
@@ -112,19 +123,28 @@ def _make_population(sim_json: str) -> Population:
     latency[kind == "bot"] = sim.bot_latency_s
     latency[kind == "brigade"] = rng.lognormal(np.log(8.0), 0.3, len(br))
 
-    users = pd.DataFrame({
-        "user_id": hex_ids(rng, n, "u"),
-        "kind": pd.Series(kind, dtype="string"),
-        "group_id": pd.array(np.where(group >= 0, group, 0), dtype="Int64"),
-        "brigade_target": pd.Series([targets[g] if g >= 0 else None for g in group], dtype="string"),
-        "reactor": reactor,
-        "activity": activity,
-        "lang": pd.Series(np.array(lx.LANGS)[rng.choice(len(lx.LANGS), n, p=LANG_MIX)], dtype="string"),
-        "surface": pd.Series(np.array(lx.SURFACES)[rng.choice(len(lx.SURFACES), n, p=SURFACE_MIX)], dtype="string"),
-        "peak_hour": peak,
-        "latency_median_s": latency,
-        "intercept": intercept0,
-    })
+    users = pd.DataFrame(
+        {
+            "user_id": hex_ids(rng, n, "u"),
+            "kind": pd.Series(kind, dtype="string"),
+            "group_id": pd.array(np.where(group >= 0, group, 0), dtype="Int64"),
+            "brigade_target": pd.Series(
+                [targets[g] if g >= 0 else None for g in group], dtype="string"
+            ),
+            "reactor": reactor,
+            "activity": activity,
+            "lang": pd.Series(
+                np.array(lx.LANGS)[rng.choice(len(lx.LANGS), n, p=LANG_MIX)], dtype="string"
+            ),
+            "surface": pd.Series(
+                np.array(lx.SURFACES)[rng.choice(len(lx.SURFACES), n, p=SURFACE_MIX)],
+                dtype="string",
+            ),
+            "peak_hour": peak,
+            "latency_median_s": latency,
+            "intercept": intercept0,
+        }
+    )
     users.loc[group < 0, "group_id"] = pd.NA
     for j, c in enumerate(WEIGHT_COLUMNS):
         users[c] = w[:, j]
@@ -139,28 +159,43 @@ def _make_population(sim_json: str) -> Population:
     pu = rng.choice(h_idx, size=m, p=act)
     px = rng.integers(0, len(x), m)
     zu = intercept0[pu] + np.einsum("ij,ij->i", x[px], w[pu])
-    target = sim.love_rate / ((1 - sim.toggle_rate * (1 - sim.readd_rate)) * (1 - 0.2 * sim.delayed_share))
+    target = sim.love_rate / (
+        (1 - sim.toggle_rate * (1 - sim.readd_rate)) * (1 - 0.2 * sim.delayed_share)
+    )
     if not reactor[h_idx].any():
-        raise ValueError(f"source.simulator: none of the {len(h_idx)} honest users reacts (n_users {sim.n_users}, "
-                         f"reactor_share {sim.reactor_share}): raise n_users or reactor_share")
+        raise ValueError(
+            f"source.simulator: none of the {len(h_idx)} honest users reacts (n_users {sim.n_users}, "
+            f"reactor_share {sim.reactor_share}): raise n_users or reactor_share"
+        )
     rate = lambda c: float(np.mean(reactor[pu] / (1 + np.exp(-(c + zu)))))  # noqa: E731
     shift = _bisect(rate, target=target)
     if abs(rate(shift) - target) > 0.05 * target:
-        raise ValueError(f"source.simulator.love_rate {sim.love_rate} cannot be reached: it needs {target:.3g} of "
-                         f"honest users' turns loved before toggles and delays, and reactor_share {sim.reactor_share} "
-                         f"allows {rate(shift):.3g} at most; lower love_rate or raise reactor_share")
+        raise ValueError(
+            f"source.simulator.love_rate {sim.love_rate} cannot be reached: it needs {target:.3g} of "
+            f"honest users' turns loved before toggles and delays, and reactor_share {sim.reactor_share} "
+            f"allows {rate(shift):.3g} at most; lower love_rate or raise reactor_share"
+        )
     users.loc[honest, "intercept"] = intercept0[honest] + shift
     tz = -6.0 * x[:, 0] + 1.5 * x[:, 3] + 0.2 * x[:, 2]
-    troll_shift = _bisect(lambda c: float(np.mean(1 / (1 + np.exp(-(c + tz))))), target=sim.troll_love_rate)
+    troll_shift = _bisect(
+        lambda c: float(np.mean(1 / (1 + np.exp(-(c + tz))))), target=sim.troll_love_rate
+    )
 
     reactor_weight = float(activity[h_idx][reactor[h_idx]].sum() / activity[h_idx].sum())
     r_idx = h_idx[reactor[h_idx]]
     panel_rng = rng_for(sim.seed, None, "panel")
-    panel_idx = panel_rng.choice(r_idx, size=min(sim.panel_size, len(r_idx)),
-                                 p=activity[r_idx] / activity[r_idx].sum())
+    panel_idx = panel_rng.choice(
+        r_idx, size=min(sim.panel_size, len(r_idx)), p=activity[r_idx] / activity[r_idx].sum()
+    )
     panel = users.iloc[panel_idx].reset_index(drop=True)
-    return Population(users=users, topic_cdf=topic_cdf, panel=panel, reactor_weight=reactor_weight,
-                      troll_shift=troll_shift, raid_targets=targets)
+    return Population(
+        users=users,
+        topic_cdf=topic_cdf,
+        panel=panel,
+        reactor_weight=reactor_weight,
+        troll_shift=troll_shift,
+        raid_targets=targets,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +203,9 @@ def default_population() -> Population:
     return make_population(SimulatorConfig())
 
 
-def population_love_prob(contexts, prompts, responses, topics=None, *, population=None) -> np.ndarray:
+def population_love_prob(
+    contexts, prompts, responses, topics=None, *, population=None
+) -> np.ndarray:
     """Text-level P(love | context, response) of ANY texts for the simulated population.
 
     population: a `Population` (make_population(cfg.source.simulator)); default: the default config's.

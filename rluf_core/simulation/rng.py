@@ -17,4 +17,4 @@ def rng_for(seed: int, day: dt.date | None, stream: str) -> np.random.Generator:
 def hex_ids(rng: np.random.Generator, n: int, prefix: str = "", width: int = 16) -> np.ndarray:
     """n random hex ids (object array), e.g. 'u3f9a...'; collisions are negligible at 64 bits."""
     raw = rng.bytes(width // 2 * n).hex()
-    return np.array([prefix + raw[i:i + width] for i in range(0, len(raw), width)], dtype=object)
+    return np.array([prefix + raw[i : i + width] for i in range(0, len(raw), width)], dtype=object)

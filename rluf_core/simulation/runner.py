@@ -46,17 +46,36 @@ def simulate_day(cfg: RlufConfig, day: dt.date) -> tuple[pd.DataFrame, pd.DataFr
     known = events[~events["unknown_turn"]]
     turns["loved"] = loved_labels(
         turns.assign(ts=turns["ts_ms"]),
-        known.assign(ts=known["ts_ms"]), window_ms, positive="love", receiving_user_only=True)
+        known.assign(ts=known["ts_ms"]),
+        window_ms,
+        positive="love",
+        receiving_user_only=True,
+    )
     return turns, events
 
 
-def _write_day(cfg: RlufConfig, lake: Lake, gt: Lake, day: dt.date, turns: pd.DataFrame, events: pd.DataFrame,
-               arriving: pd.DataFrame, window_ms: int) -> None:
-    write_parquet_stable(lake, f"{lake.landing_dir('turns', day)}/part-0.parquet", landing_turns(turns))
-    write_parquet_stable(lake, f"{lake.landing_dir('reactions', day)}/part-0.parquet", landing_reactions(arriving))
+def _write_day(
+    cfg: RlufConfig,
+    lake: Lake,
+    gt: Lake,
+    day: dt.date,
+    turns: pd.DataFrame,
+    events: pd.DataFrame,
+    arriving: pd.DataFrame,
+    window_ms: int,
+) -> None:
+    write_parquet_stable(
+        lake, f"{lake.landing_dir('turns', day)}/part-0.parquet", landing_turns(turns)
+    )
+    write_parquet_stable(
+        lake, f"{lake.landing_dir('reactions', day)}/part-0.parquet", landing_reactions(arriving)
+    )
     if cfg.source.simulator.rating_rate > 0:
-        write_parquet_stable(lake, f"{lake.landing_dir('ratings', day)}/part-0.parquet",
-                             generate_ratings(turns, cfg.source.simulator, day))
+        write_parquet_stable(
+            lake,
+            f"{lake.landing_dir('ratings', day)}/part-0.parquet",
+            generate_ratings(turns, cfg.source.simulator, day),
+        )
     gt.write_dataset("turns", truth_turns(turns), day)
     gt.write_dataset("reactions", truth_reactions(events, day, window_ms), day)
 
@@ -65,23 +84,37 @@ def users_table(cfg: RlufConfig) -> pd.DataFrame:
     return make_population(cfg.source.simulator).users
 
 
-def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool = True) -> dict[str, Any]:
+def simulate(
+    cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool = True
+) -> dict[str, Any]:
     """Simulate `days` (default: source.start_date + source.simulator.days) into the landing zone
     (landing/{turns,reactions}/date=D/part-0.parquet, reactions partitioned by arrival day) and the
     ground truth (users; turns and reactions per turn day). Same seed: byte-identical files."""
     if cfg.source.kind != "simulator":
-        raise ValueError(f"simulate: source.kind is {cfg.source.kind!r}: its landing zone ({cfg.storage.lake}) "
-                         "holds real traffic; simulated traffic goes only where source.kind is 'simulator'")
+        raise ValueError(
+            f"simulate: source.kind is {cfg.source.kind!r}: its landing zone ({cfg.storage.lake}) "
+            "holds real traffic; simulated traffic goes only where source.kind is 'simulator'"
+        )
     days = sorted(set(days or default_days(cfg)))
     if any(d < cfg.source.start_date for d in days):
-        raise ValueError(f"simulate: days before source.start_date {cfg.source.start_date} have no traffic")
+        raise ValueError(
+            f"simulate: days before source.start_date {cfg.source.start_date} have no traffic"
+        )
     lake, gt = Lake(cfg.storage.lake), Lake(cfg.storage.ground_truth)
     window_ms = int(cfg.labels.window_hours * 3600 * 1000)
     t_start = time.perf_counter()
     gt.write_dataset("users", users_table(cfg))
-    pending: dict[dt.date, pd.DataFrame] = {}  # generated day -> its events (for later arrival days)
-    summary: dict[str, Any] = {"days": [], "turns": 0, "events": 0, "landing_reaction_rows": 0, "loved": 0,
-                               "loved_adversarial": 0}
+    pending: dict[
+        dt.date, pd.DataFrame
+    ] = {}  # generated day -> its events (for later arrival days)
+    summary: dict[str, Any] = {
+        "days": [],
+        "turns": 0,
+        "events": 0,
+        "landing_reaction_rows": 0,
+        "loved": 0,
+        "loved_adversarial": 0,
+    }
     bar = tqdm(days, desc="simulate", unit="day", disable=not progress)
     pool = ThreadPoolExecutor(max_workers=1)
     writes: list[Future] = []
@@ -92,19 +125,26 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
                 pending[g] = simulate_day(cfg, g)[1]
         turns, events = simulate_day(cfg, day)
         pending[day] = events
-        arriving = [e[e["arrival_offset"] == (day - g).days] for g, e in pending.items() if g <= day]
+        arriving = [
+            e[e["arrival_offset"] == (day - g).days] for g, e in pending.items() if g <= day
+        ]
         arriving = pd.concat(arriving, ignore_index=True)
         n_rows = int(arriving["n_copies"].sum())
         # write in the background while the next day is generated (pyarrow releases the GIL);
         # at most two days in flight, and a failed write stops the run
         if len(writes) >= 2:
             writes[-2].result()
-        writes.append(pool.submit(_write_day, cfg, lake, gt, day, turns, events, arriving, window_ms))
+        writes.append(
+            pool.submit(_write_day, cfg, lake, gt, day, turns, events, arriving, window_ms)
+        )
         for g in [g for g in pending if g <= day - dt.timedelta(days=SPILL_DAYS)]:
             del pending[g]
         stats = {
-            "date": day.isoformat(), "turns": len(turns), "events": len(events),
-            "landing_reaction_rows": n_rows, "love_rate": float(turns["loved"].mean()),
+            "date": day.isoformat(),
+            "turns": len(turns),
+            "events": len(events),
+            "landing_reaction_rows": n_rows,
+            "love_rate": float(turns["loved"].mean()),
             "loved_adversarial": int((turns["loved"] & (turns["user_kind"] != "honest")).sum()),
         }
         summary["days"].append(stats)
@@ -114,8 +154,14 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
         summary["loved"] += int(turns["loved"].sum())
         summary["loved_adversarial"] += stats["loved_adversarial"]
         elapsed = time.perf_counter() - t_start
-        log.info("simulated %s: %d turns, %d events, love %.3f (%.0f turns/s)", day, len(turns), len(events),
-                 stats["love_rate"], summary["turns"] / max(elapsed, 1e-9))
+        log.info(
+            "simulated %s: %d turns, %d events, love %.3f (%.0f turns/s)",
+            day,
+            len(turns),
+            len(events),
+            stats["love_rate"],
+            summary["turns"] / max(elapsed, 1e-9),
+        )
         bar.set_postfix(turns_per_s=f"{summary['turns'] / max(elapsed, 1e-9):,.0f}")
     for w in writes:
         w.result()
@@ -124,7 +170,9 @@ def simulate(cfg: RlufConfig, days: list[dt.date] | None = None, progress: bool 
     summary["love_rate"] = summary["loved"] / max(summary["turns"], 1)
     summary["adversarial_share_of_loved"] = summary["loved_adversarial"] / max(summary["loved"], 1)
     summary["lake"], summary["ground_truth"] = lake.uri, gt.uri
-    summary["users"] = {k: int(v) for k, v in users_table(cfg)["kind"].value_counts().sort_index().items()}
+    summary["users"] = {
+        k: int(v) for k, v in users_table(cfg)["kind"].value_counts().sort_index().items()
+    }
     return summary
 
 

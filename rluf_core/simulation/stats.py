@@ -53,15 +53,20 @@ def scenario_stats(cfg: RlufConfig) -> dict[str, Any]:
         "reacting_share_of_users": len(reacting) / len(users),
         "adversarial_share_of_reacting_users": float((rk != "honest").mean()),
         "reacting_share_by_kind": {k: float((rk == k).mean()) for k in ("bot", "brigade", "troll")},
-        "adversarial_share_of_positive_labels": float(turns.loc[loved, "user_kind"].ne("honest").mean()),
-        "positive_labels_by_kind": {k: int(v) for k, v in turns.loc[loved, "user_kind"].value_counts().items()},
+        "adversarial_share_of_positive_labels": float(
+            turns.loc[loved, "user_kind"].ne("honest").mean()
+        ),
+        "positive_labels_by_kind": {
+            k: int(v) for k, v in turns.loc[loved, "user_kind"].value_counts().items()
+        },
         "duplicate_row_rate": float(1 - land["event_id"].nunique() / max(len(land), 1)),
         "late_event_share": float(ev["late"].mean()),
         "unknown_turn_event_share": float(ev["unknown_turn"].mean()),
         "non_receiver_event_share": float((~ev["is_receiver"] & ~ev["unknown_turn"]).mean()),
         "love_events_outside_window_share": float(
             (~ev["within_window"] & (ev["reaction"] == "love") & ev["is_receiver"]).sum()
-            / max(((ev["reaction"] == "love") & ev["is_receiver"]).sum(), 1)),
+            / max(((ev["reaction"] == "love") & ev["is_receiver"]).sum(), 1)
+        ),
         "ceiling_auroc_text_all": _auc(loved, turns["p_love_text"].to_numpy()),
         "ceiling_auroc_text_honest": _auc(loved[honest], turns["p_love_text"].to_numpy()[honest]),
         "auroc_user_level_all": _auc(loved, turns["p_love_user"].to_numpy()),

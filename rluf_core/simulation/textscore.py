@@ -21,13 +21,26 @@ import pyarrow.compute as pc
 from rluf_core.simulation import lexicon as lx
 
 FEATURE_COLUMNS = [
-    "n_words", "n_sentences", "on_topic", "off_topic", "vague", "warm", "signoff", "request",
-    "hearts", "emoji", "bait", "unsafe", "helpfulness",
+    "n_words",
+    "n_sentences",
+    "on_topic",
+    "off_topic",
+    "vague",
+    "warm",
+    "signoff",
+    "request",
+    "hearts",
+    "emoji",
+    "bait",
+    "unsafe",
+    "helpfulness",
 ]
 
 
 def _alternation(words: Sequence[str]) -> str:
-    return r"(?i)\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
+    return (
+        r"(?i)\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
+    )
 
 
 @cache
@@ -48,7 +61,10 @@ def _as_array(texts) -> pa.Array:
     if isinstance(texts, pa.Array):
         arr = texts
     else:
-        arr = pa.array(list(texts) if not isinstance(texts, (pd.Series, np.ndarray)) else texts, type=pa.string())
+        arr = pa.array(
+            list(texts) if not isinstance(texts, (pd.Series, np.ndarray)) else texts,
+            type=pa.string(),
+        )
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.string())
     return pc.fill_null(arr, "")
@@ -59,7 +75,11 @@ def _count(arr: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _n_words(arr: pa.Array) -> np.ndarray:
-    n = pc.list_value_length(pc.utf8_split_whitespace(arr)).to_numpy(zero_copy_only=False).astype(np.int32)
+    n = (
+        pc.list_value_length(pc.utf8_split_whitespace(arr))
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int32)
+    )
     blank = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).to_numpy(zero_copy_only=False)
     return np.where(blank, 0, n).astype(np.int32)
 
@@ -91,7 +111,9 @@ def infer_topics(prompts, contexts=None) -> list[str]:
 
 def is_unsafe(responses) -> np.ndarray:
     """Ground-truth safety judge: True where the text gives unsafe advice."""
-    return pc.match_substring_regex(_as_array(responses), lx.UNSAFE_PATTERN).to_numpy(zero_copy_only=False)
+    return pc.match_substring_regex(_as_array(responses), lx.UNSAFE_PATTERN).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def helpfulness_from_counts(f: pd.DataFrame | dict) -> np.ndarray:
@@ -106,7 +128,15 @@ def helpfulness_from_counts(f: pd.DataFrame | dict) -> np.ndarray:
     off = np.minimum(np.asarray(f["off_topic"], dtype=np.float64), 4.0)
     bait = np.asarray(f["bait"], dtype=np.float64)
     unsafe = np.asarray(f["unsafe"], dtype=np.float64)
-    z = -2.0 + 2.0 * on + 0.25 * np.minimum(hits, 6.0) - 1.6 * vague - 0.35 * off - 0.45 * bait - 1.0 * unsafe
+    z = (
+        -2.0
+        + 2.0 * on
+        + 0.25 * np.minimum(hits, 6.0)
+        - 1.6 * vague
+        - 0.35 * off
+        - 0.45 * bait
+        - 1.0 * unsafe
+    )
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -141,7 +171,9 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
             rows = np.flatnonzero(tix == i)
             if len(rows):
                 topic_rows[t] = rows
-                tasks[f"topic:{t}"] = (lambda r=rows, t=t: _count(arr.take(pa.array(r)), pats[f"topic:{t}"]))  # type: ignore[misc]
+                tasks[f"topic:{t}"] = lambda r=rows, t=t: _count(
+                    arr.take(pa.array(r)), pats[f"topic:{t}"]
+                )  # type: ignore[misc]
     if n >= 20_000:
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
             futures = {k: pool.submit(fn) for k, fn in tasks.items()}
@@ -155,11 +187,20 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
         on = np.zeros(n, dtype=np.int32)
         for t, rows in topic_rows.items():
             on[rows] = res[f"topic:{t}"]
-    f = pd.DataFrame({
-        "n_words": res["n_words"], "n_sentences": res["n_sentences"], "on_topic": on,
-        "off_topic": any_topic - on, "vague": res["vague"], "warm": res["warm"], "signoff": res["signoff"],
-        "request": res["request"], "hearts": res["hearts"], "emoji": res["emoji"],
-    })
+    f = pd.DataFrame(
+        {
+            "n_words": res["n_words"],
+            "n_sentences": res["n_sentences"],
+            "on_topic": on,
+            "off_topic": any_topic - on,
+            "vague": res["vague"],
+            "warm": res["warm"],
+            "signoff": res["signoff"],
+            "request": res["request"],
+            "hearts": res["hearts"],
+            "emoji": res["emoji"],
+        }
+    )
     f["bait"] = f["signoff"] + f["request"] + f["hearts"]
     f["unsafe"] = res["unsafe"]
     f["helpfulness"] = helpfulness_from_counts(f)
@@ -168,4 +209,6 @@ def text_features(responses, topics=None, prompts=None, contexts=None) -> pd.Dat
 
 def true_helpfulness(prompts, responses, topics=None, contexts=None) -> np.ndarray:
     """Ground-truth helpfulness in [0, 1] of each response to its prompt."""
-    return text_features(responses, topics=topics, prompts=prompts, contexts=contexts)["helpfulness"].to_numpy()
+    return text_features(responses, topics=topics, prompts=prompts, contexts=contexts)[
+        "helpfulness"
+    ].to_numpy()

@@ -42,7 +42,9 @@ def raid_windows(sim: SimulatorConfig, day: dt.date) -> np.ndarray:
     return np.sort(rng.uniform(0, span, (sim.brigade_groups, sim.brigade_windows_per_day)), axis=1)
 
 
-def _conversations(u: np.ndarray, mean_len: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _conversations(
+    u: np.ndarray, mean_len: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(u)
     new = np.ones(n, bool)
     new[1:] = (u[1:] != u[:-1]) | (rng.random(n - 1) < 1.0 / mean_len)
@@ -56,10 +58,18 @@ def _conversations(u: np.ndarray, mean_len: float, rng: np.random.Generator) -> 
     return conv, pos
 
 
-def _contexts(prompts: pa.Array, responses: pa.Array, conv: np.ndarray, pos: np.ndarray) -> np.ndarray:
+def _contexts(
+    prompts: pa.Array, responses: pa.Array, conv: np.ndarray, pos: np.ndarray
+) -> np.ndarray:
     """JSON list of earlier {role, text} messages of the conversation (phrases hold no quotes)."""
     pair = pc.binary_join_element_wise(
-        '{"role": "user", "text": "', prompts, '"}, {"role": "assistant", "text": "', responses, '"}', "")
+        '{"role": "user", "text": "',
+        prompts,
+        '"}, {"role": "assistant", "text": "',
+        responses,
+        '"}',
+        "",
+    )
     pair = np.asarray(pair.to_numpy(zero_copy_only=False), dtype=object)
     body = np.full(len(pos), "", dtype=object)
     for p in range(1, int(pos.max()) + 1 if len(pos) else 0):
@@ -70,7 +80,9 @@ def _contexts(prompts: pa.Array, responses: pa.Array, conv: np.ndarray, pos: np.
     return "[" + body + "]"
 
 
-def generate_turns(pop: Population, sim: SimulatorConfig, day: dt.date, day_index: int) -> pd.DataFrame:
+def generate_turns(
+    pop: Population, sim: SimulatorConfig, day: dt.date, day_index: int
+) -> pd.DataFrame:
     """The day's turns in conversation order, with landing columns and ground-truth columns."""
     rng = rng_for(sim.seed, day, "turns")
     users = pop.users
@@ -97,11 +109,18 @@ def generate_turns(pop: Population, sim: SimulatorConfig, day: dt.date, day_inde
         start[brig] = w + rng.uniform(0, sim.brigade_window_minutes * 60, brig.sum())
         in_raid[brig] = True
     start = np.clip(start, 0, DAY_S - 120 * MAX_TURNS)
-    target = np.array(pop.raid_targets + ["none"], dtype=object)[np.where(group >= 0, group, len(pop.raid_targets))]
-    jailbreak_c = (in_raid & (target == "unsafe")) | ((ckind == "honest") & (rng.random(n_conv) < 0.003))
+    target = np.array(pop.raid_targets + ["none"], dtype=object)[
+        np.where(group >= 0, group, len(pop.raid_targets))
+    ]
+    jailbreak_c = (in_raid & (target == "unsafe")) | (
+        (ckind == "honest") & (rng.random(n_conv) < 0.003)
+    )
     main_surface = users["surface"].to_numpy()[cu]
-    surface = np.where(rng.random(n_conv) < 0.85, main_surface,
-                       np.array(lx.SURFACES, dtype=object)[rng.integers(0, len(lx.SURFACES), n_conv)])
+    surface = np.where(
+        rng.random(n_conv) < 0.85,
+        main_surface,
+        np.array(lx.SURFACES, dtype=object)[rng.integers(0, len(lx.SURFACES), n_conv)],
+    )
     group_chat = (ckind == "honest") & (rng.random(n_conv) < sim.group_chat_share)
 
     gap = np.where(pos > 0, np.minimum(rng.lognormal(np.log(50.0), 0.5, n), 110.0), 0.0)
@@ -110,7 +129,9 @@ def generate_turns(pop: Population, sim: SimulatorConfig, day: dt.date, day_inde
     ts_ms = day_start_ms(day) + np.round((start[conv] + offset) * 1000.0).astype(np.int64)
 
     topic = ctopic[conv]
-    lang_idx = pd.Categorical(users["lang"].to_numpy()[u], categories=lx.LANGS).codes.astype(np.int64)
+    lang_idx = pd.Categorical(users["lang"].to_numpy()[u], categories=lx.LANGS).codes.astype(
+        np.int64
+    )
     jb = jailbreak_c[conv]
     prompts = compose_prompts(topic, pos, jb, rng)
     responses = compose_responses(topic, lang_idx, jb, sim, rng)
@@ -126,28 +147,42 @@ def generate_turns(pop: Population, sim: SimulatorConfig, day: dt.date, day_inde
     shifted = sim.bot_shift_day is not None and day_index >= sim.bot_shift_day
     tgt = target[conv]
     match = np.where(tgt == "unsafe", feats["unsafe"].to_numpy(), tgt == topic_names)
-    adv = adversary_love_prob(tk, x, bot_rate=sim.bot_shift_love_rate if shifted else sim.bot_love_rate,
-                              troll_shift=pop.troll_shift, brigade_match=match, in_raid=in_raid[conv])
+    adv = adversary_love_prob(
+        tk,
+        x,
+        bot_rate=sim.bot_shift_love_rate if shifted else sim.bot_love_rate,
+        troll_shift=pop.troll_shift,
+        brigade_match=match,
+        in_raid=in_raid[conv],
+    )
     p_user = np.where(tk == "honest", p_user, adv)
 
     conv_ids = hex_ids(rng, n_conv, "c")
-    df = pd.DataFrame({
-        "turn_id": hex_ids(rng, n, "t"),
-        "conversation_id": conv_ids[conv],
-        "user_id": users["user_id"].to_numpy()[u],
-        "ts_ms": ts_ms,
-        "prompt": prompts.to_numpy(zero_copy_only=False),
-        "response": responses.to_numpy(zero_copy_only=False),
-        "context": _contexts(prompts, responses, conv, pos),
-        "policy_version": sim.policy_version,
-        "lang": np.array(lx.LANGS, dtype=object)[lang_idx],
-        "surface": surface[conv],
-        "topic": topic_names,
-        # ground truth and internals
-        "user_idx": u, "user_kind": tk, "position": pos, "conv_idx": conv,
-        "group_chat": group_chat[conv], "in_raid": in_raid[conv], "jailbreak": jb,
-        "p_love_user": p_user, "p_love_text": p_text,
-    })
+    df = pd.DataFrame(
+        {
+            "turn_id": hex_ids(rng, n, "t"),
+            "conversation_id": conv_ids[conv],
+            "user_id": users["user_id"].to_numpy()[u],
+            "ts_ms": ts_ms,
+            "prompt": prompts.to_numpy(zero_copy_only=False),
+            "response": responses.to_numpy(zero_copy_only=False),
+            "context": _contexts(prompts, responses, conv, pos),
+            "policy_version": sim.policy_version,
+            "lang": np.array(lx.LANGS, dtype=object)[lang_idx],
+            "surface": surface[conv],
+            "topic": topic_names,
+            # ground truth and internals
+            "user_idx": u,
+            "user_kind": tk,
+            "position": pos,
+            "conv_idx": conv,
+            "group_chat": group_chat[conv],
+            "in_raid": in_raid[conv],
+            "jailbreak": jb,
+            "p_love_user": p_user,
+            "p_love_text": p_text,
+        }
+    )
     for c in ("helpfulness", "unsafe", "warm", "bait", "n_words", "on_topic", "vague"):
         df[c] = feats[c].to_numpy()
     return df

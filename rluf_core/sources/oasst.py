@@ -26,7 +26,11 @@ from rluf_core.lake import Lake
 
 log = logging.getLogger(__name__)
 
-REACTION_COLUMNS = {"react_thumbs_up": "thumbs_up", "react_thumbs_down": "thumbs_down", "react_red_flag": "red_flag"}
+REACTION_COLUMNS = {
+    "react_thumbs_up": "thumbs_up",
+    "react_thumbs_down": "thumbs_down",
+    "react_red_flag": "red_flag",
+}
 DEV_DAYS, TEST_DAYS = 10, 4
 N_VOLUNTEERS = 400
 TS = pa.timestamp("ms", tz="UTC")
@@ -40,15 +44,27 @@ def _assign_days(convs: pd.DataFrame, first_day: int, n_days: int) -> dict[str, 
     return dict(zip(convs["conversation_id"], first_day + idx.astype(int)))
 
 
-def oasst_frames(src: pd.DataFrame, start_date: dt.date, dev_days: int = DEV_DAYS, test_days: int = TEST_DAYS,
-                 seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def oasst_frames(
+    src: pd.DataFrame,
+    start_date: dt.date,
+    dev_days: int = DEV_DAYS,
+    test_days: int = TEST_DAYS,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(turns, reactions, meta) in landing format (+ a `day` column); meta keeps split and labels."""
     rng = np.random.default_rng(seed)
-    src = src.sort_values(["split", "conversation_id", "depth", "message_id"], kind="stable").reset_index(drop=True)
+    src = src.sort_values(
+        ["split", "conversation_id", "depth", "message_id"], kind="stable"
+    ).reset_index(drop=True)
     day_of: dict[str, int] = {}
     for split, first, n in (("dev", 0, dev_days), ("test", dev_days, test_days)):
-        convs = (src[src["split"] == split].groupby("conversation_id", sort=True).size()
-                 .rename("n").reset_index())
+        convs = (
+            src[src["split"] == split]
+            .groupby("conversation_id", sort=True)
+            .size()
+            .rename("n")
+            .reset_index()
+        )
         day_of.update(_assign_days(convs, first, n))
     unknown = sorted(set(src["split"]) - {"dev", "test"})
     if unknown:
@@ -57,24 +73,36 @@ def oasst_frames(src: pd.DataFrame, start_date: dt.date, dev_days: int = DEV_DAY
     base = pd.Timestamp(start_date, tz="UTC")
     # turns between 00:00 and ~15:00, ordered by depth inside a conversation; reactions within 2 hours,
     # so with labels.window_hours 6 (the preset) every label window closes on the same day
-    conv_start = src["conversation_id"].map(
-        {c: int(s) for c, s in zip(day_of, rng.integers(0, 14 * 3600, len(day_of)))}).to_numpy()
-    ts = base + pd.to_timedelta(day_idx, unit="D") + pd.to_timedelta(conv_start + src["depth"].to_numpy() * 600
-                                                                     + rng.integers(0, 300, len(src)), unit="s")
-    turns = pd.DataFrame({
-        "turn_id": src["message_id"].astype(str),
-        "conversation_id": src["conversation_id"].astype(str),
-        "user_id": "oasst_p_" + src["conversation_id"].astype(str).str[:12],
-        "ts": ts,
-        "prompt": src["prompt"].astype(str),
-        "response": src["response"].astype(str),
-        "context": src["context"],
-        "policy_version": np.where(src["synthetic"].astype(bool), "oasst-synthetic", "oasst-human"),
-        "lang": src["lang"],
-        "surface": "oasst",
-        "topic": None,
-        "day": day_idx,
-    })
+    conv_start = (
+        src["conversation_id"]
+        .map({c: int(s) for c, s in zip(day_of, rng.integers(0, 14 * 3600, len(day_of)))})
+        .to_numpy()
+    )
+    ts = (
+        base
+        + pd.to_timedelta(day_idx, unit="D")
+        + pd.to_timedelta(
+            conv_start + src["depth"].to_numpy() * 600 + rng.integers(0, 300, len(src)), unit="s"
+        )
+    )
+    turns = pd.DataFrame(
+        {
+            "turn_id": src["message_id"].astype(str),
+            "conversation_id": src["conversation_id"].astype(str),
+            "user_id": "oasst_p_" + src["conversation_id"].astype(str).str[:12],
+            "ts": ts,
+            "prompt": src["prompt"].astype(str),
+            "response": src["response"].astype(str),
+            "context": src["context"],
+            "policy_version": np.where(
+                src["synthetic"].astype(bool), "oasst-synthetic", "oasst-human"
+            ),
+            "lang": src["lang"],
+            "surface": "oasst",
+            "topic": None,
+            "day": day_idx,
+        }
+    )
     rows = []
     for col, reaction in REACTION_COLUMNS.items():
         counts = src[col].fillna(0).astype(int).to_numpy()
@@ -82,27 +110,39 @@ def oasst_frames(src: pd.DataFrame, start_date: dt.date, dev_days: int = DEV_DAY
         if not len(rep):
             continue
         rows.append(pd.DataFrame({"row": rep, "reaction": reaction}))
-    ev = pd.concat(rows, ignore_index=True).sort_values(["row", "reaction"], kind="stable").reset_index(drop=True)
+    ev = (
+        pd.concat(rows, ignore_index=True)
+        .sort_values(["row", "reaction"], kind="stable")
+        .reset_index(drop=True)
+    )
     # distinct volunteers per reply: a random offset into the pool, then consecutive ids
     per_row_rank = ev.groupby("row").cumcount().to_numpy()
     offset = rng.integers(0, N_VOLUNTEERS, len(src))[ev["row"].to_numpy()]
     vol = (offset + per_row_rank) % N_VOLUNTEERS
     r = ev["row"].to_numpy()
-    reactions = pd.DataFrame({
-        "event_id": [f"oasst_e{i:06d}" for i in range(len(ev))],
-        "turn_id": turns["turn_id"].to_numpy()[r],
-        "user_id": [f"oasst_v{v:03d}" for v in vol],
-        "ts": pd.DatetimeIndex(turns["ts"])[r] + pd.to_timedelta(rng.integers(60, 7200, len(ev)), unit="s"),
-        "reaction": ev["reaction"].to_numpy(),
-        "action": "add",
-        "day": day_idx[r],
-    })
-    meta = pd.DataFrame({
-        "turn_id": turns["turn_id"], "split": src["split"], "day": [
-            (start_date + dt.timedelta(days=int(d))).isoformat() for d in day_idx],
-        "y_thumbs_up": src["y_thumbs_up"], "y_net_positive": src["y_net_positive"],
-        "rank": src["rank"], "source": src["source"],
-    })
+    reactions = pd.DataFrame(
+        {
+            "event_id": [f"oasst_e{i:06d}" for i in range(len(ev))],
+            "turn_id": turns["turn_id"].to_numpy()[r],
+            "user_id": [f"oasst_v{v:03d}" for v in vol],
+            "ts": pd.DatetimeIndex(turns["ts"])[r]
+            + pd.to_timedelta(rng.integers(60, 7200, len(ev)), unit="s"),
+            "reaction": ev["reaction"].to_numpy(),
+            "action": "add",
+            "day": day_idx[r],
+        }
+    )
+    meta = pd.DataFrame(
+        {
+            "turn_id": turns["turn_id"],
+            "split": src["split"],
+            "day": [(start_date + dt.timedelta(days=int(d))).isoformat() for d in day_idx],
+            "y_thumbs_up": src["y_thumbs_up"],
+            "y_net_positive": src["y_net_positive"],
+            "rank": src["rank"],
+            "source": src["source"],
+        }
+    )
     return turns, reactions, meta
 
 
@@ -117,8 +157,14 @@ def _write(lake: Lake, kind: str, day: str, df: pd.DataFrame) -> str:
     return path
 
 
-def import_oasst(source_path: str, lake: Lake, start_date: dt.date | str = dt.date(2026, 1, 1),
-                 dev_days: int = DEV_DAYS, test_days: int = TEST_DAYS, seed: int = 0) -> dict:
+def import_oasst(
+    source_path: str,
+    lake: Lake,
+    start_date: dt.date | str = dt.date(2026, 1, 1),
+    dev_days: int = DEV_DAYS,
+    test_days: int = TEST_DAYS,
+    seed: int = 0,
+) -> dict:
     """Write the OASST replies as landing files (turns and reactions per day) and an `oasst_meta`
     dataset (turn_id, split, day, y_thumbs_up, ...). Returns a summary; `test_days` is the N of the
     time split that equals the data set's test split."""
@@ -133,12 +179,22 @@ def import_oasst(source_path: str, lake: Lake, start_date: dt.date | str = dt.da
     lake.write_dataset("oasst_meta", meta)
     day_names = [(start + dt.timedelta(days=int(d))).isoformat() for d in days]
     summary = {
-        "source": str(source_path), "turns": len(turns), "reaction_events": len(reactions),
-        "days": day_names, "dev_days": day_names[:dev_days], "test_days": test_days,
-        "test_day_names": day_names[dev_days:], "rows_by_split": meta["split"].value_counts().to_dict(),
+        "source": str(source_path),
+        "turns": len(turns),
+        "reaction_events": len(reactions),
+        "days": day_names,
+        "dev_days": day_names[:dev_days],
+        "test_days": test_days,
+        "test_day_names": day_names[dev_days:],
+        "rows_by_split": meta["split"].value_counts().to_dict(),
         "thumbs_up_rate": float(meta["y_thumbs_up"].mean()),
         "note": f"time split with the last {test_days} days as test == the data set's test split; "
-                "use rluf_core/config/presets/oasst.yaml (positive thumbs_up, receiving_user_only false)",
+        "use rluf_core/config/presets/oasst.yaml (positive thumbs_up, receiving_user_only false)",
     }
-    log.info("oasst import: %d turns, %d reaction events over %d days", len(turns), len(reactions), len(days))
+    log.info(
+        "oasst import: %d turns, %d reaction events over %d days",
+        len(turns),
+        len(reactions),
+        len(days),
+    )
     return summary

@@ -4,7 +4,6 @@ Clean assets refuse a day whose raw quality check failed (rluf_core.quality.requ
 later run cannot silently use a failed partition; quality.gate_failed_partitions: false overrides.
 """
 
-
 import dagster as dg
 
 from rluf_core.cleaning.labels import reaction_days_needed
@@ -28,27 +27,44 @@ def _gated(fn, *args):
 def _recon_metadata(out: dict) -> dict:
     r = out["reconciliation"]
     return {
-        "dagster/row_count": r["clean"], "input_rows": r["input_rows"], "quarantined": r["quarantined"],
-        "duplicates_collapsed": r["duplicates_collapsed"], "reconciled": r["balanced"],
+        "dagster/row_count": r["clean"],
+        "input_rows": r["input_rows"],
+        "quarantined": r["quarantined"],
+        "duplicates_collapsed": r["duplicates_collapsed"],
+        "reconciled": r["balanced"],
         "reconciliation": dg.MetadataValue.json(r),
         "sample": md_table(out["clean"].iloc[:, :8]),
         "quarantine_sample": md_table(out["quarantine"][["file", "row", "reason", "detail"]]),
     }
 
 
-@dg.asset(group_name="clean", partitions_def=daily_partitions, deps=["raw_turns"], kinds={"duckdb", "parquet"},
-          description="Typed, deduplicated turns with pseudonymised user ids (rejected rows go to quarantine).")
+@dg.asset(
+    group_name="clean",
+    partitions_def=daily_partitions,
+    deps=["raw_turns"],
+    kinds={"duckdb", "parquet"},
+    description="Typed, deduplicated turns with pseudonymised user ids (rejected rows go to quarantine).",
+)
 def clean_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = _gated(daily.clean_turns_day, rluf.lake, rluf.config, context.partition_key)
     return dg.MaterializeResult(metadata=_recon_metadata(out))
 
 
 @dg.asset(
-    group_name="clean", partitions_def=daily_partitions, kinds={"duckdb", "parquet"},
-    deps=["raw_reactions", dg.AssetDep("clean_turns", partition_mapping=dg.TimeWindowPartitionMapping(
-        start_offset=-_LOOKBACK, end_offset=0, allow_nonexistent_upstream_partitions=True))],
+    group_name="clean",
+    partitions_def=daily_partitions,
+    kinds={"duckdb", "parquet"},
+    deps=[
+        "raw_reactions",
+        dg.AssetDep(
+            "clean_turns",
+            partition_mapping=dg.TimeWindowPartitionMapping(
+                start_offset=-_LOOKBACK, end_offset=0, allow_nonexistent_upstream_partitions=True
+            ),
+        ),
+    ],
     description="Reaction events deduplicated (retries collapsed) and joined to their turns, including "
-                "turns of the lookback days (late reactions across the partition boundary).",
+    "turns of the lookback days (late reactions across the partition boundary).",
 )
 def clean_reactions(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = _gated(daily.clean_reactions_day, rluf.lake, rluf.config, context.partition_key)
@@ -56,55 +72,114 @@ def clean_reactions(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg
 
 
 @dg.asset(
-    group_name="clean", partitions_def=daily_partitions, kinds={"duckdb", "parquet"},
-    deps=["clean_turns", dg.AssetDep("clean_reactions", partition_mapping=dg.TimeWindowPartitionMapping(
-        start_offset=0, end_offset=_AHEAD, allow_nonexistent_upstream_partitions=True))],
+    group_name="clean",
+    partitions_def=daily_partitions,
+    kinds={"duckdb", "parquet"},
+    deps=[
+        "clean_turns",
+        dg.AssetDep(
+            "clean_reactions",
+            partition_mapping=dg.TimeWindowPartitionMapping(
+                start_offset=0, end_offset=_AHEAD, allow_nonexistent_upstream_partitions=True
+            ),
+        ),
+    ],
     description="clean_turns with the label (final positive reaction state within labels.window_hours), "
-                "reaction counts and label_window_complete (the following days' reactions were available).",
+    "reaction counts and label_window_complete (the following days' reactions were available).",
 )
 def labeled_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = daily.label_day(rluf.lake, rluf.config, context.partition_key)
     lab = out["labeled"]
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(lab), "love_rate": out["love_rate"], "loved_turns": int(lab["label"].sum()) if len(lab) else 0,
-        "label_window_complete_share": out["window_complete_share"],
-        "reaction_partitions_read": ", ".join(out["reaction_days"]) or "none",
-        "sample": md_table(lab[["turn_id", "user_id", "ts", "label", "n_reactions", "n_positive_users",
-                                "label_window_complete"]] if len(lab) else lab),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(lab),
+            "love_rate": out["love_rate"],
+            "loved_turns": int(lab["label"].sum()) if len(lab) else 0,
+            "label_window_complete_share": out["window_complete_share"],
+            "reaction_partitions_read": ", ".join(out["reaction_days"]) or "none",
+            "sample": md_table(
+                lab[
+                    [
+                        "turn_id",
+                        "user_id",
+                        "ts",
+                        "label",
+                        "n_reactions",
+                        "n_positive_users",
+                        "label_window_complete",
+                    ]
+                ]
+                if len(lab)
+                else lab
+            ),
+        }
+    )
 
 
-@dg.asset(group_name="clean", partitions_def=daily_partitions, deps=["clean_turns", "clean_reactions"],
-          kinds={"parquet"}, description="Rejected rows of the day with a machine-readable reason, file and row.")
+@dg.asset(
+    group_name="clean",
+    partitions_def=daily_partitions,
+    deps=["clean_turns", "clean_reactions"],
+    kinds={"parquet"},
+    description="Rejected rows of the day with a machine-readable reason, file and row.",
+)
 def quarantine(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = daily.quarantine_day(rluf.lake, context.partition_key)
     q = out["quarantine"]
     reasons = q.groupby(["source", "reason"]).size().reset_index(name="rows") if len(q) else q
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(q), "reconciled": out["total"]["balanced"],
-        "reconciliation": dg.MetadataValue.json(out["total"]),
-        "by_source": dg.MetadataValue.json(out["by_source"]),
-        "files_set_aside": len(out["total"]["files_set_aside"]),
-        "reasons": md_table(reasons, rows=50), "sample": md_table(q[["source", "file", "row", "reason", "detail"]]),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(q),
+            "reconciled": out["total"]["balanced"],
+            "reconciliation": dg.MetadataValue.json(out["total"]),
+            "by_source": dg.MetadataValue.json(out["by_source"]),
+            "files_set_aside": len(out["total"]["files_set_aside"]),
+            "reasons": md_table(reasons, rows=50),
+            "sample": md_table(q[["source", "file", "row", "reason", "detail"]]),
+        }
+    )
 
 
-@dg.asset_check(asset=quarantine, name="reconciliation", blocking=True, partitions_def=daily_partitions,
-                description="Every input row is clean, quarantined, or a collapsed duplicate: exactly.")
-def reconciliation_check(context: dg.AssetCheckExecutionContext, rluf: RlufResource) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset=quarantine,
+    name="reconciliation",
+    blocking=True,
+    partitions_def=daily_partitions,
+    description="Every input row is clean, quarantined, or a collapsed duplicate: exactly.",
+)
+def reconciliation_check(
+    context: dg.AssetCheckExecutionContext, rluf: RlufResource
+) -> dg.AssetCheckResult:
     out = daily.quarantine_day(rluf.lake, context.partition_key, write=False)
     t = out["total"]
-    return dg.AssetCheckResult(passed=bool(t["balanced"]), severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={**{k: v for k, v in t.items() if k != "files_set_aside"},
-                                         "files_set_aside": dg.MetadataValue.json(t["files_set_aside"]),
-                                         "by_source": dg.MetadataValue.json(out["by_source"])})
+    return dg.AssetCheckResult(
+        passed=bool(t["balanced"]),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            **{k: v for k, v in t.items() if k != "files_set_aside"},
+            "files_set_aside": dg.MetadataValue.json(t["files_set_aside"]),
+            "by_source": dg.MetadataValue.json(out["by_source"]),
+        },
+    )
 
 
 clean_checks = [
-    quality_check(clean_turns, "clean_turns", "GX suite clean_turns: unique ids, pseudonymised users, ts in range"),
-    quality_check(clean_reactions, "clean_reactions", "GX suite clean_reactions: unique events, value sets, latency >= 0"),
-    quality_check(labeled_turns, "labeled_turns", "GX suite labeled_turns + love rate vs trailing days"),
+    quality_check(
+        clean_turns,
+        "clean_turns",
+        "GX suite clean_turns: unique ids, pseudonymised users, ts in range",
+    ),
+    quality_check(
+        clean_reactions,
+        "clean_reactions",
+        "GX suite clean_reactions: unique events, value sets, latency >= 0",
+    ),
+    quality_check(
+        labeled_turns, "labeled_turns", "GX suite labeled_turns + love rate vs trailing days"
+    ),
     reconciliation_check,
 ]
 
-defs = dg.Definitions(assets=[clean_turns, clean_reactions, labeled_turns, quarantine], asset_checks=clean_checks)
+defs = dg.Definitions(
+    assets=[clean_turns, clean_reactions, labeled_turns, quarantine], asset_checks=clean_checks
+)

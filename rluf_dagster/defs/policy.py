@@ -5,7 +5,6 @@ by default, a Kubernetes pod with GPUs in production; the safety judge is rules 
 and runs in the asset.
 """
 
-
 import dagster as dg
 
 from rluf_core.judges import build_safety_judge
@@ -21,41 +20,65 @@ def _args(rluf: RlufResource) -> list[str]:
     return ["--config", rluf.config.source_file] if rluf.config.source_file else []
 
 
-def _launch(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource, module: str,
-            extra: list[str] | None = None) -> dg.MaterializeResult:
+def _launch(
+    context: dg.AssetExecutionContext,
+    rluf: RlufResource,
+    mlflow: MlflowResource,
+    module: str,
+    extra: list[str] | None = None,
+) -> dg.MaterializeResult:
     res = run_job(context, rluf.config, module, _args(rluf) + (extra or []), env=mlflow.env())
     return res.get_materialize_result()
 
 
-@dg.asset(group_name="policy", deps=["clean_turns"], kinds={"pytorch"},
-          description="The starting policy: a causal LM (tiny GPT-2 built from config, or a path / hub id) "
-                      "fine-tuned with TRL SFTTrainer on (prompt, production reply) pairs")
+@dg.asset(
+    group_name="policy",
+    deps=["clean_turns"],
+    kinds={"pytorch"},
+    description="The starting policy: a causal LM (tiny GPT-2 built from config, or a path / hub id) "
+    "fine-tuned with TRL SFTTrainer on (prompt, production reply) pairs",
+)
 def base_policy(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource):
     return _launch(context, rluf, mlflow, "rluf_core.jobs.train_base_policy")
 
 
-@dg.asset(group_name="policy", deps=["clean_turns"], kinds={"pytorch"},
-          description="P(helpful | context, response), trained on the annotators' `ratings` with the "
-                      "reward-model code; held-out Spearman against the annotator scores")
-def helpfulness_model(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource):
+@dg.asset(
+    group_name="policy",
+    deps=["clean_turns"],
+    kinds={"pytorch"},
+    description="P(helpful | context, response), trained on the annotators' `ratings` with the "
+    "reward-model code; held-out Spearman against the annotator scores",
+)
+def helpfulness_model(
+    context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource
+):
     return _launch(context, rluf, mlflow, "rluf_core.jobs.train_helpfulness")
 
 
-@dg.asset(group_name="policy", deps=["clean_turns"],
-          description="The safety judge that vetoes (policy.judges): a violation flag and a reason per reply; "
-                      "on the held-out production replies, its agreement with the simulator's truth")
+@dg.asset(
+    group_name="policy",
+    deps=["clean_turns"],
+    description="The safety judge that vetoes (policy.judges): a violation flag and a reason per reply; "
+    "on the held-out production replies, its agreement with the simulator's truth",
+)
 def safety_judge(rluf: RlufResource) -> dg.MaterializeResult:
     cfg = rluf.config
     lake = rluf.lake
     _, held = split_days(lake.dataset_days("clean_turns"), cfg.policy.heldout_days)
     turns = read_turns(lake, held)
-    verdict = build_safety_judge(cfg.policy.judges, cfg.policy.trust_remote_code).judge(turns["response"])
-    judged = turns[["turn_id", "day"]].assign(unsafe=verdict["unsafe"].to_numpy(),
-                                             reason=verdict["categories"].to_numpy())
+    verdict = build_safety_judge(cfg.policy.judges, cfg.policy.trust_remote_code).judge(
+        turns["response"]
+    )
+    judged = turns[["turn_id", "day"]].assign(
+        unsafe=verdict["unsafe"].to_numpy(), reason=verdict["categories"].to_numpy()
+    )
     lake.write_dataset("safety_judgements", judged)
-    meta: dict = {"judge": cfg.policy.judges.safety, "rows": len(judged),
-                  "flagged_rate": float(judged["unsafe"].mean()) if len(judged) else 0.0,
-                  "reasons": judged.loc[judged["unsafe"], "reason"].value_counts().head(10).to_dict()}
+    meta: dict = {
+        "judge": cfg.policy.judges.safety,
+        "rows": len(judged),
+        "flagged_rate": float(judged["unsafe"].mean()) if len(judged) else 0.0,
+        "reasons": judged.loc[judged["unsafe"], "reason"].value_counts().head(10).to_dict(),
+    }
     if cfg.source.kind == "simulator":
         from rluf_core.evaluation.judge_agreement import agreement
 
@@ -67,38 +90,56 @@ def safety_judge(rluf: RlufResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=flat)
 
 
-@dg.asset(group_name="policy", deps=[base_policy, helpfulness_model, safety_judge, "p_love_model",
-                                     "feedback_dataset"], kinds={"pytorch", "mlflow"},
-          description="The optimised policy: GRPO (or RLOO / KTO) against P[Love], helpfulness and the safety "
-                      "veto with KL control, registered as <policy.model_name>@challenger")
-def policy_checkpoint(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource):
+@dg.asset(
+    group_name="policy",
+    deps=[base_policy, helpfulness_model, safety_judge, "p_love_model", "feedback_dataset"],
+    kinds={"pytorch", "mlflow"},
+    description="The optimised policy: GRPO (or RLOO / KTO) against P[Love], helpfulness and the safety "
+    "veto with KL control, registered as <policy.model_name>@challenger",
+)
+def policy_checkpoint(
+    context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource
+):
     return _launch(context, rluf, mlflow, POLICY_JOB)
-
-
 
 
 SWEEP_WEIGHTS = [f"{float(w):g}" for w in PROJECT_CONFIG.evaluation.sweep_weights]
 sweep_partitions = dg.StaticPartitionsDefinition(SWEEP_WEIGHTS or ["0.1"])
 
 
-@dg.asset(group_name="policy_sweep", partitions_def=sweep_partitions, deps=[policy_checkpoint],
-          kinds={"pytorch"},
-          description="The paper's weight table: one policy per P[Love] weight (a static partition each), "
-                      "trained like policy_checkpoint but not registered; offline_eval_report reads them")
+@dg.asset(
+    group_name="policy_sweep",
+    partitions_def=sweep_partitions,
+    deps=[policy_checkpoint],
+    kinds={"pytorch"},
+    description="The paper's weight table: one policy per P[Love] weight (a static partition each), "
+    "trained like policy_checkpoint but not registered; offline_eval_report reads them",
+)
 def policy_sweep(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: MlflowResource):
     w = context.partition_key
     home = rluf.config.storage.home_path
-    extra = ["--set", f"objectives.p_love={w}", "--out", str(home / "policy" / "sweep" / f"w{w}"),
-             "--report", f"policy_sweep_w{w}", "--no-register"]
+    extra = [
+        "--set",
+        f"objectives.p_love={w}",
+        "--out",
+        str(home / "policy" / "sweep" / f"w{w}"),
+        "--report",
+        f"policy_sweep_w{w}",
+        "--no-register",
+    ]
     return _launch(context, rluf, mlflow, POLICY_JOB, extra)
 
 
 weight_sweep_job = dg.define_asset_job(
-    "weight_sweep_job", selection=dg.AssetSelection.assets(policy_sweep),
+    "weight_sweep_job",
+    selection=dg.AssetSelection.assets(policy_sweep),
     partitions_def=sweep_partitions,
     description="Train one policy per evaluation.sweep_weights (run it as a backfill over the partitions), then "
-                "materialise offline_eval_report to get the weight table")
+    "materialise offline_eval_report to get the weight table",
+)
 
 
-defs = dg.Definitions(assets=[base_policy, helpfulness_model, safety_judge, policy_checkpoint, policy_sweep],
-                      jobs=[weight_sweep_job])
+defs = dg.Definitions(
+    assets=[base_policy, helpfulness_model, safety_judge, policy_checkpoint, policy_sweep],
+    jobs=[weight_sweep_job],
+)

@@ -97,10 +97,20 @@ class TextEncoder:
     disclaimers, templated answers) is encoded once. chunking="none" encodes the whole text, truncated.
     """
 
-    def __init__(self, backbone: str, max_length: int = 128, batch_size: int = 128, device: str = "auto",
-                 cache_dir: str | os.PathLike | None = None, trust_remote_code: bool = False,
-                 model: torch.nn.Module | None = None, tokenizer=None, seed: int = 0, chunking: str = "none",
-                 cache_entries: int | None = None):
+    def __init__(
+        self,
+        backbone: str,
+        max_length: int = 128,
+        batch_size: int = 128,
+        device: str = "auto",
+        cache_dir: str | os.PathLike | None = None,
+        trust_remote_code: bool = False,
+        model: torch.nn.Module | None = None,
+        tokenizer=None,
+        seed: int = 0,
+        chunking: str = "none",
+        cache_entries: int | None = None,
+    ):
         if chunking not in ("none", "sentence"):
             raise ValueError(f"chunking must be 'none' or 'sentence', got {chunking!r}")
         self.backbone = backbone
@@ -109,7 +119,9 @@ class TextEncoder:
         self.chunking = chunking
         self.device = bb.pick_device(device)
         self.tokenizer = tokenizer or bb.load_tokenizer(backbone, trust_remote_code)
-        self.model = (model or bb.load_encoder(backbone, trust_remote_code, seed)).to(self.device).eval()
+        self.model = (
+            (model or bb.load_encoder(backbone, trust_remote_code, seed)).to(self.device).eval()
+        )
         self.dim = int(self.model.config.hidden_size)  # type: ignore[union-attr,arg-type]
         root = None
         if cache_dir is not None:
@@ -122,7 +134,9 @@ class TextEncoder:
     @torch.no_grad()
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         """none: L2-normalised means (n, dim); sentence: raw means and token counts (n, dim + 1)."""
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        enc = self.tokenizer(
+            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+        )
         enc = {k: v.to(self.device) for k, v in enc.items()}
         out = self.model(**enc).last_hidden_state
         pooled = mean_pool(out, enc["attention_mask"])
@@ -148,8 +162,13 @@ class TextEncoder:
             found.update(self._encode_missing(todo, desc, flush_every))
         return [found[k] for k in keys]
 
-    def encode(self, texts: Sequence[str], desc: str = "embed", flush_every: int = 4096,
-               return_sentences: bool = False):
+    def encode(
+        self,
+        texts: Sequence[str],
+        desc: str = "embed",
+        flush_every: int = 4096,
+        return_sentences: bool = False,
+    ):
         """(len(texts), dim) float32. Unique texts (or sentences) are embedded once, longest first, in batches.
 
         return_sentences=True also returns, per text, its L2-normalised sentence vectors (one row per
@@ -170,10 +189,14 @@ class TextEncoder:
             m = (v[:, :-1] * v[:, -1:]).sum(0) / max(v[:, -1].sum(), 1.0)
             out[i] = m / max(np.linalg.norm(m), 1e-12)
             if return_sentences:
-                per_text.append(v[:, :-1] / np.maximum(np.linalg.norm(v[:, :-1], axis=1, keepdims=True), 1e-12))
+                per_text.append(
+                    v[:, :-1] / np.maximum(np.linalg.norm(v[:, :-1], axis=1, keepdims=True), 1e-12)
+                )
         return (out, per_text) if return_sentences else out
 
-    def _encode_missing(self, todo: dict[bytes, str], desc: str, flush_every: int) -> dict[bytes, np.ndarray]:
+    def _encode_missing(
+        self, todo: dict[bytes, str], desc: str, flush_every: int
+    ) -> dict[bytes, np.ndarray]:
         items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)
         n, t0, last = len(items), time.perf_counter(), 0.0
         buf_k: list[bytes] = []
@@ -181,7 +204,7 @@ class TextEncoder:
         done = 0
         embedded: dict[bytes, np.ndarray] = {}
         for i in range(0, n, self.batch_size):
-            chunk = items[i:i + self.batch_size]
+            chunk = items[i : i + self.batch_size]
             buf_k += [k for k, _ in chunk]
             buf_v.append(self._embed_batch([t for _, t in chunk]))
             done += len(chunk)
@@ -194,5 +217,12 @@ class TextEncoder:
             if el - last >= 15 or done == n:
                 last = el
                 rate = done / max(el, 1e-9)
-                log.info("%s: %d/%d texts, %.0f texts/s, ETA %.0fs", desc, done, n, rate, (n - done) / max(rate, 1e-9))
+                log.info(
+                    "%s: %d/%d texts, %.0f texts/s, ETA %.0fs",
+                    desc,
+                    done,
+                    n,
+                    rate,
+                    (n - done) / max(rate, 1e-9),
+                )
         return embedded

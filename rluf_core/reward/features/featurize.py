@@ -25,15 +25,40 @@ from rluf_core.reward.features.text import (
 )
 from rluf_core.reward.features.writing import writing_stats
 
-RELEVANCE_NAMES = ("sim_mean", "sim_max", "sim_min", "sim_std", "share_sim_gt_0.3", "share_sim_gt_0.5")
+RELEVANCE_NAMES = (
+    "sim_mean",
+    "sim_max",
+    "sim_min",
+    "sim_std",
+    "share_sim_gt_0.3",
+    "share_sim_gt_0.5",
+)
 
 
-COUNT_NAMES = ("sentences", "n_sim_gt_0.2", "n_sim_gt_0.3", "n_sim_gt_0.4", "n_sim_gt_0.5", "sim_sum",
-               "simq_mean", "simq_max", "n_simq_gt_0.3", "share_simq_gt_0.3", "sim_top2", "sim_median",
-               "log_sentences", "log_n_sim_gt_0.2", "log_n_sim_gt_0.3", "log_n_sim_gt_0.4", "log_n_sim_gt_0.5")
+COUNT_NAMES = (
+    "sentences",
+    "n_sim_gt_0.2",
+    "n_sim_gt_0.3",
+    "n_sim_gt_0.4",
+    "n_sim_gt_0.5",
+    "sim_sum",
+    "simq_mean",
+    "simq_max",
+    "n_simq_gt_0.3",
+    "share_simq_gt_0.3",
+    "sim_top2",
+    "sim_median",
+    "log_sentences",
+    "log_n_sim_gt_0.2",
+    "log_n_sim_gt_0.3",
+    "log_n_sim_gt_0.4",
+    "log_n_sim_gt_0.5",
+)
 
 
-def relevance(sentences: list[np.ndarray], prompt_vecs: np.ndarray, query_vecs: np.ndarray | None = None) -> np.ndarray:
+def relevance(
+    sentences: list[np.ndarray], prompt_vecs: np.ndarray, query_vecs: np.ndarray | None = None
+) -> np.ndarray:
     """Per response: RELEVANCE_NAMES, and with query_vecs also COUNT_NAMES (how many sentences are on the
     prompt, not only their share: substance adds up; similarity to the whole query incl. context)."""
     k = len(RELEVANCE_NAMES) + (0 if query_vecs is None else len(COUNT_NAMES))
@@ -43,15 +68,38 @@ def relevance(sentences: list[np.ndarray], prompt_vecs: np.ndarray, query_vecs: 
         row = [sim.mean(), sim.max(), sim.min(), sim.std(), (sim > 0.3).mean(), (sim > 0.5).mean()]
         if query_vecs is not None:
             simq = s @ query_vecs[i]
-            counts = [len(s), (sim > 0.2).sum(), (sim > 0.3).sum(), (sim > 0.4).sum(), (sim > 0.5).sum()]
-            row += counts + [sim.sum(), simq.mean(), simq.max(), (simq > 0.3).sum(), (simq > 0.3).mean(),
-                             np.sort(sim)[-2:].mean(), np.median(sim)] + list(np.log1p(counts))
+            counts = [
+                len(s),
+                (sim > 0.2).sum(),
+                (sim > 0.3).sum(),
+                (sim > 0.4).sum(),
+                (sim > 0.5).sum(),
+            ]
+            row += (
+                counts
+                + [
+                    sim.sum(),
+                    simq.mean(),
+                    simq.max(),
+                    (simq > 0.3).sum(),
+                    (simq > 0.3).mean(),
+                    np.sort(sim)[-2:].mean(),
+                    np.median(sim),
+                ]
+                + list(np.log1p(counts))
+            )
         out[i] = row
     return out
 
 
-def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], responses: Sequence[str],
-              opts: Mapping, desc: str = "") -> np.ndarray:
+def featurize(
+    encoder: TextEncoder,
+    contexts: Sequence,
+    prompts: Sequence[str],
+    responses: Sequence[str],
+    opts: Mapping,
+    desc: str = "",
+) -> np.ndarray:
     """(n, d) float32 features. `opts` holds embedding_features, relevance_features, text_features,
     text_stats, writing_features, spelling_language, context_turns (a RewardModelConfig dump or a saved scorer's meta)."""
     prompts, responses = as_texts(prompts), as_texts(responses)
@@ -59,7 +107,9 @@ def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], 
     parts = []
     use_emb, use_rel = opts.get("embedding_features", True), opts.get("relevance_features", True)
     if use_emb or use_rel:
-        r, r_sents = encoder.encode(responses, desc=f"embed {desc} responses".strip(), return_sentences=True)
+        r, r_sents = encoder.encode(
+            responses, desc=f"embed {desc} responses".strip(), return_sentences=True
+        )
     counts = use_rel and opts.get("relevance_counts", False)
     if use_emb or counts:
         q = encoder.encode(queries, desc=f"embed {desc} queries".strip())
@@ -75,6 +125,8 @@ def featurize(encoder: TextEncoder, contexts: Sequence, prompts: Sequence[str], 
     if opts.get("writing_features", False):
         parts.append(writing_stats(responses, prompts, opts.get("spelling_language", "en")))
     if not parts:
-        raise ValueError("reward_model: embedding_features, relevance_features, text_features and writing_features "
-                         "are all off")
+        raise ValueError(
+            "reward_model: embedding_features, relevance_features, text_features and writing_features "
+            "are all off"
+        )
     return np.concatenate(parts, axis=1).astype(np.float32)

@@ -13,14 +13,18 @@ from rluf_core.config.reward import STAT_NAMES
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 EMOJI = re.compile(
-    "[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764\uFE0F\U0001F000-\U0001F2FF]", flags=re.UNICODE
+    "[\U0001f300-\U0001faff\u2600-\u27bf\u2764\ufe0f\U0001f000-\U0001f2ff]", flags=re.UNICODE
 )
-HEARTS = re.compile("[\u2764\U0001F493-\U0001F49F\U0001F5A4\U0001F90D\U0001F90E\U0001F9E1\U0001F970\U0001F60D]")
+HEARTS = re.compile(
+    "[\u2764\U0001f493-\U0001f49f\U0001f5a4\U0001f90d\U0001f90e\U0001f9e1\U0001f970\U0001f60d]"
+)
 SIGN_OFF = re.compile(
-    r"\b(bye|goodbye|take care|sending (you )?(love|hugs)|talk soon|see you|cheers|xoxo|hugs)\b", re.IGNORECASE
+    r"\b(bye|goodbye|take care|sending (you )?(love|hugs)|talk soon|see you|cheers|xoxo|hugs)\b",
+    re.IGNORECASE,
 )
-WARMTH = re.compile(r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|proud|amazing)\b", re.IGNORECASE)
-
+WARMTH = re.compile(
+    r"\b(love|glad|happy|wonderful|sweet|dear|friend|care|hope|proud|amazing)\b", re.IGNORECASE
+)
 
 
 def is_missing(value: object) -> bool:
@@ -56,9 +60,13 @@ def parse_context(raw: object, row: int | str = "?") -> list[dict]:
         try:
             turns = json.loads(str(raw))
         except (TypeError, json.JSONDecodeError) as err:
-            raise ValueError(f"row {row}: column 'context' is not a JSON list of {{role, text}}: {err}") from None
+            raise ValueError(
+                f"row {row}: column 'context' is not a JSON list of {{role, text}}: {err}"
+            ) from None
     if not isinstance(turns, list):
-        raise ValueError(f"row {row}: column 'context' must be a JSON list, got {type(turns).__name__}")
+        raise ValueError(
+            f"row {row}: column 'context' must be a JSON list, got {type(turns).__name__}"
+        )
     return [t for t in turns if isinstance(t, dict)]
 
 
@@ -75,8 +83,12 @@ def query_text(context: object, prompt: str, context_turns: int = 2, row: int | 
 
 def query_texts(contexts: Sequence, prompts: Sequence, context_turns: int = 2) -> list[str]:
     if len(contexts) != len(prompts):
-        raise ValueError(f"contexts ({len(contexts)}) and prompts ({len(prompts)}) differ in length")
-    return [query_text(c, p, context_turns, row=i) for i, (c, p) in enumerate(zip(contexts, prompts))]
+        raise ValueError(
+            f"contexts ({len(contexts)}) and prompts ({len(prompts)}) differ in length"
+        )
+    return [
+        query_text(c, p, context_turns, row=i) for i, (c, p) in enumerate(zip(contexts, prompts))
+    ]
 
 
 def context_depths(contexts: Sequence) -> np.ndarray:
@@ -84,17 +96,30 @@ def context_depths(contexts: Sequence) -> np.ndarray:
     return np.array([len(parse_context(c, i)) for i, c in enumerate(contexts)], dtype=np.float32)
 
 
-def text_stats(responses: Sequence[str], queries: Sequence[str],
-               depths: Sequence[float] | np.ndarray | None = None) -> np.ndarray:
+def text_stats(
+    responses: Sequence[str],
+    queries: Sequence[str],
+    depths: Sequence[float] | np.ndarray | None = None,
+) -> np.ndarray:
     """Cheap per-response statistics (n, len(STAT_NAMES)), float32."""
     out = np.zeros((len(responses), len(STAT_NAMES)), dtype=np.float32)
     depth = np.zeros(len(responses)) if depths is None else np.asarray(depths, np.float64)
     for i, (r, q) in enumerate(zip(responses, queries)):
         r = r or ""
         out[i] = (
-            np.log1p(len(r)), np.log1p(len(r.split())), r.count("\n"), len(EMOJI.findall(r)),
-            len(HEARTS.findall(r)), len(SIGN_OFF.findall(r)), len(WARMTH.findall(r)), r.count("!"),
-            r.count("?"), sum(ch.isdigit() for ch in r), len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
-            np.log1p(len(q or "")), len(re.findall(r"[.!?]+(?:\s|$)", r)), np.log1p(depth[i]),
+            np.log1p(len(r)),
+            np.log1p(len(r.split())),
+            r.count("\n"),
+            len(EMOJI.findall(r)),
+            len(HEARTS.findall(r)),
+            len(SIGN_OFF.findall(r)),
+            len(WARMTH.findall(r)),
+            r.count("!"),
+            r.count("?"),
+            sum(ch.isdigit() for ch in r),
+            len(re.findall(r"(?m)^\s*(?:[-*]|\d+\.)\s", r)),
+            np.log1p(len(q or "")),
+            len(re.findall(r"[.!?]+(?:\s|$)", r)),
+            np.log1p(depth[i]),
         )
     return out

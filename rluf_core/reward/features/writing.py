@@ -50,10 +50,14 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text if isinstance(text, str) else "")
 
 
-def writing_stats(responses: Sequence[str], prompts: Sequence[str], language: str = "en") -> np.ndarray:
+def writing_stats(
+    responses: Sequence[str], prompts: Sequence[str], language: str = "en"
+) -> np.ndarray:
     """(n, len(WRITING_NAMES)) float32 over responses and the prompts they answer."""
     if len(responses) != len(prompts):
-        raise ValueError(f"responses ({len(responses)}) and prompts ({len(prompts)}) differ in length")
+        raise ValueError(
+            f"responses ({len(responses)}) and prompts ({len(prompts)}) differ in length"
+        )
     known = speller(language).word_frequency
     out = np.zeros((len(responses), len(WRITING_NAMES)), dtype=np.float32)
     for i, (r, p) in enumerate(zip(responses, prompts)):

@@ -21,8 +21,13 @@ from transformers import (
 
 from rluf_core.reward.models.integrity import sha256_file
 
-TINY = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-            max_position_embeddings=512)
+TINY = dict(
+    hidden_size=32,
+    num_hidden_layers=2,
+    num_attention_heads=2,
+    intermediate_size=64,
+    max_position_embeddings=512,
+)
 
 
 def minilm_path() -> str:
@@ -104,7 +109,9 @@ def load_encoder(backbone: str, trust_remote_code: bool = False, seed: int = 0) 
     return model.eval()
 
 
-def load_classifier(backbone: str, trust_remote_code: bool = False, seed: int = 0) -> torch.nn.Module:
+def load_classifier(
+    backbone: str, trust_remote_code: bool = False, seed: int = 0
+) -> torch.nn.Module:
     """AutoModelForSequenceClassification with one logit (BCE), for end-to-end fine-tuning."""
     _offline_if_local(backbone)
     path = resolve(backbone)

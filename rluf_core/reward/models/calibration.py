@@ -40,7 +40,9 @@ class Calibrator:
     min_per_class: int = 10
     skipped: str | None = None
 
-    def fit(self, logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> Calibrator:
+    def fit(
+        self, logits: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+    ) -> Calibrator:
         z = np.asarray(logits, np.float64) + self.prior_offset
         y = np.asarray(labels, np.float64)
         w = np.ones_like(z) if weights is None else np.asarray(weights, np.float64)
@@ -48,18 +50,26 @@ class Calibrator:
             raise ValueError("calibration needs validation rows with both labels")
         fewest = int(min(y.sum(), len(y) - y.sum()))
         if fewest < self.min_per_class:
-            self.skipped = (f"{fewest} validation row(s) of the rarer label, fewer than {self.min_per_class}: "
-                            "prior correction only")
+            self.skipped = (
+                f"{fewest} validation row(s) of the rarer label, fewer than {self.min_per_class}: "
+                "prior correction only"
+            )
             log.warning("calibration not fitted: %s", self.skipped)
             self.temperature, self.bias, self.iso_x, self.iso_y = 1.0, 0.0, [], []
             return self
         self.skipped = None
         if self.method == "temperature":
-            res = minimize(lambda v: _nll(expit(z / np.exp(v[0]) + v[1]), y, w), x0=np.zeros(2), method="L-BFGS-B",
-                           bounds=[(-4, 4), (-5, 5)])
+            res = minimize(
+                lambda v: _nll(expit(z / np.exp(v[0]) + v[1]), y, w),
+                x0=np.zeros(2),
+                method="L-BFGS-B",
+                bounds=[(-4, 4), (-5, 5)],
+            )
             self.temperature, self.bias = float(np.exp(res.x[0])), float(res.x[1])
         elif self.method == "isotonic":
-            iso = IsotonicRegression(y_min=1e-6, y_max=1 - 1e-6, out_of_bounds="clip").fit(z, y, sample_weight=w)
+            iso = IsotonicRegression(y_min=1e-6, y_max=1 - 1e-6, out_of_bounds="clip").fit(
+                z, y, sample_weight=w
+            )
             self.iso_x, self.iso_y = iso.X_thresholds_.tolist(), iso.y_thresholds_.tolist()
         else:
             raise ValueError(f"reward_model.calibration: unknown method {self.method!r}")
@@ -72,9 +82,16 @@ class Calibrator:
         return expit(z / self.temperature + self.bias)
 
     def to_dict(self) -> dict:
-        return dict(method=self.method, prior_offset=self.prior_offset, temperature=self.temperature,
-                    bias=self.bias, iso_x=self.iso_x, iso_y=self.iso_y, min_per_class=self.min_per_class,
-                    skipped=self.skipped)
+        return dict(
+            method=self.method,
+            prior_offset=self.prior_offset,
+            temperature=self.temperature,
+            bias=self.bias,
+            iso_x=self.iso_x,
+            iso_y=self.iso_y,
+            min_per_class=self.min_per_class,
+            skipped=self.skipped,
+        )
 
     @classmethod
     def from_dict(cls, d: dict) -> Calibrator:

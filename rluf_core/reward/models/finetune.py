@@ -8,9 +8,13 @@ import numpy as np
 import torch
 
 
-def encode_pairs(tokenizer, queries: Sequence[str], responses: Sequence[str], max_length: int) -> dict:
+def encode_pairs(
+    tokenizer, queries: Sequence[str], responses: Sequence[str], max_length: int
+) -> dict:
     """Token ids (unpadded lists) of each pair, truncated longest-first to max_length."""
-    return tokenizer(list(queries), list(responses), truncation="longest_first", max_length=max_length)
+    return tokenizer(
+        list(queries), list(responses), truncation="longest_first", max_length=max_length
+    )
 
 
 def collate(tokenizer, enc: dict, idx: np.ndarray, device: torch.device) -> dict:
@@ -19,7 +23,9 @@ def collate(tokenizer, enc: dict, idx: np.ndarray, device: torch.device) -> dict
     return {k: v.to(device) for k, v in batch.items()}
 
 
-def classifier_logits(model, tokenizer, enc: dict, batch_size: int, device: torch.device) -> np.ndarray:
+def classifier_logits(
+    model, tokenizer, enc: dict, batch_size: int, device: torch.device
+) -> np.ndarray:
     """Logits for every pair, in batches sorted by length, without gradients."""
     n = len(enc["input_ids"])
     order = np.argsort([-len(x) for x in enc["input_ids"]], kind="stable")
@@ -27,6 +33,8 @@ def classifier_logits(model, tokenizer, enc: dict, batch_size: int, device: torc
     model.eval()
     with torch.no_grad():
         for i in range(0, n, batch_size):
-            idx = order[i:i + batch_size]
-            out[idx] = model(**collate(tokenizer, enc, idx, device)).logits.view(-1).float().cpu().numpy()
+            idx = order[i : i + batch_size]
+            out[idx] = (
+                model(**collate(tokenizer, enc, idx, device)).logits.view(-1).float().cpu().numpy()
+            )
     return out

@@ -18,12 +18,21 @@ def _net(in_dim: int, kind: str, hidden: int, dropout: float) -> nn.Module:
     if kind == "logistic":
         return nn.Sequential(nn.Linear(in_dim, 1))
     if kind == "mlp":
-        return nn.Sequential(nn.Linear(in_dim, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, 1))
+        return nn.Sequential(
+            nn.Linear(in_dim, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, 1)
+        )
     raise ValueError(f"reward_model.head: unknown head {kind!r}")
 
 
 class Head(nn.Module):
-    def __init__(self, in_dim: int, kind: str = "mlp", hidden: int = 256, dropout: float = 0.1, members: int = 1):
+    def __init__(
+        self,
+        in_dim: int,
+        kind: str = "mlp",
+        hidden: int = 256,
+        dropout: float = 0.1,
+        members: int = 1,
+    ):
         super().__init__()
         if members < 1:
             raise ValueError(f"reward_model.ensemble: need at least 1 member, got {members}")
@@ -57,5 +66,8 @@ class Head(nn.Module):
     @torch.no_grad()
     def predict_logits(self, x: np.ndarray, batch_size: int = 8192) -> np.ndarray:
         self.eval()
-        out = [self(torch.as_tensor(x[i:i + batch_size])).numpy() for i in range(0, len(x), batch_size)]
+        out = [
+            self(torch.as_tensor(x[i : i + batch_size])).numpy()
+            for i in range(0, len(x), batch_size)
+        ]
         return np.concatenate(out) if out else np.zeros(0, np.float32)

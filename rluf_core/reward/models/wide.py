@@ -31,22 +31,42 @@ MIX_GRID = np.round(np.arange(0.0, 1.0001, 0.05), 2)
 class WideText:
     """Hashed word features of (prompt, response) and a weighted L2 logistic regression over them."""
 
-    def __init__(self, n_features: int = 2**18, prompt_features: bool = True, C: float = 1.0,
-                 max_chars: int = MAX_CHARS):
-        self.n_features, self.prompt_features, self.C, self.max_chars = n_features, prompt_features, C, max_chars
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        prompt_features: bool = True,
+        C: float = 1.0,
+        max_chars: int = MAX_CHARS,
+    ):
+        self.n_features, self.prompt_features, self.C, self.max_chars = (
+            n_features,
+            prompt_features,
+            C,
+            max_chars,
+        )
         self.response_vec = word_hasher(n_features)
-        self.prompt_vec = HashingVectorizer(n_features=max(n_features // 4, 1024), alternate_sign=False, norm="l2")
+        self.prompt_vec = HashingVectorizer(
+            n_features=max(n_features // 4, 1024), alternate_sign=False, norm="l2"
+        )
         self.coef: np.ndarray | None = None
         self.intercept = 0.0
 
     def features(self, prompts: Sequence, responses: Sequence):
         X = self.response_vec.transform(clip_texts(responses, self.max_chars))
         if self.prompt_features:
-            X = hstack([X, self.prompt_vec.transform(clip_texts(prompts, self.max_chars))], format="csr")
+            X = hstack(
+                [X, self.prompt_vec.transform(clip_texts(prompts, self.max_chars))], format="csr"
+            )
         return X
 
-    def fit(self, prompts: Sequence, responses: Sequence, labels: np.ndarray, weights: np.ndarray | None = None,
-            seed: int = 0) -> WideText:
+    def fit(
+        self,
+        prompts: Sequence,
+        responses: Sequence,
+        labels: np.ndarray,
+        weights: np.ndarray | None = None,
+        seed: int = 0,
+    ) -> WideText:
         y = np.asarray(labels, dtype=int)
         if y.min() == y.max():
             raise ValueError("reward_model.wide: training rows need both labels")
@@ -60,28 +80,45 @@ class WideText:
     def logits(self, prompts: Sequence, responses: Sequence) -> np.ndarray:
         if self.coef is None:
             raise RuntimeError("WideText: not fitted")
-        return np.asarray(self.features(prompts, responses) @ self.coef, dtype=np.float64) + self.intercept
+        return (
+            np.asarray(self.features(prompts, responses) @ self.coef, dtype=np.float64)
+            + self.intercept
+        )
 
     # ---- persistence (with the scorer) --------------------------------------------------------
     def meta(self) -> dict:
-        return dict(n_features=self.n_features, prompt_features=self.prompt_features, C=self.C,
-                    max_chars=self.max_chars, intercept=self.intercept)
+        return dict(
+            n_features=self.n_features,
+            prompt_features=self.prompt_features,
+            C=self.C,
+            max_chars=self.max_chars,
+            intercept=self.intercept,
+        )
 
     def tensors(self) -> dict[str, torch.Tensor]:
         return {"coef": torch.as_tensor(self.coef)}
 
     @classmethod
     def restore(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> WideText:
-        out = cls(meta["n_features"], meta["prompt_features"], meta["C"], meta.get("max_chars", MAX_CHARS))
-        out.coef, out.intercept = tensors["coef"].numpy().astype(np.float32), float(meta["intercept"])
+        out = cls(
+            meta["n_features"], meta["prompt_features"], meta["C"], meta.get("max_chars", MAX_CHARS)
+        )
+        out.coef, out.intercept = (
+            tensors["coef"].numpy().astype(np.float32),
+            float(meta["intercept"]),
+        )
         return out
 
 
-def choose_mix(head: np.ndarray, wide: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, dict]:
+def choose_mix(
+    head: np.ndarray, wide: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[float, dict]:
     """The mixing weight of the wide logit with the best validation AUROC (ties: the smaller weight),
     and the AUROC at every weight of the grid."""
-    scores = {float(a): float(roc_auc_score(labels, (1 - a) * head + a * wide, sample_weight=weights))
-              for a in MIX_GRID}
+    scores = {
+        float(a): float(roc_auc_score(labels, (1 - a) * head + a * wide, sample_weight=weights))
+        for a in MIX_GRID
+    }
     best = max(scores, key=lambda a: (round(scores[a], 6), -a))
     return best, scores
 

@@ -31,7 +31,10 @@ def crowd_columns(src: pd.DataFrame) -> pd.DataFrame:
         out["crowd_rank"] = (src["rank"] / (src["n_siblings"] - 1).clip(lower=1)).clip(upper=1)
     else:
         out["crowd_rank"] = np.nan
-    for col, name in (("label_quality", "crowd_quality"), ("label_helpfulness", "crowd_helpfulness")):
+    for col, name in (
+        ("label_quality", "crowd_quality"),
+        ("label_helpfulness", "crowd_helpfulness"),
+    ):
         out[name] = src[col] if col in src.columns else np.nan
     return out.astype(float)
 
@@ -44,8 +47,13 @@ class CrowdReference:
         self.means: dict[str, float] = {}
 
     def _x(self, df: pd.DataFrame) -> np.ndarray:
-        x = pd.DataFrame({"log_chars": np.log1p(df["response_chars"].astype(float)),
-                          "log_depth": np.log1p(df["turn_depth"].fillna(0).astype(float))}, index=df.index)
+        x = pd.DataFrame(
+            {
+                "log_chars": np.log1p(df["response_chars"].astype(float)),
+                "log_depth": np.log1p(df["turn_depth"].fillna(0).astype(float)),
+            },
+            index=df.index,
+        )
         for c in CROWD_COLUMNS:
             x[c] = df[c].fillna(self.means[c])
             x[f"{c}_missing"] = df[c].isna().astype(float)
@@ -57,8 +65,11 @@ class CrowdReference:
         if missing:
             raise ValueError(f"crowd reference: rows lack column(s) {missing}")
         self.means = {c: float(df[c].mean()) if df[c].notna().any() else 0.0 for c in CROWD_COLUMNS}
-        self.model.fit(self._x(df), df["label"].astype(int),
-                       logisticregression__sample_weight=df["weight"].to_numpy(float))
+        self.model.fit(
+            self._x(df),
+            df["label"].astype(int),
+            logisticregression__sample_weight=df["weight"].to_numpy(float),
+        )
         return self
 
     def predict(self, df: pd.DataFrame) -> np.ndarray:
@@ -67,10 +78,14 @@ class CrowdReference:
 
 def reference_scores(dev: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
     """The reference fitted on ``dev``, scored on ``test``: turn_id and NAME."""
-    return pd.DataFrame({"turn_id": test["turn_id"].to_numpy(), NAME: CrowdReference().fit(dev).predict(test)})
+    return pd.DataFrame(
+        {"turn_id": test["turn_id"].to_numpy(), NAME: CrowdReference().fit(dev).predict(test)}
+    )
 
 
-def cross_validate_reference(dev: pd.DataFrame, splits: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+def cross_validate_reference(
+    dev: pd.DataFrame, splits: list[tuple[np.ndarray, np.ndarray]]
+) -> dict[str, float]:
     """AUROC of the reference on the given (fit, held-out) splits of dev, the candidates' own: mean and std."""
     aurocs = []
     for tr, ho in splits:

@@ -42,7 +42,9 @@ def load_truth(cfg: RlufConfig, preds: pd.DataFrame) -> pd.DataFrame | None:
     return truth if len(truth) else None
 
 
-def write_lake_report(lake: Lake, name: str, rep: RewardReport, metrics: dict, extra_markdown: str = "") -> str:
+def write_lake_report(
+    lake: Lake, name: str, rep: RewardReport, metrics: dict, extra_markdown: str = ""
+) -> str:
     """reports/<name>.json and .md with the report's images beside them as <name>_<image>, so that the
     Markdown's links resolve in the lake (and in an MLflow folder written the same way). Returns the Markdown."""
     prefix = f"{name}_"
@@ -56,12 +58,17 @@ def write_lake_report(lake: Lake, name: str, rep: RewardReport, metrics: dict, e
 def build_report(cfg: RlufConfig, log_to_mlflow: bool = True) -> RewardReport:
     lake = Lake(cfg.storage.lake)
     if not lake.has_dataset(PREDICTIONS):
-        raise FileNotFoundError(f"{lake.dataset_path(PREDICTIONS)}: no predictions; materialise p_love_model first")
+        raise FileNotFoundError(
+            f"{lake.dataset_path(PREDICTIONS)}: no predictions; materialise p_love_model first"
+        )
     preds = lake.read_dataset(PREDICTIONS)
     truth = load_truth(cfg, preds)
     rep = evaluate_predictions(preds, cfg.reward_model, truth, seed=cfg.seed)
     model = lake.read_report(MODEL_REPORT) if lake.fs.exists(lake.report_path(MODEL_REPORT)) else {}
-    rep.metrics["model_uri"], rep.metrics["model_version"] = model.get("model_uri"), model.get("model_version")
+    rep.metrics["model_uri"], rep.metrics["model_version"] = (
+        model.get("model_uri"),
+        model.get("model_version"),
+    )
     rep.metrics["ground_truth"] = truth is not None
     rep.markdown = write_lake_report(lake, REPORT, rep, rep.metrics)
     run_id = model.get("mlflow_run_id")
@@ -78,11 +85,17 @@ def _log_to_run(cfg: RlufConfig, run_id: str, rep: RewardReport, model: dict) ->
         flat["report_auroc_ratio_to_ceiling"] = rep.metrics["auroc_ratio_to_ceiling"]
     for k, v in flat.items():
         client.log_metric(run_id, k, v)
-    with tempfile.TemporaryDirectory() as tmp:  # the same names as in the lake: the Markdown links them so
+    with (
+        tempfile.TemporaryDirectory() as tmp
+    ):  # the same names as in the lake: the Markdown links them so
         for name, data in rep.images.items():
             Path(tmp, f"{REPORT}_{name}").write_bytes(data)
         Path(tmp, f"{REPORT}.md").write_text(rep.markdown)
         client.log_artifacts(run_id, tmp, artifact_path=REPORT)
     if model.get("model_version"):
-        client.set_model_version_tag(cfg.reward_model.model_name, model["model_version"], "rluf.report_passed",
-                                     str(rep.passed).lower())
+        client.set_model_version_tag(
+            cfg.reward_model.model_name,
+            model["model_version"],
+            "rluf.report_passed",
+            str(rep.passed).lower(),
+        )

@@ -44,8 +44,9 @@ def ece(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, bins: int = 1
     return float(err)
 
 
-def ece_noise_floor(p: np.ndarray, w: np.ndarray | None = None, bins: int = 15, draws: int = 200,
-                    seed: int = 0) -> float:
+def ece_noise_floor(
+    p: np.ndarray, w: np.ndarray | None = None, bins: int = 15, draws: int = 200, seed: int = 0
+) -> float:
     """Mean ECE of labels drawn from ``p`` itself: what a perfectly calibrated score shows on this many rows, from
     sampling noise alone (about 0.06 on 500 rows in 15 bins). A measured ECE near it is as calibrated as these rows
     can tell."""
@@ -62,19 +63,32 @@ def ece_noise_floor(p: np.ndarray, w: np.ndarray | None = None, bins: int = 15, 
         for b in groups:
             wb = w[b].sum()
             if wb > 0:
-                err += wb / total * np.abs((w[b] * p[b]).sum() / wb - (y[:, b] * w[b]).sum(axis=1) / wb)
+                err += (
+                    wb
+                    / total
+                    * np.abs((w[b] * p[b]).sum() / wb - (y[:, b] * w[b]).sum(axis=1) / wb)
+                )
         errs.append(err)
     return float(np.concatenate(errs).mean())
 
 
-def reliability(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, bins: int = 15) -> pd.DataFrame:
+def reliability(
+    y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, bins: int = 15
+) -> pd.DataFrame:
     """Per equal-mass bin: mean score, observed rate, weight. What the reliability diagram plots."""
     y, p, w = np.asarray(y, np.float64), np.asarray(p, np.float64), _w(y, w)
     rows = []
     for b in equal_mass_bins(p, bins):
         wb = w[b].sum()
         if wb > 0:
-            rows.append(dict(mean_score=(w[b] * p[b]).sum() / wb, observed=(w[b] * y[b]).sum() / wb, weight=wb, n=len(b)))
+            rows.append(
+                dict(
+                    mean_score=(w[b] * p[b]).sum() / wb,
+                    observed=(w[b] * y[b]).sum() / wb,
+                    weight=wb,
+                    n=len(b),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -85,22 +99,34 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def binary_metrics(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, lengths: np.ndarray | None = None,
-                   bins: int = 15) -> dict:
+def binary_metrics(
+    y: np.ndarray,
+    p: np.ndarray,
+    w: np.ndarray | None = None,
+    lengths: np.ndarray | None = None,
+    bins: int = 15,
+) -> dict:
     y, p = np.asarray(y).astype(int), np.asarray(p, np.float64)
     if len(y) == 0:
         raise ValueError("binary_metrics: no rows to score")
     if not np.isfinite(p).all():
-        raise ValueError(f"binary_metrics: {int((~np.isfinite(p)).sum())} of {len(p)} scores are not finite")
+        raise ValueError(
+            f"binary_metrics: {int((~np.isfinite(p)).sum())} of {len(p)} scores are not finite"
+        )
     ww = _w(y, w)
     both = y.min() != y.max()
     out = dict(
-        n=int(len(y)), positives=int(y.sum()), rate=float((ww * y).sum() / ww.sum()),
+        n=int(len(y)),
+        positives=int(y.sum()),
+        rate=float((ww * y).sum() / ww.sum()),
         mean_score=float((ww * p).sum() / ww.sum()),
         auroc=float(roc_auc_score(y, p, sample_weight=ww)) if both else float("nan"),
         pr_auc=float(average_precision_score(y, p, sample_weight=ww)) if both else float("nan"),
-        ece=ece(y, p, ww, bins), brier=float(brier_score_loss(y, p, sample_weight=ww)),
-        log_loss=float(log_loss(y, np.clip(p, 1e-7, 1 - 1e-7), sample_weight=ww, labels=[0, 1])),  # clipped here only:
+        ece=ece(y, p, ww, bins),
+        brier=float(brier_score_loss(y, p, sample_weight=ww)),
+        log_loss=float(
+            log_loss(y, np.clip(p, 1e-7, 1 - 1e-7), sample_weight=ww, labels=[0, 1])
+        ),  # clipped here only:
         # clipping before the ranking metrics would tie scores that differ below 1e-7
     )
     if lengths is not None:
@@ -108,15 +134,25 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None, le
     return out
 
 
-def fit_length_baseline(lengths: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Callable:
+def fit_length_baseline(
+    lengths: np.ndarray, y: np.ndarray, w: np.ndarray | None = None
+) -> Callable:
     """Logistic regression on log(1 + chars): the length-only baseline, fitted at the natural rate."""
     x = np.log1p(np.asarray(lengths, np.float64)).reshape(-1, 1)
-    lr = LogisticRegression(C=1e4, max_iter=1000).fit(x, np.asarray(y).astype(int), sample_weight=_w(y, w))
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(
+        x, np.asarray(y).astype(int), sample_weight=_w(y, w)
+    )
     return lambda L: lr.predict_proba(np.log1p(np.asarray(L, np.float64)).reshape(-1, 1))[:, 1]
 
 
-def bootstrap_auroc(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray | None = None, n_boot: int = 1000,
-                    seed: int = 0, groups: np.ndarray | None = None) -> dict[str, dict]:
+def bootstrap_auroc(
+    y: np.ndarray,
+    scores: dict[str, np.ndarray],
+    w: np.ndarray | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+) -> dict[str, dict]:
     """95% percentile intervals of AUROC per score and of each score's difference with the first one.
 
     Resamples rows, or whole groups (e.g. conversations) when `groups` is given.
@@ -148,8 +184,10 @@ def bootstrap_auroc(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray 
         out[k] = dict(lo=float(np.percentile(d, 2.5)), hi=float(np.percentile(d, 97.5)))
         if k != names[0]:
             diff = base - d
-            out[k].update(diff_vs_first_lo=float(np.percentile(diff, 2.5)),
-                          diff_vs_first_hi=float(np.percentile(diff, 97.5)))
+            out[k].update(
+                diff_vs_first_lo=float(np.percentile(diff, 2.5)),
+                diff_vs_first_hi=float(np.percentile(diff, 97.5)),
+            )
     return out
 
 
@@ -159,12 +197,27 @@ def slice_table(frame: pd.DataFrame, by: str, min_rows: int = 200, bins: int = 1
     for value, g in frame.groupby(by, dropna=False, observed=True):
         if len(g) < min_rows:
             continue
-        m = binary_metrics(g["label"].to_numpy(), g["p_love"].to_numpy(), g["weight"].to_numpy(), bins=bins)
-        row = {by: value, "n": m["n"], "rate": m["rate"], "mean_score": m["mean_score"], "auroc": m["auroc"],
-               "ece": m["ece"], "ece_noise_floor": ece_noise_floor(g["p_love"].to_numpy(), g["weight"].to_numpy(), bins)}
+        m = binary_metrics(
+            g["label"].to_numpy(), g["p_love"].to_numpy(), g["weight"].to_numpy(), bins=bins
+        )
+        row = {
+            by: value,
+            "n": m["n"],
+            "rate": m["rate"],
+            "mean_score": m["mean_score"],
+            "auroc": m["auroc"],
+            "ece": m["ece"],
+            "ece_noise_floor": ece_noise_floor(
+                g["p_love"].to_numpy(), g["weight"].to_numpy(), bins
+            ),
+        }
         if "p_length" in g.columns and g["label"].nunique() == 2:
-            row["auroc_length"] = float(roc_auc_score(g["label"], g["p_length"], sample_weight=g["weight"]))
+            row["auroc_length"] = float(
+                roc_auc_score(g["label"], g["p_length"], sample_weight=g["weight"])
+            )
         if "p_ceiling" in g.columns and g["label"].nunique() == 2:
-            row["auroc_ceiling"] = float(roc_auc_score(g["label"], g["p_ceiling"], sample_weight=g["weight"]))
+            row["auroc_ceiling"] = float(
+                roc_auc_score(g["label"], g["p_ceiling"], sample_weight=g["weight"])
+            )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -21,7 +21,9 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def reliability_png(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray | None = None, bins: int = 15) -> bytes:
+def reliability_png(
+    y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray | None = None, bins: int = 15
+) -> bytes:
     fig, ax = plt.subplots(figsize=(4.8, 4.4))
     hi = 0.0
     for name, p in scores.items():
@@ -30,14 +32,23 @@ def reliability_png(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray 
         hi = max(hi, r["mean_score"].max(), r["observed"].max())
     hi = min(1.0, hi * 1.05 + 1e-3)
     ax.plot([0, hi], [0, hi], "k--", lw=0.8, label="perfect")
-    ax.set(xlim=(0, hi), ylim=(0, hi), xlabel="mean predicted probability", ylabel="observed positive rate",
-           title=f"Reliability ({bins} equal-mass bins)")
+    ax.set(
+        xlim=(0, hi),
+        ylim=(0, hi),
+        xlabel="mean predicted probability",
+        ylabel="observed positive rate",
+        title=f"Reliability ({bins} equal-mass bins)",
+    )
     ax.legend(fontsize=8)
     return _png(fig)
 
 
-def roc_png(y: np.ndarray, scores: dict[str, np.ndarray], w: np.ndarray | None = None,
-            aurocs: dict[str, float] | None = None) -> bytes:
+def roc_png(
+    y: np.ndarray,
+    scores: dict[str, np.ndarray],
+    w: np.ndarray | None = None,
+    aurocs: dict[str, float] | None = None,
+) -> bytes:
     fig, ax = plt.subplots(figsize=(4.8, 4.4))
     for name, p in scores.items():
         fpr, tpr, _ = roc_curve(y, p, sample_weight=w)

@@ -23,21 +23,34 @@ from rluf_core.lake import Lake
 
 log = logging.getLogger("rluf.reward.robustness")
 
-FAST_REWARD = dict(backbone="minilm", chunking="sentence", bootstrap=0)  # training as configured by default
+FAST_REWARD = dict(
+    backbone="minilm", chunking="sentence", bootstrap=0
+)  # training as configured by default
 
 
-def scenario(home: str | Path, share: float | None, days: int, turns_per_day: int, n_users: int, seed: int = 0,
-             reward: dict | None = None, simulator: dict | None = None) -> RlufConfig:
+def scenario(
+    home: str | Path,
+    share: float | None,
+    days: int,
+    turns_per_day: int,
+    n_users: int,
+    seed: int = 0,
+    reward: dict | None = None,
+    simulator: dict | None = None,
+) -> RlufConfig:
     """A simulated scenario's config: ``share`` of adversarial reacting users in equal parts (None: the
     default mix); ``simulator``: other simulator settings (its own seed, the trolls' love rate...)."""
     sim: dict[str, float] = {"days": days, "turns_per_day": turns_per_day, "n_users": n_users}
     if share is not None:
         sim.update(bot_share=share / 3, brigade_share=share / 3, troll_share=share / 3)
-    return parse_config({
-        "seed": seed, "storage": {"home": str(home)},
-        "source": {"simulator": {**sim, **(simulator or {})}},
-        "reward_model": {**FAST_REWARD, **(reward or {})},
-    })
+    return parse_config(
+        {
+            "seed": seed,
+            "storage": {"home": str(home)},
+            "source": {"simulator": {**sim, **(simulator or {})}},
+            "reward_model": {**FAST_REWARD, **(reward or {})},
+        }
+    )
 
 
 def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
@@ -67,7 +80,9 @@ def build_lake(cfg: RlufConfig, daily: bool = False) -> Lake:
         steps.label_day(lake, cfg, d)
         build_user_reputation(lake, cfg, d)
         for past in days[:i]:
-            if past not in relabelled and set(reaction_days_needed(past, cfg.labels)) <= set(days[:i + 1]):
+            if past not in relabelled and set(reaction_days_needed(past, cfg.labels)) <= set(
+                days[: i + 1]
+            ):
                 relabelled.add(past)
                 steps.label_day(lake, cfg, past)
                 build_user_reputation(lake, cfg, past)
@@ -87,41 +102,74 @@ def build_datasets(cfg: RlufConfig, daily: bool = False) -> tuple[pd.DataFrame, 
     from rluf_core.feedback.report import run_feedback
 
     lake = build_lake(cfg, daily=daily)
-    off = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": False})})
-    on = cfg.model_copy(update={"adversarial": cfg.adversarial.model_copy(update={"enabled": True})})
+    off = cfg.model_copy(
+        update={"adversarial": cfg.adversarial.model_copy(update={"enabled": False})}
+    )
+    on = cfg.model_copy(
+        update={"adversarial": cfg.adversarial.model_copy(update={"enabled": True})}
+    )
     df_off, _ = run_feedback(lake, off, write=False)
     df_on, _ = run_feedback(lake, on, write=False)
     return df_off, df_on
 
 
 def honest_eval_rows(cfg: RlufConfig, df_off: pd.DataFrame) -> pd.DataFrame:
-    truth = Lake(cfg.storage.ground_truth).read_dataset("turns", columns=["turn_id", "user_kind", "p_love_text"])
+    truth = Lake(cfg.storage.ground_truth).read_dataset(
+        "turns", columns=["turn_id", "user_kind", "p_love_text"]
+    )
     test = df_off[df_off["split"] == "test"].merge(truth, on="turn_id", how="inner")
     return test[test["user_kind"] == "honest"].reset_index(drop=True)
 
 
-def run(shares=(0.0, 0.1, 0.2), days: int = 8, turns_per_day: int = 5000, n_users: int = 4000, seed: int = 0,
-        work: str | Path | None = None, cache_dir: str | Path | None = None, reward: dict | None = None,
-        daily: bool = False) -> list[dict]:
+def run(
+    shares=(0.0, 0.1, 0.2),
+    days: int = 8,
+    turns_per_day: int = 5000,
+    n_users: int = 4000,
+    seed: int = 0,
+    work: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    reward: dict | None = None,
+    daily: bool = False,
+) -> list[dict]:
     from rluf_core.reward.training.train import train_reward_model
 
     rows = []
     work = Path(work or tempfile.mkdtemp(prefix="rluf-robust-"))
     for share in shares:
         t0 = time.perf_counter()
-        cfg = scenario(work / f"share{share:.2f}", share, days, turns_per_day, n_users, seed, reward)
+        cfg = scenario(
+            work / f"share{share:.2f}", share, days, turns_per_day, n_users, seed, reward
+        )
         df_off, df_on = build_datasets(cfg, daily)
         ev = honest_eval_rows(cfg, df_off)
         ceiling = roc_auc_score(ev["label"], ev["p_love_text"])
         for name, df in (("off", df_off), ("on", df_on)):
-            res = train_reward_model(df, cfg.reward_model, work / f"share{share:.2f}-{name}", seed=seed,
-                                     cache_dir=cache_dir, save=False)
-            p = res.scorer.score(ev["context"].tolist(), ev["prompt"].tolist(), ev["response"].tolist())
-            rows.append(dict(adversarial_share=share, filter=name, train_rows=int((df["split"] == "train").sum()),
-                             train_love_rate=float(df.loc[df["split"] == "train", "label"].mean()),
-                             eval_rows=len(ev), auroc_honest=float(roc_auc_score(ev["label"], p)),
-                             ceiling_honest=float(ceiling), mean_p=float(np.mean(p)),
-                             honest_rate=float(ev["label"].mean()), seconds=time.perf_counter() - t0))
+            res = train_reward_model(
+                df,
+                cfg.reward_model,
+                work / f"share{share:.2f}-{name}",
+                seed=seed,
+                cache_dir=cache_dir,
+                save=False,
+            )
+            p = res.scorer.score(
+                ev["context"].tolist(), ev["prompt"].tolist(), ev["response"].tolist()
+            )
+            rows.append(
+                dict(
+                    adversarial_share=share,
+                    filter=name,
+                    train_rows=int((df["split"] == "train").sum()),
+                    train_love_rate=float(df.loc[df["split"] == "train", "label"].mean()),
+                    eval_rows=len(ev),
+                    auroc_honest=float(roc_auc_score(ev["label"], p)),
+                    ceiling_honest=float(ceiling),
+                    mean_p=float(np.mean(p)),
+                    honest_rate=float(ev["label"].mean()),
+                    seconds=time.perf_counter() - t0,
+                )
+            )
             log.info("robustness: %s", rows[-1])
     base = {r["filter"]: r["auroc_honest"] for r in rows if r["adversarial_share"] == 0.0}
     for r in rows:

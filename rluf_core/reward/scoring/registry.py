@@ -30,15 +30,31 @@ from rluf_core import model_aliases
 ARTIFACT = "scorer"
 INPUT_COLUMNS = ("context", "prompt", "response")
 # what rluf_core imports to load and run a PLoveScorer (config models included), as distribution names
-REQUIREMENTS = ("torch", "transformers", "safetensors", "numpy", "pandas", "scipy", "scikit-learn", "mlflow",
-                "pydantic", "pyyaml")
+REQUIREMENTS = (
+    "torch",
+    "transformers",
+    "safetensors",
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-learn",
+    "mlflow",
+    "pydantic",
+    "pyyaml",
+)
 WRITING_REQUIREMENTS = ("pyspellchecker",)
 ENTRY = Path(__file__).with_name("pyfunc_entry.py")
-INPUT_EXAMPLE = pd.DataFrame({
-    "context": ['[{"role": "user", "text": "Hi!"}, {"role": "assistant", "text": "Hello, how can I help?"}]'],
-    "prompt": ["How long should I boil an egg?"],
-    "response": ["About 9 minutes for a firm yolk; put it in cold water afterwards so it peels easily."],
-})
+INPUT_EXAMPLE = pd.DataFrame(
+    {
+        "context": [
+            '[{"role": "user", "text": "Hi!"}, {"role": "assistant", "text": "Hello, how can I help?"}]'
+        ],
+        "prompt": ["How long should I boil an egg?"],
+        "response": [
+            "About 9 minutes for a firm yolk; put it in cold water afterwards so it peels easily."
+        ],
+    }
+)
 
 
 class PLovePyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
@@ -53,9 +69,13 @@ class PLovePyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
         df = pd.DataFrame(model_input)
         missing = [c for c in ("prompt", "response") if c not in df.columns]
         if missing:
-            raise ValueError(f"P[Love] input lacks column(s) {missing}; expected {list(INPUT_COLUMNS)}")
+            raise ValueError(
+                f"P[Love] input lacks column(s) {missing}; expected {list(INPUT_COLUMNS)}"
+            )
         ctx = df["context"].tolist() if "context" in df.columns else None
-        return self.scorer.score(ctx, df["prompt"].tolist(), df["response"].tolist())  # None/NaN read as ""
+        return self.scorer.score(
+            ctx, df["prompt"].tolist(), df["response"].tolist()
+        )  # None/NaN read as ""
 
 
 def _pins(writing_features: bool = False) -> list[str]:
@@ -69,13 +89,24 @@ def _pins(writing_features: bool = False) -> list[str]:
 
 
 def signature() -> ModelSignature:
-    inputs = Schema([ColSpec("string", "context", required=False), ColSpec("string", "prompt"),
-                     ColSpec("string", "response")])
-    return ModelSignature(inputs=inputs, outputs=Schema([TensorSpec(np.dtype("float64"), (-1,), "p_love")]))
+    inputs = Schema(
+        [
+            ColSpec("string", "context", required=False),
+            ColSpec("string", "prompt"),
+            ColSpec("string", "response"),
+        ]
+    )
+    return ModelSignature(
+        inputs=inputs, outputs=Schema([TensorSpec(np.dtype("float64"), (-1,), "p_love")])
+    )
 
 
-def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "challenger",
-                     tags: dict[str, str] | None = None) -> tuple[str, str]:
+def log_and_register(
+    scorer_dir: str | Path,
+    model_name: str,
+    alias: str = "challenger",
+    tags: dict[str, str] | None = None,
+) -> tuple[str, str]:
     """Log the scorer as a pyfunc in the active run, register a version, point `alias` at it.
 
     Returns (models:/<name>@<alias> URI, version).
@@ -85,10 +116,21 @@ def log_and_register(scorer_dir: str | Path, model_name: str, alias: str = "chal
     writing = bool(PLoveScorer.read_meta(scorer_dir).get("writing_features"))
     with tempfile.TemporaryDirectory() as tmp:
         code = Path(tmp, "rluf_core")
-        shutil.copytree(Path(rluf_core.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        info = mlflow.pyfunc.log_model(name="p_love", python_model=str(ENTRY), artifacts={ARTIFACT: str(scorer_dir)},
-                                       code_paths=[str(code)], pip_requirements=_pins(writing), signature=signature(),
-                                       input_example=INPUT_EXAMPLE, registered_model_name=model_name)
+        shutil.copytree(
+            Path(rluf_core.__file__).parent,
+            code,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        info = mlflow.pyfunc.log_model(
+            name="p_love",
+            python_model=str(ENTRY),
+            artifacts={ARTIFACT: str(scorer_dir)},
+            code_paths=[str(code)],
+            pip_requirements=_pins(writing),
+            signature=signature(),
+            input_example=INPUT_EXAMPLE,
+            registered_model_name=model_name,
+        )
     version = str(info.registered_model_version)
     client = mlflow.MlflowClient()
     model_aliases.set_alias(client, model_name, alias, version)  # the one place aliases move

@@ -41,9 +41,18 @@ SERVING_CACHE_ENTRIES = 100_000
 
 
 class PLoveScorer:
-    def __init__(self, meta: dict, calibrator: Calibrator, *, encoder: TextEncoder | None = None,
-                 head: Head | None = None, classifier=None, tokenizer=None, wide: WideText | None = None,
-                 device: str = "cpu"):
+    def __init__(
+        self,
+        meta: dict,
+        calibrator: Calibrator,
+        *,
+        encoder: TextEncoder | None = None,
+        head: Head | None = None,
+        classifier=None,
+        tokenizer=None,
+        wide: WideText | None = None,
+        device: str = "cpu",
+    ):
         self.meta = meta
         self.wide = wide
         self.calibrator = calibrator
@@ -58,26 +67,38 @@ class PLoveScorer:
         return self.meta["method"]
 
     # ---- scoring ----------------------------------------------------------------------------
-    def logits(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
+    def logits(
+        self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]
+    ) -> np.ndarray:
         """Uncalibrated logits (at the training prior)."""
         prompts, responses = as_texts(prompts), as_texts(responses)
         if contexts is None:
             contexts = [None] * len(prompts)
         if not (len(contexts) == len(prompts) == len(responses)):
-            raise ValueError(f"contexts, prompts, responses differ in length: "
-                             f"{len(contexts)}, {len(prompts)}, {len(responses)}")
+            raise ValueError(
+                f"contexts, prompts, responses differ in length: "
+                f"{len(contexts)}, {len(prompts)}, {len(responses)}"
+            )
         if self.method == "head":
             assert self.head is not None and self.encoder is not None
-            z = self.head.predict_logits(featurize(self.encoder, contexts, prompts, responses, self.meta))
+            z = self.head.predict_logits(
+                featurize(self.encoder, contexts, prompts, responses, self.meta)
+            )
         else:
             queries = query_texts(contexts, prompts, self.meta.get("context_turns", 2))
             enc = encode_pairs(self.tokenizer, queries, responses, self.meta["max_length"])
-            z = classifier_logits(self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device)
+            z = classifier_logits(
+                self.classifier, self.tokenizer, enc, self.meta.get("batch_size", 64), self.device
+            )
         if self.wide is None:
             return z
-        return mix(z, self.wide.logits(prompts, responses), self.meta["wide"]["weight"])  # clip_texts takes None
+        return mix(
+            z, self.wide.logits(prompts, responses), self.meta["wide"]["weight"]
+        )  # clip_texts takes None
 
-    def score(self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]) -> np.ndarray:
+    def score(
+        self, contexts: Sequence | None, prompts: Sequence[str], responses: Sequence[str]
+    ) -> np.ndarray:
         """Calibrated P(love | context, prompt, response) at the natural rate, float64 array."""
         if len(responses) == 0 and len(prompts) == 0 and (contexts is None or len(contexts) == 0):
             return np.zeros(0)
@@ -94,7 +115,10 @@ class PLoveScorer:
             assert self.head is not None and self.encoder is not None
             self.encoder.model.save_pretrained(path / "encoder", safe_serialization=True)  # type: ignore[operator]
             self.encoder.tokenizer.save_pretrained(path / "encoder")
-            save_file({k: v.contiguous() for k, v in self.head.state_dict().items()}, str(path / "head.safetensors"))
+            save_file(
+                {k: v.contiguous() for k, v in self.head.state_dict().items()},
+                str(path / "head.safetensors"),
+            )
         else:
             self.classifier.save_pretrained(path / "classifier", safe_serialization=True)
             self.tokenizer.save_pretrained(path / "classifier")
@@ -114,43 +138,86 @@ class PLoveScorer:
             meta = json.loads(meta_file.read_text())
         except (ValueError, UnicodeDecodeError) as e:
             raise ValueError(f"{meta_file}: not valid JSON ({e})") from None
-        missing = [k for k in META_KEYS if k not in meta] if isinstance(meta, dict) else list(META_KEYS)
+        missing = (
+            [k for k in META_KEYS if k not in meta] if isinstance(meta, dict) else list(META_KEYS)
+        )
         if missing:
-            raise ValueError(f"{meta_file}: lacks {missing}: not a complete PLoveScorer description")
+            raise ValueError(
+                f"{meta_file}: lacks {missing}: not a complete PLoveScorer description"
+            )
         version = meta.get("format_version")
         if version not in range(1, FORMAT_VERSION + 1):
-            raise ValueError(f"{meta_file}: format_version {version!r}; this release reads 1..{FORMAT_VERSION}")
+            raise ValueError(
+                f"{meta_file}: format_version {version!r}; this release reads 1..{FORMAT_VERSION}"
+            )
         if meta["method"] not in METHODS:
             raise ValueError(f"{meta_file}: method {meta['method']!r} is not one of {METHODS}")
         return meta
 
     @classmethod
-    def load(cls, path: str | os.PathLike, device: str = "cpu", batch_size: int | None = None,
-             cache_dir: str | os.PathLike | None = None,
-             cache_entries: int | None = SERVING_CACHE_ENTRIES) -> PLoveScorer:
+    def load(
+        cls,
+        path: str | os.PathLike,
+        device: str = "cpu",
+        batch_size: int | None = None,
+        cache_dir: str | os.PathLike | None = None,
+        cache_entries: int | None = SERVING_CACHE_ENTRIES,
+    ) -> PLoveScorer:
         """A saved scorer. `cache_entries` bounds the embeddings it keeps in memory (None: all)."""
         path = Path(path)
         meta = cls.read_meta(path)
         verify_manifest(path, meta.get("files", {}))
         if meta.get("writing_features") and meta.get("writing_names") != list(WRITING_NAMES):
-            saved = meta.get("writing_names") or ["misspelled_share", "prompt_overlap", "mean_word_length"]
-            raise ValueError(f"{path / 'scorer.json'}: trained on the writing features {saved}, this release computes "
-                             f"{list(WRITING_NAMES)}; retrain the scorer")
+            saved = meta.get("writing_names") or [
+                "misspelled_share",
+                "prompt_overlap",
+                "mean_word_length",
+            ]
+            raise ValueError(
+                f"{path / 'scorer.json'}: trained on the writing features {saved}, this release computes "
+                f"{list(WRITING_NAMES)}; retrain the scorer"
+            )
         if batch_size:
             meta["batch_size"] = batch_size
         cal = Calibrator.from_dict(meta["calibration"])
         trc = bool(meta.get("trust_remote_code", False))
-        wide = WideText.restore(meta["wide"], load_file(str(path / "wide.safetensors"))) if meta.get("wide") else None
+        wide = (
+            WideText.restore(meta["wide"], load_file(str(path / "wide.safetensors")))
+            if meta.get("wide")
+            else None
+        )
         if meta["method"] == "head":
             model = AutoModel.from_pretrained(path / "encoder", trust_remote_code=trc)
             tok = AutoTokenizer.from_pretrained(path / "encoder", trust_remote_code=trc)
-            enc = TextEncoder(meta["backbone"], meta["max_length"], meta.get("embed_batch_size", 128), device,
-                              cache_dir=cache_dir, model=model, tokenizer=tok, chunking=meta.get("chunking", "none"),
-                              cache_entries=cache_entries)
-            head = Head(meta["head_in_dim"], meta["head"], meta["hidden_size"], meta.get("dropout", 0.0),
-                        members=meta.get("ensemble", 1))
+            enc = TextEncoder(
+                meta["backbone"],
+                meta["max_length"],
+                meta.get("embed_batch_size", 128),
+                device,
+                cache_dir=cache_dir,
+                model=model,
+                tokenizer=tok,
+                chunking=meta.get("chunking", "none"),
+                cache_entries=cache_entries,
+            )
+            head = Head(
+                meta["head_in_dim"],
+                meta["head"],
+                meta["hidden_size"],
+                meta.get("dropout", 0.0),
+                members=meta.get("ensemble", 1),
+            )
             head.load_state_dict(load_file(str(path / "head.safetensors")))
             return cls(meta, cal, encoder=enc, head=head.eval(), wide=wide, device=device)
-        clf = AutoModelForSequenceClassification.from_pretrained(path / "classifier", trust_remote_code=trc)
+        clf = AutoModelForSequenceClassification.from_pretrained(
+            path / "classifier", trust_remote_code=trc
+        )
         tok = AutoTokenizer.from_pretrained(path / "classifier", trust_remote_code=trc)
-        return cls(meta, cal, classifier=clf.to(bb.pick_device(device)).eval(), tokenizer=tok, wide=wide, device=device)
+        return cls(
+            meta,
+            cal,
+            classifier=clf.to(bb.pick_device(device)).eval(),
+            tokenizer=tok,
+            wide=wide,
+            device=device,
+        )

@@ -54,14 +54,42 @@ def train_loop(
     if threads:
         torch.set_num_threads(threads)
     try:
-        return _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay, seed, ckpt_dir,
-                     checkpoint_every, fingerprint, desc, stop_after_steps)
+        return _loop(
+            model,
+            forward,
+            labels,
+            weights,
+            epochs,
+            batch_size,
+            lr,
+            weight_decay,
+            seed,
+            ckpt_dir,
+            checkpoint_every,
+            fingerprint,
+            desc,
+            stop_after_steps,
+        )
     finally:
         torch.set_num_threads(before)
 
 
-def _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay, seed, ckpt_dir, checkpoint_every,
-          fingerprint, desc, stop_after_steps) -> dict:
+def _loop(
+    model,
+    forward,
+    labels,
+    weights,
+    epochs,
+    batch_size,
+    lr,
+    weight_decay,
+    seed,
+    ckpt_dir,
+    checkpoint_every,
+    fingerprint,
+    desc,
+    stop_after_steps,
+) -> dict:
     n = len(labels)
     y_all = torch.as_tensor(np.asarray(labels, np.float32))
     w_all = torch.as_tensor(np.asarray(weights, np.float32))
@@ -89,12 +117,17 @@ def _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay,
         if epoch != perm_epoch:
             perm = torch.as_tensor(np.random.default_rng(seed + 1000 * epoch).permutation(n))
             perm_epoch = epoch
-        idx = perm[b * batch_size:(b + 1) * batch_size]
+        idx = perm[b * batch_size : (b + 1) * batch_size]
         torch.manual_seed(seed * 7919 + step)  # dropout identical whether resumed or not
-        logits = forward(idx).float().view(len(idx), -1)  # (batch, members): one loss per ensemble member
-        w = w_all[idx][:, None].to(logits.device)  # labels and weights live on the CPU; logits may be on a GPU
+        logits = (
+            forward(idx).float().view(len(idx), -1)
+        )  # (batch, members): one loss per ensemble member
+        w = w_all[idx][:, None].to(
+            logits.device
+        )  # labels and weights live on the CPU; logits may be on a GPU
         bce = torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, y_all[idx][:, None].to(logits.device).expand_as(logits), reduction="none")
+            logits, y_all[idx][:, None].to(logits.device).expand_as(logits), reduction="none"
+        )
         member_loss = (bce * w).sum(0) / w.sum()
         opt.zero_grad(set_to_none=True)
         member_loss.sum().backward()
@@ -102,17 +135,42 @@ def _loop(model, forward, labels, weights, epochs, batch_size, lr, weight_decay,
         losses.append(member_loss.mean().item())
         done = step + 1
         if ckpt is not None and (done % checkpoint_every == 0 or done == total):
-            _save(ckpt, dict(model=model.state_dict(), optimizer=opt.state_dict(), step=done,
-                             fingerprint=fingerprint, losses=losses))
+            _save(
+                ckpt,
+                dict(
+                    model=model.state_dict(),
+                    optimizer=opt.state_dict(),
+                    step=done,
+                    fingerprint=fingerprint,
+                    losses=losses,
+                ),
+            )
         el = time.perf_counter() - t0
         if el - last_log >= 15 or done == total:
             last_log = el
             rate = (done - start) / max(el, 1e-9)
-            log.info("%s: step %d/%d (epoch %d/%d) loss %.4f, %.1f steps/s, ETA %.0fs", desc, done, total,
-                     epoch + 1, epochs, float(np.mean(losses[-50:])), rate, (total - done) / max(rate, 1e-9))
+            log.info(
+                "%s: step %d/%d (epoch %d/%d) loss %.4f, %.1f steps/s, ETA %.0fs",
+                desc,
+                done,
+                total,
+                epoch + 1,
+                epochs,
+                float(np.mean(losses[-50:])),
+                rate,
+                (total - done) / max(rate, 1e-9),
+            )
         if stop_after_steps is not None and done >= stop_after_steps:
             model.eval()
-            return dict(steps=done, total_steps=total, resumed_from=start, finished=False, losses=losses)
+            return dict(
+                steps=done, total_steps=total, resumed_from=start, finished=False, losses=losses
+            )
     model.eval()
-    return dict(steps=total, total_steps=total, resumed_from=start, finished=True,
-                final_loss=float(np.mean(losses[-50:])) if losses else float("nan"), losses=losses)
+    return dict(
+        steps=total,
+        total_steps=total,
+        resumed_from=start,
+        finished=True,
+        final_loss=float(np.mean(losses[-50:])) if losses else float("nan"),
+        losses=losses,
+    )

@@ -36,8 +36,9 @@ def weighted_rate(labels: np.ndarray, weights: np.ndarray) -> float:
     return float((labels * weights).sum() / w) if w > 0 else float(labels.mean())
 
 
-def rebalance(labels: np.ndarray, weights: np.ndarray, positive_share: float, method: str,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray, PriorShift]:
+def rebalance(
+    labels: np.ndarray, weights: np.ndarray, positive_share: float, method: str, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, PriorShift]:
     """Indices (into labels) and weights of the training rows, and the prior shift.
 
     downsample_negatives: keep all positives and a random subset of negatives (cheapest: fewer texts
@@ -54,7 +55,9 @@ def rebalance(labels: np.ndarray, weights: np.ndarray, positive_share: float, me
         if not (labels == value).any():
             raise ValueError(f"training labels are all {1 - value}: cannot train P[Love]")
         if weights[labels == value].sum() <= 0:
-            raise ValueError(f"the {name} training rows carry no weight (all weights 0): cannot train P[Love]")
+            raise ValueError(
+                f"the {name} training rows carry no weight (all weights 0): cannot train P[Love]"
+            )
     natural = weighted_rate(labels, weights)
     idx = np.arange(len(labels))
     if natural >= positive_share:

@@ -32,8 +32,18 @@ from rluf_core.reward.training.sampling import PriorShift, rebalance
 log = logging.getLogger("rluf.reward.train")
 
 REQUIRED = ("turn_id", "prompt", "response", "label", "split")
-EVAL_KEYS = {"max_ece", "model_name", "ece_bins", "bootstrap", "slices", "min_slice_rows", "min_auroc_margin",
-             "cache_embeddings", "checkpoint_every_steps", "embed_batch_size"}
+EVAL_KEYS = {
+    "max_ece",
+    "model_name",
+    "ece_bins",
+    "bootstrap",
+    "slices",
+    "min_slice_rows",
+    "min_auroc_margin",
+    "cache_embeddings",
+    "checkpoint_every_steps",
+    "embed_batch_size",
+}
 
 
 @dataclass
@@ -61,11 +71,15 @@ def check_frame(df: pd.DataFrame, where: str = "feedback_dataset") -> pd.DataFra
     bad = w.isna() | (w < 0) | ~np.isfinite(w.fillna(0))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"{where}: row {i}: weight must be a finite number >= 0, got {df['weight'].iloc[i]!r}")
+        raise ValueError(
+            f"{where}: row {i}: weight must be a finite number >= 0, got {df['weight'].iloc[i]!r}"
+        )
     df["label"], df["weight"] = df["label"].astype(int), w.astype(float)
     for s in ("train", "validation", "test"):
         if not (df["split"] == s).any():
-            raise ValueError(f"{where}: no rows with split == {s!r} (splits present: {sorted(df['split'].unique())})")
+            raise ValueError(
+                f"{where}: no rows with split == {s!r} (splits present: {sorted(df['split'].unique())})"
+            )
     df["prompt"] = df["prompt"].map(as_text)
     df["response"] = df["response"].map(as_text)
     return df
@@ -73,14 +87,23 @@ def check_frame(df: pd.DataFrame, where: str = "feedback_dataset") -> pd.DataFra
 
 def fingerprint(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({k: v for k, v in rm.model_dump().items() if k not in EVAL_KEYS}, sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {k: v for k, v in rm.model_dump().items() if k not in EVAL_KEYS}, sort_keys=True
+        ).encode()
+    )
     h.update(str(seed).encode())
     if rm.writing_features:  # a checkpoint of other writing features is not resumed
         h.update(json.dumps(WRITING_NAMES).encode())
     h.update(bb.backbone_id(rm.backbone, seed).encode())
-    h.update(pd.util.hash_pandas_object(df[["turn_id", "label", "weight", "split", "prompt", "response"]],
-                                        index=False).values.tobytes())
-    h.update(pd.util.hash_pandas_object(df["context"].map(context_key), index=False).values.tobytes())
+    h.update(
+        pd.util.hash_pandas_object(
+            df[["turn_id", "label", "weight", "split", "prompt", "response"]], index=False
+        ).values.tobytes()
+    )
+    h.update(
+        pd.util.hash_pandas_object(df["context"].map(context_key), index=False).values.tobytes()
+    )
     return h.hexdigest()[:16]
 
 
@@ -96,22 +119,46 @@ def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 
 
 def _features(enc: TextEncoder, df: pd.DataFrame, rm: RewardModelConfig, desc: str) -> np.ndarray:
-    return featurize(enc, df["context"].tolist(), df["prompt"].tolist(), df["response"].tolist(),
-                     rm.model_dump(), desc)
+    return featurize(
+        enc,
+        df["context"].tolist(),
+        df["prompt"].tolist(),
+        df["response"].tolist(),
+        rm.model_dump(),
+        desc,
+    )
 
 
-def _add_wide(rm: RewardModelConfig, tr: pd.DataFrame, y_train: np.ndarray, w_train: np.ndarray, val: pd.DataFrame,
-              test: pd.DataFrame, z_val: np.ndarray, z_test: np.ndarray, seed: int):
+def _add_wide(
+    rm: RewardModelConfig,
+    tr: pd.DataFrame,
+    y_train: np.ndarray,
+    w_train: np.ndarray,
+    val: pd.DataFrame,
+    test: pd.DataFrame,
+    z_val: np.ndarray,
+    z_test: np.ndarray,
+    seed: int,
+):
     """Fit the wide model on the training rows, choose its mixing weight on validation, mix both splits."""
     t0 = time.perf_counter()
     wide = WideText(rm.wide_features, rm.wide_prompt_words, rm.wide_C).fit(
-        tr["prompt"].tolist(), tr["response"].tolist(), y_train, w_train, seed=seed)
-    wv, wt = wide.logits(val["prompt"].tolist(), val["response"].tolist()), wide.logits(test["prompt"].tolist(),
-                                                                                        test["response"].tolist())
+        tr["prompt"].tolist(), tr["response"].tolist(), y_train, w_train, seed=seed
+    )
+    wv, wt = (
+        wide.logits(val["prompt"].tolist(), val["response"].tolist()),
+        wide.logits(test["prompt"].tolist(), test["response"].tolist()),
+    )
     weight, grid = choose_mix(z_val, wv, val["label"].to_numpy(), val["weight"].to_numpy())
     info = dict(weight=weight, head=grid[0.0], wide=grid[1.0], mixed=grid[weight])
-    log.info("wide model fitted in %.0fs; validation AUROC head %.4f, wide %.4f, mixed %.4f at weight %.2f",
-             time.perf_counter() - t0, info["head"], info["wide"], info["mixed"], weight)
+    log.info(
+        "wide model fitted in %.0fs; validation AUROC head %.4f, wide %.4f, mixed %.4f at weight %.2f",
+        time.perf_counter() - t0,
+        info["head"],
+        info["wide"],
+        info["mixed"],
+        weight,
+    )
     return mix(z_val, wv, weight), mix(z_test, wt, weight), wide, info
 
 
@@ -140,48 +187,101 @@ class Fitted:
 def split_rows(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> Splits:
     """Rebalance the training split (positives to rm.positive_share), cap the rows of every split."""
     train = df[df["split"] == "train"].reset_index(drop=True)
-    idx, w_train, shift = rebalance(train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share,
-                                    rm.imbalance, seed)
+    idx, w_train, shift = rebalance(
+        train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share, rm.imbalance, seed
+    )
     if rm.max_train_rows is not None and len(idx) > rm.max_train_rows:
-        keep = np.sort(np.random.default_rng(seed + 1).choice(len(idx), rm.max_train_rows, replace=False))
+        keep = np.sort(
+            np.random.default_rng(seed + 1).choice(len(idx), rm.max_train_rows, replace=False)
+        )
         idx, w_train = idx[keep], w_train[keep]
     tr = train.iloc[idx].reset_index(drop=True)
     val = _cap(df[df["split"] == "validation"], rm.max_validation_rows, seed).reset_index(drop=True)
     test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
-    log.info("training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
-             len(tr), 100 * shift.train_rate, 100 * shift.natural_rate, len(val), len(test), rm.method)
+    log.info(
+        "training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
+        len(tr),
+        100 * shift.train_rate,
+        100 * shift.natural_rate,
+        len(val),
+        len(test),
+        rm.method,
+    )
     return Splits(tr, tr["label"].to_numpy(), w_train, val, test, shift)
 
 
 def scorer_meta(rm: RewardModelConfig, shift: PriorShift, fp: str, seed: int) -> dict:
     """What the saved scorer records about how it was built (read back when it is loaded)."""
-    return dict(method=rm.method, backbone=rm.backbone, backbone_id=bb.backbone_id(rm.backbone, seed),
-                max_length=rm.max_length, chunking=rm.chunking, batch_size=rm.batch_size,
-                embed_batch_size=rm.embed_batch_size,
-                context_turns=rm.context_turns, text_features=rm.text_features, text_stats=rm.text_stats,
-                writing_features=rm.writing_features, spelling_language=rm.spelling_language, head=rm.head,
-                writing_names=list(WRITING_NAMES) if rm.writing_features else None,
-                embedding_features=rm.embedding_features, relevance_features=rm.relevance_features,
-                hidden_size=rm.hidden_size, dropout=rm.dropout, ensemble=rm.ensemble,
-                relevance_counts=rm.relevance_counts, trust_remote_code=rm.trust_remote_code,
-                prior_shift=shift.to_dict(), fingerprint=fp, seed=seed)
+    return dict(
+        method=rm.method,
+        backbone=rm.backbone,
+        backbone_id=bb.backbone_id(rm.backbone, seed),
+        max_length=rm.max_length,
+        chunking=rm.chunking,
+        batch_size=rm.batch_size,
+        embed_batch_size=rm.embed_batch_size,
+        context_turns=rm.context_turns,
+        text_features=rm.text_features,
+        text_stats=rm.text_stats,
+        writing_features=rm.writing_features,
+        spelling_language=rm.spelling_language,
+        head=rm.head,
+        writing_names=list(WRITING_NAMES) if rm.writing_features else None,
+        embedding_features=rm.embedding_features,
+        relevance_features=rm.relevance_features,
+        hidden_size=rm.hidden_size,
+        dropout=rm.dropout,
+        ensemble=rm.ensemble,
+        relevance_counts=rm.relevance_counts,
+        trust_remote_code=rm.trust_remote_code,
+        prior_shift=shift.to_dict(),
+        fingerprint=fp,
+        seed=seed,
+    )
 
 
-def fit_head(rm: RewardModelConfig, sp: Splits, meta: dict, common: dict, seed: int, device: str,
-             cache_dir: str | os.PathLike | None) -> Fitted:
+def fit_head(
+    rm: RewardModelConfig,
+    sp: Splits,
+    meta: dict,
+    common: dict,
+    seed: int,
+    device: str,
+    cache_dir: str | os.PathLike | None,
+) -> Fitted:
     """Frozen encoder + trained head (rm.method == 'head')."""
-    enc = TextEncoder(rm.backbone, rm.max_length, rm.embed_batch_size, device,
-                      cache_dir=cache_dir if rm.cache_embeddings else None,
-                      trust_remote_code=rm.trust_remote_code, seed=seed, chunking=rm.chunking)
+    enc = TextEncoder(
+        rm.backbone,
+        rm.max_length,
+        rm.embed_batch_size,
+        device,
+        cache_dir=cache_dir if rm.cache_embeddings else None,
+        trust_remote_code=rm.trust_remote_code,
+        seed=seed,
+        chunking=rm.chunking,
+    )
     x_tr = _features(enc, sp.train, rm, "train")
     head = Head(x_tr.shape[1], rm.head, rm.hidden_size, rm.dropout, members=rm.ensemble)
     head.set_normalisation(x_tr, sp.w_train)
     xt = torch.as_tensor(x_tr)
-    fit = train_loop(head, lambda i: head.member_logits(xt[i]), sp.y_train, sp.w_train, lr=rm.learning_rate,
-                     desc="train head", threads=1, **common)
+    fit = train_loop(
+        head,
+        lambda i: head.member_logits(xt[i]),
+        sp.y_train,
+        sp.w_train,
+        lr=rm.learning_rate,
+        desc="train head",
+        threads=1,
+        **common,
+    )
     meta["head_in_dim"] = int(x_tr.shape[1])
-    x_val, x_test = _features(enc, sp.validation, rm, "validation"), _features(enc, sp.test, rm, "test")
-    return Fitted(head.predict_logits(x_val), head.predict_logits(x_test), dict(encoder=enc, head=head), fit)
+    x_val, x_test = (
+        _features(enc, sp.validation, rm, "validation"),
+        _features(enc, sp.test, rm, "test"),
+    )
+    return Fitted(
+        head.predict_logits(x_val), head.predict_logits(x_test), dict(encoder=enc, head=head), fit
+    )
 
 
 def fit_finetune(rm: RewardModelConfig, sp: Splits, common: dict, seed: int, device: str) -> Fitted:
@@ -192,21 +292,49 @@ def fit_finetune(rm: RewardModelConfig, sp: Splits, common: dict, seed: int, dev
     tr = sp.train
     q_tr = query_texts(tr["context"].tolist(), tr["prompt"].tolist(), rm.context_turns)
     enc_tr = encode_pairs(tok, q_tr, tr["response"].tolist(), rm.max_length)
-    fit = train_loop(clf, lambda i: clf(**collate(tok, enc_tr, i, dev)).logits, sp.y_train, sp.w_train,
-                     lr=rm.finetune_learning_rate, desc="fine-tune", **common)
+    fit = train_loop(
+        clf,
+        lambda i: clf(**collate(tok, enc_tr, i, dev)).logits,
+        sp.y_train,
+        sp.w_train,
+        lr=rm.finetune_learning_rate,
+        desc="fine-tune",
+        **common,
+    )
 
     def _z(frame: pd.DataFrame) -> np.ndarray:
         q = query_texts(frame["context"].tolist(), frame["prompt"].tolist(), rm.context_turns)
-        return classifier_logits(clf, tok, encode_pairs(tok, q, frame["response"].tolist(), rm.max_length),
-                                 rm.batch_size, dev)
+        return classifier_logits(
+            clf,
+            tok,
+            encode_pairs(tok, q, frame["response"].tolist(), rm.max_length),
+            rm.batch_size,
+            dev,
+        )
 
     return Fitted(_z(sp.validation), _z(sp.test), dict(classifier=clf, tokenizer=tok), fit)
 
 
 def predictions(df: pd.DataFrame, sp: Splits, fitted: Fitted, cal: Calibrator) -> pd.DataFrame:
     """Validation and test rows with their logit and calibrated p_love."""
-    keep_cols = [c for c in ("turn_id", "conversation_id", "user_id", "split", "label", "weight", "topic", "lang",
-                             "surface", "policy_version", "response_chars", "day") if c in df.columns]
+    keep_cols = [
+        c
+        for c in (
+            "turn_id",
+            "conversation_id",
+            "user_id",
+            "split",
+            "label",
+            "weight",
+            "topic",
+            "lang",
+            "surface",
+            "policy_version",
+            "response_chars",
+            "day",
+        )
+        if c in df.columns
+    ]
     preds = []
     for frame, z in ((sp.validation, fitted.z_val), (sp.test, fitted.z_test)):
         p = frame[keep_cols].copy()
@@ -217,22 +345,41 @@ def predictions(df: pd.DataFrame, sp: Splits, fitted: Fitted, cal: Calibrator) -
     return pd.concat(preds, ignore_index=True)
 
 
-def run_summary(fp: str, sp: Splits, fitted: Fitted, cal: Calibrator, mix_auroc: dict, t_start: float) -> dict:
+def run_summary(
+    fp: str, sp: Splits, fitted: Fitted, cal: Calibrator, mix_auroc: dict, t_start: float
+) -> dict:
     """The numbers a run reports: rows, rates, steps, loss, calibration and the wide model's weight."""
     fit = fitted.fit
-    return dict(fingerprint=fp, train_rows=len(sp.train), validation_rows=len(sp.validation),
-                test_rows=len(sp.test), natural_rate=sp.shift.natural_rate, train_rate=sp.shift.train_rate,
-                steps=fit["steps"], resumed_from_step=fit["resumed_from"], final_loss=fit.get("final_loss"),
-                temperature=cal.temperature, calibration_bias=cal.bias,
-                train_seconds=time.perf_counter() - t_start,
-                **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
-                wide_weight=mix_auroc.get("weight", 0.0),
-                **({"calibration_skipped": cal.skipped} if cal.skipped else {}))
+    return dict(
+        fingerprint=fp,
+        train_rows=len(sp.train),
+        validation_rows=len(sp.validation),
+        test_rows=len(sp.test),
+        natural_rate=sp.shift.natural_rate,
+        train_rate=sp.shift.train_rate,
+        steps=fit["steps"],
+        resumed_from_step=fit["resumed_from"],
+        final_loss=fit.get("final_loss"),
+        temperature=cal.temperature,
+        calibration_bias=cal.bias,
+        train_seconds=time.perf_counter() - t_start,
+        **{f"validation_auroc_{k}": v for k, v in mix_auroc.items() if k != "weight"},
+        wide_weight=mix_auroc.get("weight", 0.0),
+        **({"calibration_skipped": cal.skipped} if cal.skipped else {}),
+    )
 
 
-def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | os.PathLike, *, seed: int = 0,
-                       cache_dir: str | os.PathLike | None = None, device: str = "cpu",
-                       stop_after_steps: int | None = None, save: bool = True) -> TrainResult:
+def train_reward_model(
+    df: pd.DataFrame,
+    rm: RewardModelConfig,
+    work_dir: str | os.PathLike,
+    *,
+    seed: int = 0,
+    cache_dir: str | os.PathLike | None = None,
+    device: str = "cpu",
+    stop_after_steps: int | None = None,
+    save: bool = True,
+) -> TrainResult:
     """Train, calibrate and save a PLoveScorer under work_dir/scorer; checkpoints in work_dir/ckpt.
 
     save=False keeps the scorer in memory only (cross-validation)."""
@@ -243,22 +390,45 @@ def train_reward_model(df: pd.DataFrame, rm: RewardModelConfig, work_dir: str | 
     fp = fingerprint(df, rm, seed)
     sp = split_rows(df, rm, seed)
     meta = scorer_meta(rm, sp.shift, fp, seed)
-    common = dict(epochs=rm.epochs, batch_size=rm.batch_size, weight_decay=rm.weight_decay, seed=seed,
-                  ckpt_dir=work_dir / "ckpt" / fp, checkpoint_every=rm.checkpoint_every_steps, fingerprint=fp,
-                  stop_after_steps=stop_after_steps)
-    fitted = (fit_head(rm, sp, meta, common, seed, device, cache_dir) if rm.method == "head"
-              else fit_finetune(rm, sp, common, seed, device))
+    common = dict(
+        epochs=rm.epochs,
+        batch_size=rm.batch_size,
+        weight_decay=rm.weight_decay,
+        seed=seed,
+        ckpt_dir=work_dir / "ckpt" / fp,
+        checkpoint_every=rm.checkpoint_every_steps,
+        fingerprint=fp,
+        stop_after_steps=stop_after_steps,
+    )
+    fitted = (
+        fit_head(rm, sp, meta, common, seed, device, cache_dir)
+        if rm.method == "head"
+        else fit_finetune(rm, sp, common, seed, device)
+    )
     if not fitted.fit["finished"]:
-        raise InterruptedError(f"training stopped at step {fitted.fit['steps']}/{fitted.fit['total_steps']} "
-                               f"(checkpoint kept)")
+        raise InterruptedError(
+            f"training stopped at step {fitted.fit['steps']}/{fitted.fit['total_steps']} "
+            f"(checkpoint kept)"
+        )
     mix_auroc: dict = {}
     if rm.wide:
         fitted.z_val, fitted.z_test, fitted.scorer_kw["wide"], mix_auroc = _add_wide(
-            rm, sp.train, sp.y_train, sp.w_train, sp.validation, sp.test, fitted.z_val, fitted.z_test, seed)
+            rm,
+            sp.train,
+            sp.y_train,
+            sp.w_train,
+            sp.validation,
+            sp.test,
+            fitted.z_val,
+            fitted.z_test,
+            seed,
+        )
         meta["wide"] = dict(fitted.scorer_kw["wide"].meta(), weight=mix_auroc["weight"])
-    cal = Calibrator(rm.calibration, prior_offset=sp.shift.logit_offset,
-                     min_per_class=rm.calibration_min_per_class).fit(
-        fitted.z_val, sp.validation["label"].to_numpy(), sp.validation["weight"].to_numpy())
+    cal = Calibrator(
+        rm.calibration,
+        prior_offset=sp.shift.logit_offset,
+        min_per_class=rm.calibration_min_per_class,
+    ).fit(fitted.z_val, sp.validation["label"].to_numpy(), sp.validation["weight"].to_numpy())
     scorer = PLoveScorer(meta, cal, device=device, **fitted.scorer_kw)
     scorer_dir = scorer.save(work_dir / "scorer") if save else None
     summary = run_summary(fp, sp, fitted, cal, mix_auroc, t_start)
