@@ -75,7 +75,8 @@ def load_pretrained(
         tok.add_special_tokens({"pad_token": PAD})
     tok.eos_token = END
     tok.padding_side = "left"
-    if added or len(tok) > model.get_input_embeddings().weight.shape[0]  # type: ignore[index]:
+    rows = model.get_input_embeddings().weight.shape[0]  # type: ignore[index]
+    if added or len(tok) > rows:
         model.resize_token_embeddings(len(tok))
     model.config.pad_token_id, model.config.eos_token_id = tok.pad_token_id, tok.eos_token_id
     return model, tok
