@@ -94,7 +94,15 @@ def run_offline_eval(
     arms = arm_frames(prompts, {CHAMPION: inputs.champion, CHALLENGER: inputs.challenger}, cfg.seed)
     report = offline_report(arms, inputs.scorers, cfg, extras=inputs.extras)
     if cfg.source.kind == "simulator" and inputs.variants:
-        attach(report, correlation=offline_online(inputs.variants, prompts, inputs.scorers, cfg))
+        attach(
+            report,
+            correlation=offline_online(
+                inputs.variants,
+                prompts.head(cfg.evaluation.correlation_prompts),
+                inputs.scorers,
+                cfg,
+            ),
+        )
     if cfg.source.kind == "simulator" and inputs.sweep:
         if inputs.gates is None:
             raise ValueError(
