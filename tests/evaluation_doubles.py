@@ -54,7 +54,7 @@ def arm(prompts: pd.DataFrame, policy, seed: int = 0) -> pd.DataFrame:
 
 
 def gates(offline: dict, ab: dict) -> tuple[bool, list[str]]:
-    """The DESIGN.md gates, simplified: P[Love] beats the champion, helpfulness within 1%, no
+    """The docs/design.md gates, simplified: P[Love] beats the champion, helpfulness within 1%, no
     detector flagged, no divergence."""
     reasons = []
     ch, base = offline["arms"]["challenger"], offline["arms"]["champion"]

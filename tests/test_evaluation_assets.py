@@ -99,14 +99,8 @@ def test_ab_test_is_skipped_on_real_traffic(tmp_path):
 
 
 def test_the_group_loads_beside_the_code_location():
-    from rluf_dagster.definitions import defs as location
-    from rluf_dagster.defs import evaluation
+    from rluf_dagster.definitions import defs as merged
 
-    merged = dg.Definitions.merge(
-        location,
-        evaluation.defs,
-        dg.Definitions(resources={"evaluation_inputs": EvaluationInputsResource()}),
-    )
     dg.Definitions.validate_loadable(merged)
     graph = merged.resolve_asset_graph()
     key = dg.AssetKey("offline_eval_report")

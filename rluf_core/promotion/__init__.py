@@ -1,4 +1,4 @@
-"""Promotion: the gates of DESIGN.md (gates), decisions recorded and applied to the MLflow aliases
+"""Promotion: the gates of docs/design.md (gates), decisions recorded and applied to the MLflow aliases
 (decision, through rluf_core.model_aliases), the decision report (report) and entry points (run)."""
 
 from rluf_core.promotion.decision import PromotionError

@@ -1,4 +1,4 @@
-"""The promotion gates of DESIGN.md: may a challenger policy replace the champion?
+"""The promotion gates of docs/design.md: may a challenger policy replace the champion?
 
 Input: two arms of offline metrics, as the evaluation writes them under offline_eval_report.json
 "arms": {"champion": {...}, "challenger": {...}}, each with the keys of ARM_KEYS. The relative gates
