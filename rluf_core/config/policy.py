@@ -133,8 +133,8 @@ class PolicyConfig(Section):
         0.05, ge=0, description="beta: the KL penalty to the reference (base) policy"
     )
     kl_budget: float = Field(10.0, gt=0)
-    steps: int = Field(200, ge=1)
-    learning_rate: float = Field(1e-5, gt=0)
+    steps: int = Field(16, ge=1)
+    learning_rate: float = Field(5e-4, gt=0)
     heldout_days: int = Field(
         2, ge=1, description="last labelled days never trained on: the evaluation prompts"
     )
