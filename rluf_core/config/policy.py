@@ -130,7 +130,7 @@ class PolicyConfig(Section):
         True, description="log zero-weight rewards: bait phrases, hearts, length"
     )
     kl_coef: float = Field(
-        0.05, ge=0, description="beta: the KL penalty to the reference (base) policy"
+        0.2, ge=0, description="beta: the KL penalty to the reference (base) policy"
     )
     kl_budget: float = Field(10.0, gt=0)
     steps: int = Field(16, ge=1)
