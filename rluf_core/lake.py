@@ -94,6 +94,27 @@ class Lake:
     def write_dataset(self, name: str, df: pd.DataFrame, day: dt.date | str | None = None) -> str:
         return self.write_parquet(self.dataset_path(name, day), df)
 
+    def write_table(self, name: str, table, day: dt.date | str | None = None) -> str:
+        """Write a pyarrow Table as a dataset partition, atomically (for columns pandas handles slowly)."""
+        import pyarrow.parquet as pq
+
+        path = self.dataset_path(name, day)
+        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
+        with self.fs.open(tmp, "wb") as f:
+            pq.write_table(table, f)
+        self.fs.mv(tmp, path)
+        return path
+
+    def read_table(self, name: str, day: dt.date | str | None = None):
+        """A dataset partition as a pyarrow Table (None when it is not stored)."""
+        import pyarrow.parquet as pq
+
+        if not self.has_dataset(name, day):
+            return None
+        with self.fs.open(self.dataset_path(name, day), "rb") as f:
+            return pq.read_table(f)
+
     def has_dataset(self, name: str, day: dt.date | str | None = None) -> bool:
         return self.fs.exists(self.dataset_path(name, day))
 

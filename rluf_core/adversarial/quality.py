@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from rluf_core.config import RlufConfig
+from rluf_core.adversarial.feature_cache import HashedRows, RowCache, content_keys
 from rluf_core.config.adversarial import QualitySignalConfig
 from rluf_core.hashed_text import MAX_CHARS, word_hasher
 
@@ -59,15 +60,28 @@ def _distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
-def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series], texts_of=None):
+def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series], texts_of=None,
+                   cache: RowCache | None = None):
     """vec.transform(texts_of(rows)) (rows themselves by default), the text of each distinct combination of the keys
     built and hashed once, then one feature row per input row (a row depends on its text alone): served replies
-    repeat (templates, boilerplate), and the fit window's days are hashed again every day."""
+    repeat (templates, boilerplate). ``cache``: rows already hashed, by content key (feature_cache); the rows it
+    lacks are hashed and added, so that the fit window's days are not hashed again every day."""
+    if cache is not None:
+        k = content_keys(keys, _settings(vec))
+        missing = np.flatnonzero(~cache.has(k))
+        if len(missing):
+            cache.add(k[missing], _hash_distinct(vec, rows.iloc[missing], [c.iloc[missing] for c in keys], texts_of))
+        return cache.rows(k)
     texts_of = texts_of or (lambda r: r)
     codes, first = _distinct_rows(*keys)
     if len(first) == len(codes):  # all distinct: nothing to share
         return vec.transform(texts_of(rows))
     return vec.transform(texts_of(rows.iloc[first]))[codes]
+
+
+def _settings(vec: HashingVectorizer) -> str:
+    """What a hashed row depends on besides its text: the vectoriser's settings (a cache key's salt)."""
+    return f"{MAX_CHARS}:" + repr(sorted((k, repr(v)) for k, v in vec.get_params().items()))
 
 
 def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
@@ -85,8 +99,9 @@ def _kind_crossed(df: pd.DataFrame) -> list[str]:
 class QualityModel:
     """P(positive | response text) fitted on the population, or a constant when there is no signal."""
 
-    def __init__(self, cfg: QualitySignalConfig, seed: int = 0):
+    def __init__(self, cfg: QualitySignalConfig, seed: int = 0, cache: HashedRows | None = None):
         self.cfg = cfg
+        self.cache = cache  # hashed rows by content (feature_cache): the same features, hashed once
         self.seed = seed
         self.vec = word_hasher(cfg.n_features, norm=cfg.word_norm)
         self.kind_vec = _kind_vectorizer(cfg)
@@ -96,16 +111,20 @@ class QualityModel:
     def hash_words(self, turns: pd.DataFrame):
         """The turns' hashed response words (the ``plain`` part of the features; also what texts cluster on)."""
         texts = _texts(turns)
-        return _hash_distinct(self.vec, texts, [texts])
+        return _hash_distinct(self.vec, texts, [texts], cache=self._part("plain"))
 
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
         texts = _texts(turns)
-        X = _hash_distinct(self.vec, texts, [texts]) if plain is None else plain
+        X = _hash_distinct(self.vec, texts, [texts], cache=self._part("plain")) if plain is None else plain
         if self.cfg.kind_features and "topic" in turns.columns:
             kind = turns["topic"].fillna("").astype(str)
-            X = hstack([X, _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed)], format="csr")
+            crossed = _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed, cache=self._part("kind"))
+            X = hstack([X, crossed], format="csr")
         return X
+
+    def _part(self, name: str) -> RowCache | None:
+        return None if self.cache is None else self.cache[name]
 
     def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> "QualityModel":
         """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped; ``trust``
@@ -152,12 +171,13 @@ class QualityModel:
 
 
 def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
-              user_trust: pd.Series | None = None) -> pd.DataFrame:
+              user_trust: pd.Series | None = None, cache: HashedRows | None = None) -> pd.DataFrame:
     """Quality z (and text cluster) per turn_id, for the turns the day's reactions touch: the text model's
     logit, standardised (median / MAD) per content kind on a reference sample of the day's served turns.
     ``turns`` needs a ``_day`` column (the day's own turns equal ``day``) and, to fit on labels, ``label``.
 
-    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1)."""
+    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1).
+    ``cache``: hashed rows by content (feature_cache.HashedRows), reused and filled; the same z either way."""
     acfg = cfg.adversarial
     key = "topic" if "topic" in turns.columns else None
     today = turns[turns["_day"] == day]
@@ -170,7 +190,7 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
         train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
     seed = cfg.seed + int(day.replace("-", ""))
     trust = train["user_id"].map(user_trust) if user_trust is not None and len(user_trust) else None
-    model = QualityModel(acfg.quality, seed=seed).fit(train, label, None if trust is None else trust.fillna(1.0))
+    model = QualityModel(acfg.quality, seed=seed, cache=cache).fit(train, label, None if trust is None else trust.fillna(1.0))
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)

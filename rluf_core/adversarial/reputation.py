@@ -18,6 +18,7 @@ from rluf_core.adversarial.daily_stats import (
     COORDINATED_DATASET, PAIRS_DATASET, REACTION_COLUMNS, STATS_DATASET, TURN_COLUMNS, compute_daily_aggregates,
 )
 from rluf_core.adversarial.detectors import detect
+from rluf_core.adversarial.feature_cache import load_rows, store_rows
 from rluf_core.adversarial.quality import QUALITY_SAMPLE_DATASET, quality_fit_sample
 from rluf_core.adversarial.features import combine_days, combine_pairs, user_features
 from rluf_core.config import RlufConfig
@@ -105,7 +106,11 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
         _store_fit_sample(lake, cfg, day, turns[own])
     # the quality signal is the consensus of accounts in good standing
     trust = trust_before(lake, cfg, day) if cfg.adversarial.quality.exclude_flagged else pd.Series(dtype=float)
-    stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg, trust)
+    cache = load_rows(lake, _feature_days(cfg, day), day, cfg.adversarial.quality.n_features)
+    t1 = time.perf_counter()
+    stats, pairs, coordinated = compute_daily_aggregates(day, turns, reactions, cfg, trust, cache)
+    t2 = time.perf_counter()
+    hashed = store_rows(lake, day, cache)
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)
     lake.write_dataset(COORDINATED_DATASET, coordinated, day)
@@ -113,7 +118,14 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
     log.info("user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
              day, len(stats), len(reactions), len(pairs), secs)
     return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions), "quality_excluded": int((trust == 0).sum()),
-            "pairs": len(pairs), "seconds": round(secs, 3)}
+            "pairs": len(pairs), "seconds": round(secs, 3), "texts_hashed": hashed,
+            "phases": {"read": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "write": round(time.perf_counter() - t2, 3)}}
+
+
+def _feature_days(cfg: RlufConfig, day: str) -> list[str]:
+    """The days whose stored hashed texts a day's quality fit can use: its fit days and the lookback days
+    (earlier turns that late reactions refer to)."""
+    return window_days(day, max(cfg.adversarial.quality.fit_days, cfg.quality.lookback_days + 1))
 
 
 def _detect_window(stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: str,
