@@ -18,6 +18,7 @@ from rluf_core.config import parse_config
 from rluf_core.feedback.report import run_feedback
 from rluf_core.reward import robustness
 from rluf_core.simulation import simulate
+from tests.conftest import small_daily_scenario
 
 COMPARED = ["user_reputation", "user_daily_stats", "user_coreaction_daily", "coordinated_reactions",
             "quality_fit_sample", "labeled_turns"]
@@ -71,26 +72,14 @@ def _compare(a, b) -> None:
             pdt.assert_frame_equal(a.read_dataset(name, [d]), b.read_dataset(name, [d]), check_exact=True, obj=f"{name} {d}")
 
 
-def _scenario(home):
-    """A small default scenario; a smaller hashing space keeps each day's text fit to a fraction of a second."""
-    cfg = robustness.scenario(home, None, days=5, turns_per_day=1000, n_users=1000)
-    cfg.adversarial.quality.n_features = 4096
-    return cfg
-
-
 @pytest.mark.slow
-def test_fast_path_equals_a_from_scratch_recompute(tmp_path, monkeypatch):
-    fast = _scenario(tmp_path / "fast")
+@pytest.mark.xdist_group("daily_flow_lake")
+def test_fast_path_equals_a_from_scratch_recompute(tmp_path, daily_flow_lake):
+    scratch, ref = daily_flow_lake  # the production order from scratch (conftest)
+    fast = small_daily_scenario(tmp_path / "fast")
     _demo_order(fast)
     lake = robustness.Lake(fast.storage.lake)
     assert lake.dataset_days(FEATURES_DATASET) == lake.dataset_days("labeled_turns")
-    # from scratch: the production order (every daily run scores its day), nothing hashed kept
-    scratch = _scenario(tmp_path / "scratch")
-    with monkeypatch.context() as m:
-        m.setattr(reputation, "load_rows", lambda *a, **k: None)
-        m.setattr(reputation, "store_rows", lambda *a, **k: 0)
-        ref = robustness.build_lake(scratch, daily=True)
-    assert not ref.dataset_days(FEATURES_DATASET)
     _compare(lake, ref)
     df_fast, rep_fast = run_feedback(lake, fast)
     df_ref, rep_ref = run_feedback(ref, scratch)

@@ -6,7 +6,6 @@ import base64
 
 import dagster as dg
 
-from rluf_core.reward.evaluation import build_report
 from rluf_dagster.launchers import run_job
 from rluf_dagster.resources import MlflowResource, RlufResource
 
@@ -31,6 +30,8 @@ def _img(name: str, data: bytes) -> dg.MetadataValue:
           check_specs=[dg.AssetCheckSpec(CHECK, asset="p_love_report", blocking=True,
                                          description="model AUROC > length-only AUROC and ECE <= reward_model.max_ece")])
 def p_love_report(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
+    from rluf_core.reward.evaluation import build_report  # torch: only the processes that score load it
+
     rep = build_report(rluf.config)
     m = rep.metrics["test"]
     meta = {
