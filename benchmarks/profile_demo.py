@@ -35,6 +35,18 @@ def _step_durations(instance, run_id: str) -> dict[str, float]:
     return out
 
 
+def _phases(instance, run_id: str, into: dict) -> None:
+    """Add user_reputation's phase_seconds metadata (rluf_core.adversarial.reputation) of a run into ``into``."""
+    import dagster as dg
+
+    for rec in instance.all_logs(run_id, of_type={dg.DagsterEventType.ASSET_MATERIALIZATION}):
+        mat = rec.dagster_event.event_specific_data.materialization
+        phases = mat.metadata.get("phase_seconds")
+        if mat.asset_key == dg.AssetKey("user_reputation") and phases is not None:
+            for k, v in phases.value.items():
+                into[k] = into.get(k, 0.0) + v
+
+
 def profile(home: str, since: float = 0.0) -> dict:
     """{"jobs": {job: [runs, wall, in_steps]}, "steps": {step: [n, total, max]}} for runs since ``since``."""
     os.environ["DAGSTER_HOME"] = os.path.join(home, "dagster")
@@ -43,10 +55,12 @@ def profile(home: str, since: float = 0.0) -> dict:
     instance = dg.DagsterInstance.get()
     jobs: dict = defaultdict(lambda: [0, 0.0, 0.0])
     steps: dict = defaultdict(lambda: [0, 0.0, 0.0])
+    phases: dict = {}
     for rec in instance.get_run_records(limit=100000):
         if rec.start_time is None or rec.end_time is None or rec.start_time < since:
             continue
         durations = _step_durations(instance, rec.dagster_run.run_id)
+        _phases(instance, rec.dagster_run.run_id, phases)
         j = jobs[rec.dagster_run.job_name]
         j[0] += 1
         j[1] += rec.end_time - rec.start_time
@@ -56,7 +70,7 @@ def profile(home: str, since: float = 0.0) -> dict:
             s[0] += 1
             s[1] += secs
             s[2] = max(s[2], secs)
-    return {"jobs": dict(jobs), "steps": dict(steps)}
+    return {"jobs": dict(jobs), "steps": dict(steps), "phases": phases}
 
 
 def markdown(p: dict) -> str:
@@ -69,6 +83,9 @@ def markdown(p: dict) -> str:
     steps = sorted(p["steps"].items(), key=lambda kv: -kv[1][1])
     lines += ["", *table(["step", "runs", "total s", "mean s", "max s"],
                          [(k, n, f"{t:.1f}", f"{t / n:.2f}", f"{m:.1f}") for k, (n, t, m) in steps])]
+    if p.get("phases"):
+        lines += ["", *table(["user_reputation phase", "total s"],
+                             [(k, f"{v:.1f}") for k, v in p["phases"].items()])]
     return "\n".join(lines)
 
 
@@ -76,8 +93,16 @@ class _DataPartDone(Exception):
     pass
 
 
-def run_data_part() -> float:
-    """`rluf demo` up to feedback_dataset (the retraining job with that asset alone); its wall seconds."""
+def _cpu_seconds() -> float:
+    import resource
+
+    return sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+
+def run_data_part() -> tuple[float, float]:
+    """`rluf demo` up to feedback_dataset (the retraining job with that asset alone); its wall and CPU
+    seconds (CPU: this process and its children, all threads; less inflated than wall by a busy machine)."""
     import dagster as dg
 
     from rluf_core.config import load_config
@@ -92,14 +117,14 @@ def run_data_part() -> float:
         raise _DataPartDone
 
     demo._run = _run
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     try:
         demo.run_demo(load_config(None))
     except _DataPartDone:
         pass
     finally:
         demo._run = plain_run
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, _cpu_seconds() - c0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.run:
         os.environ["RLUF_HOME"] = a.home
         since = time.time()
-        secs = run_data_part()
-        print(f"\ndata part (simulate to feedback_dataset): {secs:.1f}s wall\n")
+        wall, cpu = run_data_part()
+        print(f"\ndata part (simulate to feedback_dataset): {wall:.1f}s wall, {cpu:.1f}s CPU, "
+              f"load average at the end {os.getloadavg()[0]:.1f}\n")
         a.since = a.since or since
     print(markdown(profile(a.home, a.since)))
     return 0

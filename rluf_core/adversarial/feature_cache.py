@@ -20,6 +20,7 @@ from scipy.sparse import csr_matrix, vstack
 from rluf_core.lake import Lake
 
 FEATURES_DATASET = "quality_features"
+CLUSTERS_DATASET = "quality_clusters"  # per day: the last text-cluster fit (digest of its inputs, labels)
 PARTS = ("plain", "kind")
 
 
@@ -75,10 +76,12 @@ class RowCache:
 
 
 class HashedRows:
-    """The two parts of the quality model's features, each a RowCache."""
+    """The two parts of the quality model's features, each a RowCache, and the day's text clusters by a digest
+    of their fit's inputs (quality.text_clusters)."""
 
     def __init__(self, n_plain: int, n_kind: int):
         self.parts = {"plain": RowCache(n_plain), "kind": RowCache(n_kind)}
+        self.clusters: dict[str, np.ndarray] = {}
 
     def __getitem__(self, part: str) -> RowCache:
         return self.parts[part]
@@ -124,6 +127,10 @@ def _flat(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
 def load_rows(lake: Lake, days: list[str], day: str, n_features: int) -> HashedRows:
     """The rows stored for ``days``; those of ``day`` count as added (its file is rewritten with them)."""
     cache = HashedRows(n_features, n_features)
+    clusters = lake.read_table(CLUSTERS_DATASET, day)
+    if clusters is not None:
+        for digest, labels in zip(clusters.column("digest").to_pylist(), clusters.column("labels").to_pylist()):
+            cache.clusters[digest] = np.asarray(labels, dtype=np.int64)
     for d in days:
         table = lake.read_table(FEATURES_DATASET, d)
         if table is not None:
@@ -136,4 +143,7 @@ def store_rows(lake: Lake, day: str, cache: HashedRows) -> int:
     n = sum(len(cache[p].added) for p in PARTS)
     if n:
         lake.write_table(FEATURES_DATASET, to_table(cache), day)
+    if cache.clusters:  # the latest fit only: a later run of the day reuses it when its inputs are the same
+        digest, labels = list(cache.clusters.items())[-1]
+        lake.write_table(CLUSTERS_DATASET, pa.table({"digest": [digest], "labels": [labels.tolist()]}), day)
     return n

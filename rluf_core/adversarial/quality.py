@@ -13,6 +13,7 @@ z > 0 agrees with the crowd, one on z < 0 disagrees.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import numpy as np
@@ -210,18 +211,37 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed, t["turn_id"].astype(str).to_numpy())
+    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed, t["turn_id"].astype(str).to_numpy(),
+                             None if cache is None else cache.clusters)
     out = pd.DataFrame({"z": z, "cluster": clusters}, index=t["turn_id"].to_numpy())
     return out[~out.index.duplicated()]
 
 
-def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None) -> np.ndarray:
+def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None,
+                  memo: dict | None = None) -> np.ndarray:
     """Text clusters of the reacted turns (a content kind that needs no topic column). Fitted on the rows
-    in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in."""
+    in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in.
+    ``memo``: clusters by a digest of everything the fit reads (rows, keys, settings, seed), reused and filled:
+    a day relabelled later has the same reacted turns, so the same fit."""
     k = cfg.adversarial.brigade.n_clusters
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
+    digest = _fit_digest(X, keys, k, seed) if memo is not None else None
+    if digest is not None and digest in memo:
+        return memo[digest].copy()
     Xn = normalize(X)  # unit length whatever the quality model's norm
     order = np.argsort(keys, kind="stable") if keys is not None else np.arange(X.shape[0])
     km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096).fit(Xn[order])
-    return km.predict(Xn).astype(np.int64)
+    labels = km.predict(Xn).astype(np.int64)
+    if digest is not None:
+        memo[digest] = labels.copy()
+    return labels
+
+
+def _fit_digest(X, keys: np.ndarray | None, k: int, seed: int) -> str:
+    X = X.tocsr()
+    h = hashlib.sha1(f"{X.shape}:{k}:{seed}:4096:3".encode())
+    for a in (X.indptr, X.indices, X.data):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update("\x00".join(map(str, keys)).encode() if keys is not None else b"-")
+    return h.hexdigest()

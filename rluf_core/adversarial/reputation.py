@@ -182,15 +182,27 @@ def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, wri
     t0 = time.perf_counter()
     stats = lake.read_dataset(STATS_DATASET, days)
     pairs = lake.read_dataset(PAIRS_DATASET, days)
+    t1 = time.perf_counter()
     rep = compute_reputation(stats, pairs, cfg, as_of)
+    t2 = time.perf_counter()
     if write:
         lake.write_dataset(REPUTATION_DATASET, rep, as_of)
     summary = summarise(rep)
     stored = set(stats["day"].unique()) if "day" in stats.columns else set()
     summary.update(as_of=as_of, window_days=[d for d in days if d in stored],
                    days_computed=[u["day"] for u in updates if u["computed"]],
-                   combine_seconds=round(time.perf_counter() - t0, 3))
+                   combine_seconds=round(time.perf_counter() - t0, 3),
+                   texts_hashed=sum(u.get("texts_hashed", 0) for u in updates),
+                   phase_seconds=_phases(updates, t1 - t0, t2 - t1, time.perf_counter() - t2))
     return rep, summary
+
+
+def _phases(updates: list[dict], read_window: float, detect: float, write: float) -> dict:
+    """Seconds by phase: the day's aggregates (read inputs, compute, write), then the window (read, detect, write)."""
+    day = {k: sum(u.get("phases", {}).get(k, 0.0) for u in updates) for k in ("read", "compute", "write")}
+    return {"day_read": round(day["read"], 3), "day_compute": round(day["compute"], 3),
+            "day_write": round(day["write"], 3), "window_read": round(read_window, 3),
+            "window_detect": round(detect, 3), "window_write": round(write, 3)}
 
 
 def reputation_to_refresh(lake: Lake, cfg: RlufConfig, relabelled_day: dt.date | str) -> str | None:

@@ -27,6 +27,8 @@ def user_reputation(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg
         "flagged_by_kind": dg.MetadataValue.json(summary["flagged_by_kind"]),
         "days_computed": dg.MetadataValue.json(summary["days_computed"]),
         "combine_seconds": summary["combine_seconds"],
+        "phase_seconds": dg.MetadataValue.json(summary["phase_seconds"]),
+        "texts_hashed": summary["texts_hashed"],
         "flagged_sample": dg.MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
     })
 
