@@ -226,15 +226,19 @@ def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None,
     k = cfg.adversarial.brigade.n_clusters
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
-    digest = _fit_digest(X, keys, k, seed) if memo is not None else None
-    if digest is not None and digest in memo:
-        return memo[digest].copy()
-    Xn = normalize(X)  # unit length whatever the quality model's norm
     order = np.argsort(keys, kind="stable") if keys is not None else np.arange(X.shape[0])
+    # the fit reads the rows in key order, and a sparse row's nearest centre depends on that row alone: a day's
+    # reacted turns in another order (relabelling reorders its fit sample) give the same clusters
+    digest = _fit_digest(X[order], None if keys is None else keys[order], k, seed) if memo is not None else None
+    if digest is not None and digest in memo:
+        labels = np.empty(X.shape[0], dtype=np.int64)
+        labels[order] = memo[digest]
+        return labels
+    Xn = normalize(X)  # unit length whatever the quality model's norm
     km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096).fit(Xn[order])
     labels = km.predict(Xn).astype(np.int64)
     if digest is not None:
-        memo[digest] = labels.copy()
+        memo[digest] = labels[order]
     return labels
 
 
