@@ -1,11 +1,12 @@
-"""Compare two demo lakes dataset by dataset, bit for bit (the fast path against a run of the code before it).
+"""Compare two demo lakes dataset by dataset (the fast path against a run of the code before it).
 
     python -m benchmarks.compare_lakes HOME_A HOME_B
 
-Compares every partition of the daily datasets the data part writes, feedback_dataset, and the feedback
-report's numbers (its timestamps aside); prints one line per dataset and exits 1 on any difference beyond row
-order and float rounding. (Two runs of the same code differ that way already: clean_reactions' row order is not
-fixed from run to run, and the per-user sums over it round differently in the last bits.)
+Compares every partition of the daily datasets the data part writes, feedback_dataset, and the
+feedback report's numbers (its timestamps aside); prints one line per dataset and exits 1 on any
+difference beyond row order and float rounding. (Two runs of the same code differ that way already:
+clean_reactions' row order is not fixed from run to run, and the per-user sums over it round
+differently in the last bits.)
 """
 
 from __future__ import annotations
@@ -17,9 +18,19 @@ import pandas.testing as pdt
 
 from rluf_core.lake import Lake
 
-DAILY = ["raw_turns", "raw_reactions", "clean_turns", "clean_reactions", "labeled_turns", "quarantine",
-         "user_daily_stats", "user_coreaction_daily", "coordinated_reactions", "quality_fit_sample",
-         "user_reputation"]
+DAILY = [
+    "raw_turns",
+    "raw_reactions",
+    "clean_turns",
+    "clean_reactions",
+    "labeled_turns",
+    "quarantine",
+    "user_daily_stats",
+    "user_coreaction_daily",
+    "coordinated_reactions",
+    "quality_fit_sample",
+    "user_reputation",
+]
 VOLATILE = {"generated_at", "seconds", "created_at", "code_version"}
 
 
@@ -53,28 +64,40 @@ def compare(a: Lake, b: Lake) -> list[str]:
             continue
         exact, close = [], []
         for d in days:
-            x, y = (lk.read_dataset(name, [d]).drop(columns=PATHS, errors="ignore") for lk in (a, b))
+            x, y = (
+                lk.read_dataset(name, [d]).drop(columns=PATHS, errors="ignore") for lk in (a, b)
+            )
             if x.equals(y):
                 continue
             (close if _close(x, y) else exact).append(d)
         if exact:
             out.append(f"{name}: DIFFERENT on {exact}")
         else:
-            out.append(f"{name}: same ({len(days)} days)" + (f"; {close}: the same rows in another order or "
-                                                              "floats within 1e-12" if close else ""))
+            out.append(
+                f"{name}: same ({len(days)} days)"
+                + (
+                    f"; {close}: the same rows in another order or floats within 1e-12"
+                    if close
+                    else ""
+                )
+            )
     try:
-        pdt.assert_frame_equal(a.read_dataset("feedback_dataset"), b.read_dataset("feedback_dataset"), check_exact=True)
+        pdt.assert_frame_equal(
+            a.read_dataset("feedback_dataset"), b.read_dataset("feedback_dataset"), check_exact=True
+        )
         out.append("feedback_dataset: same")
     except AssertionError as e:
         out.append(f"feedback_dataset: DIFFERENT {str(e).splitlines()[0]}")
     ra, rb = (_strip(lk.read_report("feedback_dataset")) for lk in (a, b))
-    same = json.dumps(ra, sort_keys=True, default=str) == json.dumps(rb, sort_keys=True, default=str)
+    same = json.dumps(ra, sort_keys=True, default=str) == json.dumps(
+        rb, sort_keys=True, default=str
+    )
     out.append("feedback_dataset report: " + ("same" if same else "DIFFERENT"))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    homes = (argv if argv is not None else sys.argv[1:])
+    homes = argv if argv is not None else sys.argv[1:]
     lines = compare(*(Lake(f"{h}/lake") for h in homes))
     print("\n".join(lines))
     return 1 if any("DIFFERENT" in x or "differ" in x for x in lines) else 0

@@ -1,14 +1,15 @@
-"""Profile a finished demo from its Dagster event log: wall time per job and per asset step.
+"""Profile a demo from its Dagster event log: wall time per job, per asset step, per phase.
 
     python -m benchmarks.profile_demo --home $RLUF_HOME [--since RUN_START_EPOCH]
-    python -m benchmarks.profile_demo --home /tmp/speed-home --run   # the demo's data part, then the tables
+    python -m benchmarks.profile_demo --home /tmp/speed-home --run   # data part, then the tables
 
-With ``--run``: `rluf demo` on the default config into an empty home, stopped once feedback_dataset is
-materialised (the retraining job runs with feedback_dataset alone; P[Love] and what follows do not run).
-It prints the demo's own lines and the data part's wall time. Then (or alone) it reads the runs recorded under <home>/dagster (the demo's instance) and prints two Markdown tables:
-per job, the runs, their wall time and the part of it spent inside steps; per step key (asset or
-check), how many times it ran and its total, mean and longest duration. "Outside steps" is the run's
-orchestration overhead (run start, event log writes, resource setup, step launch).
+With ``--run``: `rluf demo` on the default config into an empty home, stopped once feedback_dataset
+is materialised (the retraining job runs with feedback_dataset alone; P[Love] and what follows do
+not run); it prints the demo's own lines and the data part's wall and CPU seconds. Then (or alone)
+it reads the runs recorded under <home>/dagster and prints Markdown tables: per job, the runs, their
+wall time and the part of it spent inside steps ("outside steps": run start, event log writes,
+resource setup, step launch); per step key (asset or check), how many times it ran and its total,
+mean and longest duration; user_reputation's seconds by phase (its phase_seconds metadata).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def _step_durations(instance, run_id: str) -> dict[str, float]:
     import dagster as dg
 
     out: dict[str, float] = {}
-    for rec in instance.all_logs(run_id, of_type={dg.DagsterEventType.STEP_SUCCESS,
-                                                   dg.DagsterEventType.STEP_FAILURE}):
+    for rec in instance.all_logs(
+        run_id, of_type={dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+    ):
         ev = rec.dagster_event
         data = ev.event_specific_data
         ms = getattr(data, "duration_ms", None)
@@ -36,7 +38,8 @@ def _step_durations(instance, run_id: str) -> dict[str, float]:
 
 
 def _phases(instance, run_id: str, into: dict) -> None:
-    """Add user_reputation's phase_seconds metadata (rluf_core.adversarial.reputation) of a run into ``into``."""
+    """Add user_reputation's phase_seconds metadata (rluf_core.adversarial.reputation) of a run into
+    ``into``."""
     import dagster as dg
 
     for rec in instance.all_logs(run_id, of_type={dg.DagsterEventType.ASSET_MATERIALIZATION}):
@@ -48,7 +51,8 @@ def _phases(instance, run_id: str, into: dict) -> None:
 
 
 def profile(home: str, since: float = 0.0) -> dict:
-    """{"jobs": {job: [runs, wall, in_steps]}, "steps": {step: [n, total, max]}} for runs since ``since``."""
+    """{"jobs": {job: [runs, wall, in_steps]}, "steps": {step: [n, total, max]}} for runs since
+    ``since``."""
     os.environ["DAGSTER_HOME"] = os.path.join(home, "dagster")
     import dagster as dg
 
@@ -78,14 +82,26 @@ def markdown(p: dict) -> str:
     wall = sum(v[1] for _, v in jobs)
     inside = sum(v[2] for _, v in jobs)
     rows = [(k, n, f"{w:.1f}", f"{s:.1f}", f"{w - s:.1f}") for k, (n, w, s) in jobs]
-    rows.append(("all", sum(v[0] for _, v in jobs), f"{wall:.1f}", f"{inside:.1f}", f"{wall - inside:.1f}"))
+    rows.append(
+        ("all", sum(v[0] for _, v in jobs), f"{wall:.1f}", f"{inside:.1f}", f"{wall - inside:.1f}")
+    )
     lines = table(["job", "runs", "wall s", "in steps s", "outside steps s"], rows)
     steps = sorted(p["steps"].items(), key=lambda kv: -kv[1][1])
-    lines += ["", *table(["step", "runs", "total s", "mean s", "max s"],
-                         [(k, n, f"{t:.1f}", f"{t / n:.2f}", f"{m:.1f}") for k, (n, t, m) in steps])]
+    lines += [
+        "",
+        *table(
+            ["step", "runs", "total s", "mean s", "max s"],
+            [(k, n, f"{t:.1f}", f"{t / n:.2f}", f"{m:.1f}") for k, (n, t, m) in steps],
+        ),
+    ]
     if p.get("phases"):
-        lines += ["", *table(["user_reputation phase", "total s"],
-                             [(k, f"{v:.1f}") for k, v in p["phases"].items()])]
+        lines += [
+            "",
+            *table(
+                ["user_reputation phase", "total s"],
+                [(k, f"{v:.1f}") for k, v in p["phases"].items()],
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -96,13 +112,17 @@ class _DataPartDone(Exception):
 def _cpu_seconds() -> float:
     import resource
 
-    return sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-               for f in ("ru_utime", "ru_stime"))
+    return sum(
+        getattr(resource.getrusage(w), f)
+        for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for f in ("ru_utime", "ru_stime")
+    )
 
 
 def run_data_part() -> tuple[float, float]:
-    """`rluf demo` up to feedback_dataset (the retraining job with that asset alone); its wall and CPU
-    seconds (CPU: this process and its children, all threads; less inflated than wall by a busy machine)."""
+    """`rluf demo` up to feedback_dataset (the retraining job with that asset alone); its wall and
+    CPU seconds (CPU: this process and its children, all threads; less inflated than wall by a busy
+    machine)."""
     import dagster as dg
 
     from rluf_core.config import load_config
@@ -128,17 +148,25 @@ def run_data_part() -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.profile_demo", description=__doc__.splitlines()[0])
-    ap.add_argument("--home", default=os.environ.get("RLUF_HOME", ".rluf"), help="the demo's RLUF_HOME")
-    ap.add_argument("--since", type=float, default=0.0, help="only runs started after this epoch time")
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.profile_demo", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument(
+        "--home", default=os.environ.get("RLUF_HOME", ".rluf"), help="the demo's RLUF_HOME"
+    )
+    ap.add_argument(
+        "--since", type=float, default=0.0, help="only runs started after this epoch time"
+    )
     ap.add_argument("--run", action="store_true", help="first run the demo's data part into --home")
     a = ap.parse_args(argv)
     if a.run:
         os.environ["RLUF_HOME"] = a.home
         since = time.time()
         wall, cpu = run_data_part()
-        print(f"\ndata part (simulate to feedback_dataset): {wall:.1f}s wall, {cpu:.1f}s CPU, "
-              f"load average at the end {os.getloadavg()[0]:.1f}\n")
+        print(
+            f"\ndata part (simulate to feedback_dataset): {wall:.1f}s wall, {cpu:.1f}s CPU, "
+            f"load average at the end {os.getloadavg()[0]:.1f}\n"
+        )
         a.since = a.since or since
     print(markdown(profile(a.home, a.since)))
     return 0

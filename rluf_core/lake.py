@@ -95,7 +95,7 @@ class Lake:
         return self.write_parquet(self.dataset_path(name, day), df)
 
     def write_table(self, name: str, table, day: dt.date | str | None = None) -> str:
-        """Write a pyarrow Table as a dataset partition, atomically (for columns pandas handles slowly)."""
+        """Write a pyarrow Table as a dataset partition, atomically (list columns)."""
         import pyarrow.parquet as pq
 
         path = self.dataset_path(name, day)

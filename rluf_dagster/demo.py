@@ -73,9 +73,10 @@ def run_demo(cfg: RlufConfig) -> None:
     _say(f"ingest, quality checks, cleaning, labelling and reputation: {len(days)} daily partitions")
     for i, day in enumerate(days, 1):
         t = time.time()
-        # Where the day's refresh follows in this loop, the daily run leaves user_reputation to it: the refresh
-        # recomputes every output of that step (the day's aggregates, fit sample, reputation) and nothing reads
-        # them in between (the relabelled day's reputation reads only earlier days), so the lake is the same.
+        # Where the day's refresh follows in this loop, the daily run leaves user_reputation to it:
+        # the refresh recomputes every output of that step (the day's aggregates, fit sample,
+        # reputation) and nothing reads them in between (the relabelled day's reputation reads only
+        # earlier days), so the lake is the same.
         selection = {"asset_selection": _daily_without_reputation(defs)} if i > lag else {}
         _run(defs, DAILY_JOB, instance, partition_key=day, **selection)
         if i > lag:

@@ -25,8 +25,8 @@ def rluf_home(tmp_path, monkeypatch) -> Path:
 
 
 def small_daily_scenario(home: Path):
-    """The slow end-to-end tests' scenario: 5 simulated days of the default mix, small enough for seconds a day
-    (a smaller hashing space keeps each day's text fit to a fraction of a second)."""
+    """The slow end-to-end tests' scenario: 5 simulated days of the default mix, seconds a day (a
+    smaller hashing space keeps each day's text fit to a fraction of a second)."""
     from rluf_core.reward import robustness
 
     cfg = robustness.scenario(home, None, days=5, turns_per_day=1000, n_users=1000)
@@ -36,9 +36,10 @@ def small_daily_scenario(home: Path):
 
 @pytest.fixture(scope="session")
 def daily_flow_lake(tmp_path_factory):
-    """(config, lake) of small_daily_scenario built once per session in production's order from scratch: every
-    day scored as it lands, relabelled days rescored and the last reputation refreshed, no hashed texts kept.
-    Shared by the slow end-to-end tests (mark them xdist_group("daily_flow_lake") so one worker builds it)."""
+    """(config, lake) of small_daily_scenario built once per session in production's order from
+    scratch: every day scored as it lands, relabelled days rescored and the last reputation
+    refreshed, no hashed texts kept. Shared by the slow end-to-end tests (mark them
+    xdist_group("daily_flow_lake") so that one worker builds it)."""
     from rluf_core.adversarial import reputation
     from rluf_core.adversarial.feature_cache import FEATURES_DATASET
     from rluf_core.reward import robustness
@@ -53,9 +54,10 @@ def daily_flow_lake(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (--dist loadgroup), tests that start servers (PostgreSQL-backed Dagster and MLflow,
-    the Dagster webserver under Chromium) run one after another on one worker: two at once on a 2-core machine
-    starve each other past their timeouts. Their databases and ports are per test (fresh_database, free_port)."""
+    """Under pytest-xdist (--dist loadgroup), tests that start servers (PostgreSQL-backed Dagster
+    and MLflow, the Dagster webserver under Chromium) run one after another on one worker: two at
+    once on a 2-core machine starve each other past their timeouts. Their databases and ports are
+    per test (fresh_database, free_port)."""
     for item in items:
         if item.get_closest_marker("postgres") or item.get_closest_marker("browser"):
             if not item.get_closest_marker("xdist_group"):

@@ -12,7 +12,7 @@ from rluf_core.adversarial.reputation import REPUTATION_DATASET, build_user_repu
 
 @pytest.mark.xdist_group("daily_flow_lake")
 def test_daily_flow_leaves_the_last_reputation_on_final_labels(daily_flow_lake):
-    cfg, lake = daily_flow_lake  # built by robustness.build_lake(cfg, daily=True) once per session (conftest)
+    cfg, lake = daily_flow_lake  # robustness.build_lake(cfg, daily=True), once per session
     days = lake.dataset_days("labeled_turns")
     assert len(days) == 5 and lake.dataset_days(REPUTATION_DATASET) == days
     complete = {d: bool(lake.read_dataset("labeled_turns", [d])["label_window_complete"].all()) for d in days}

@@ -1,5 +1,5 @@
-"""The demo's fast path (daily runs without the reputation its refresh recomputes, hashed texts kept per day)
-leaves the same lake, bit for bit, as the production order computed from scratch."""
+"""The demo's fast path (daily runs without the reputation its refresh recomputes, hashed texts kept
+per day) leaves the same lake, bit for bit, as the production order computed from scratch."""
 
 from __future__ import annotations
 
@@ -20,8 +20,14 @@ from rluf_core.reward import robustness
 from rluf_core.simulation import simulate
 from tests.conftest import small_daily_scenario
 
-COMPARED = ["user_reputation", "user_daily_stats", "user_coreaction_daily", "coordinated_reactions",
-            "quality_fit_sample", "labeled_turns"]
+COMPARED = [
+    "user_reputation",
+    "user_daily_stats",
+    "user_coreaction_daily",
+    "coordinated_reactions",
+    "quality_fit_sample",
+    "labeled_turns",
+]
 
 
 def _same_csr(a, b) -> None:
@@ -34,11 +40,15 @@ def _same_csr(a, b) -> None:
 def test_cached_features_are_the_hashed_rows_bit_for_bit():
     cfg = parse_config({}).adversarial.quality
     texts = ["a good answer.", "a bad one", "a good answer.", "", None, "loop in python"]
-    turns = pd.DataFrame({"response": texts, "topic": ["coding", "chat", "chat", "chat", None, "coding"]})
+    turns = pd.DataFrame(
+        {"response": texts, "topic": ["coding", "chat", "chat", "chat", None, "coding"]}
+    )
     plain = QualityModel(cfg).transform(turns)
     cache = HashedRows(cfg.n_features, cfg.n_features)
     _same_csr(QualityModel(cfg, cache=cache).transform(turns.iloc[:3]), plain[:3])
-    assert len(cache["plain"]) == 2 and len(cache["kind"]) == 3  # distinct texts / (text, topic) pairs
+    assert (
+        len(cache["plain"]) == 2 and len(cache["kind"]) == 3
+    )  # distinct texts / (text, topic) pairs
     # stored and read back (a later day's fit), then the rest hashed into the same cache
     again = HashedRows(cfg.n_features, cfg.n_features)
     add_table(again, to_table(cache))
@@ -47,7 +57,8 @@ def test_cached_features_are_the_hashed_rows_bit_for_bit():
 
 
 def _demo_order(cfg) -> None:
-    """rluf demo's day loop: the day's runs without user_reputation when relabel + refresh follow."""
+    """rluf demo's day loop: the day's runs without user_reputation when relabel + refresh
+    follow."""
     simulate(cfg, progress=False)
     lake = robustness.Lake(cfg.storage.lake)
     days = lake.landing_days("turns")
@@ -69,7 +80,12 @@ def _compare(a, b) -> None:
         days = a.dataset_days(name)
         assert days and days == b.dataset_days(name), name
         for d in days:
-            pdt.assert_frame_equal(a.read_dataset(name, [d]), b.read_dataset(name, [d]), check_exact=True, obj=f"{name} {d}")
+            pdt.assert_frame_equal(
+                a.read_dataset(name, [d]),
+                b.read_dataset(name, [d]),
+                check_exact=True,
+                obj=f"{name} {d}",
+            )
 
 
 @pytest.mark.slow
@@ -96,6 +112,10 @@ def test_a_day_file_keeps_its_rows_when_rewritten(tmp_path, missing):
     QualityModel(cfg, cache=c).transform(turns)
     feature_cache.store_rows(lake, "2026-01-01", c)
     again = feature_cache.load_rows(lake, ["2026-01-01"], "2026-01-01", cfg.n_features)
-    assert len(again["plain"].added) == 2 and len(again["kind"].added) == 2  # the day's own rows are rewritten
+    assert (
+        len(again["plain"].added) == 2 and len(again["kind"].added) == 2
+    )  # the day's own rows are rewritten
     other = feature_cache.load_rows(lake, ["2026-01-01"], "2026-01-02", cfg.n_features)
-    assert feature_cache.store_rows(lake, "2026-01-02", other) == 0 and not lake.has_dataset(FEATURES_DATASET, "2026-01-02")
+    assert feature_cache.store_rows(lake, "2026-01-02", other) == 0 and not lake.has_dataset(
+        FEATURES_DATASET, "2026-01-02"
+    )

@@ -75,7 +75,8 @@ def compute_daily_aggregates(
     text is needed for the quality signal); an optional ``label`` column (labeled_turns) fits the
     quality model. ``reactions``: the day's clean_reactions (add/remove events, deduplicated).
     ``user_trust``: per user_id, the weight of their labels in the quality model's fit (default 1).
-    ``cache``: the texts' hashed features by content (feature_cache), reused and filled: the same aggregates.
+    ``cache``: the texts' hashed features by content (feature_cache), reused and filled: the same
+    aggregates.
     """
     day = day if isinstance(day, str) else day.isoformat()
     _require(turns, TURN_COLUMNS, "turns")
@@ -91,7 +92,8 @@ def compute_daily_aggregates(
     is_neg = adds["reaction"].isin(cfg.adversarial.negative_reactions)
     own = adds["is_receiving_user"].fillna(False).astype(bool)
 
-    q = quality_z(day, turns, rx, cfg, user_trust, cache) if len(adds) else pd.DataFrame(columns=["z", "cluster"])
+    q = (quality_z(day, turns, rx, cfg, user_trust, cache) if len(adds)
+         else pd.DataFrame(columns=["z", "cluster"]))
     qz_all = adds["turn_id"].map(q["z"])
     # the inverted-rater model reads the reactions that can become labels: on the reacting user's own turns
     qz = qz_all.where(own) if cfg.adversarial.troll.own_turns_only else qz_all

@@ -1,13 +1,16 @@
-"""Hashed text features of turns, computed once and kept by content, so that later days' quality fits reuse them.
+"""Hashed text features of turns, computed once and kept by content, for later days' quality fits.
 
-The quality signal (quality.py) is refitted every day on the labelled turns of the last ``fit_days`` days; hashing
-their texts again each day was most of user_reputation's time. A feature row depends only on what it is hashed
-from (the response, and for the crossed part its content kind) and the vectoriser's settings, so rows are kept
-under a 64-bit key of exactly that: a cached row is the row the vectoriser would give, bit for bit.
+The quality signal (quality.py) is refitted every day on the labelled turns of the last
+``fit_days`` days; hashing their texts again each day was most of user_reputation's time. A feature
+row depends only on what it is hashed from (the response, and for the crossed part its content kind)
+and the vectoriser's settings, so rows are kept under a 64-bit key of exactly that: a cached row is
+the row the vectoriser would give, bit for bit.
 
-Stored per day as dataset ``quality_features`` (the rows first hashed while materialising that day): one row
-per part ("plain" response words, "kind" words crossed with the topic) and content key, with the CSR row's
-column indices and values. A day's user_reputation loads the files of the days its fit and lookback read.
+Stored per day as dataset ``quality_features`` (the rows first hashed while materialising that
+day): one row per part ("plain" response words, "kind" words crossed with the topic) and content
+key, with the CSR row's column indices and values. A day's user_reputation loads the files of the
+days its fit and lookback read. ``quality_clusters``: the day's last text-cluster fit, by a digest
+of its inputs (a relabelled day reuses it).
 """
 
 from __future__ import annotations
@@ -20,19 +23,23 @@ from scipy.sparse import csr_matrix, vstack
 from rluf_core.lake import Lake
 
 FEATURES_DATASET = "quality_features"
-CLUSTERS_DATASET = "quality_clusters"  # per day: the last text-cluster fit (digest of its inputs, labels)
+CLUSTERS_DATASET = (
+    "quality_clusters"  # per day: the last text-cluster fit (digest of its inputs, labels)
+)
 PARTS = ("plain", "kind")
 
 
 def content_keys(columns: list[pd.Series], salt: str) -> np.ndarray:
-    """A 64-bit key per row of the columns' values together with ``salt`` (the vectoriser's settings)."""
+    """A 64-bit key per row of the columns' values together with ``salt`` (the vectoriser's
+    settings)."""
     frame = pd.DataFrame({f"c{i}": c.astype(str).to_numpy() for i, c in enumerate(columns)})
     frame["salt"] = salt
     return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
 
 
 class RowCache:
-    """Feature rows (CSR, ``n_features`` columns) by content key; remembers which were added since loading."""
+    """Feature rows (CSR, ``n_features`` columns) by content key; remembers which were added since
+    loading."""
 
     def __init__(self, n_features: int):
         self.n_features = n_features
@@ -53,7 +60,8 @@ class RowCache:
         return self._positions(np.asarray(keys, dtype=np.uint64))[1]
 
     def add(self, keys: np.ndarray, X, new: bool = True) -> None:
-        """Add rows (keys already held are kept as they are). ``new``: count them as added (to be stored)."""
+        """Add rows (keys already held are kept as they are). ``new``: count them as added (to be
+        stored)."""
         keys = np.asarray(keys, dtype=np.uint64)
         keep = ~self.has(keys)
         keys, first = np.unique(keys[keep], return_index=True)
@@ -76,8 +84,8 @@ class RowCache:
 
 
 class HashedRows:
-    """The two parts of the quality model's features, each a RowCache, and the day's text clusters by a digest
-    of their fit's inputs (quality.text_clusters)."""
+    """The two parts of the quality model's features, each a RowCache, and the day's text clusters
+    by a digest of their fit's inputs (quality.text_clusters)."""
 
     def __init__(self, n_plain: int, n_kind: int):
         self.parts = {"plain": RowCache(n_plain), "kind": RowCache(n_kind)}
@@ -95,12 +103,20 @@ def to_table(cache: HashedRows, only_added: bool = True) -> pa.Table:
         keys = c.added if only_added else c.keys
         X = c.rows(keys) if len(keys) else csr_matrix((0, c.n_features))
         offsets = pa.array(X.indptr.astype(np.int64), type=pa.int64())
-        tables.append(pa.table({
-            "part": pa.array(np.full(len(keys), i, dtype=np.int8)),
-            "key": pa.array(keys, type=pa.uint64()),
-            "indices": pa.LargeListArray.from_arrays(offsets, pa.array(X.indices.astype(np.int32))),
-            "values": pa.LargeListArray.from_arrays(offsets, pa.array(X.data.astype(np.float64))),
-        }))
+        tables.append(
+            pa.table(
+                {
+                    "part": pa.array(np.full(len(keys), i, dtype=np.int8)),
+                    "key": pa.array(keys, type=pa.uint64()),
+                    "indices": pa.LargeListArray.from_arrays(
+                        offsets, pa.array(X.indices.astype(np.int32))
+                    ),
+                    "values": pa.LargeListArray.from_arrays(
+                        offsets, pa.array(X.data.astype(np.float64))
+                    ),
+                }
+            )
+        )
     return pa.concat_tables(tables)
 
 
@@ -121,15 +137,18 @@ def _flat(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """A list column as (offsets from 0, flat values)."""
     arr = column.combine_chunks()
     offsets = arr.offsets.to_numpy()
-    return offsets - offsets[0], arr.values.to_numpy()[offsets[0]:offsets[-1]]
+    return offsets - offsets[0], arr.values.to_numpy()[offsets[0] : offsets[-1]]
 
 
 def load_rows(lake: Lake, days: list[str], day: str, n_features: int) -> HashedRows:
-    """The rows stored for ``days``; those of ``day`` count as added (its file is rewritten with them)."""
+    """The rows stored for ``days``; those of ``day`` count as added (its file is rewritten with
+    them)."""
     cache = HashedRows(n_features, n_features)
     clusters = lake.read_table(CLUSTERS_DATASET, day)
     if clusters is not None:
-        for digest, labels in zip(clusters.column("digest").to_pylist(), clusters.column("labels").to_pylist()):
+        for digest, labels in zip(
+            clusters.column("digest").to_pylist(), clusters.column("labels").to_pylist()
+        ):
             cache.clusters[digest] = np.asarray(labels, dtype=np.int64)
     for d in days:
         table = lake.read_table(FEATURES_DATASET, d)
@@ -139,11 +158,16 @@ def load_rows(lake: Lake, days: list[str], day: str, n_features: int) -> HashedR
 
 
 def store_rows(lake: Lake, day: str, cache: HashedRows) -> int:
-    """Write the rows hashed while materialising ``day`` (with those its file held) as its file; their count."""
+    """Write the rows hashed while materialising ``day`` (with those its file held) as its file;
+    their count."""
     n = sum(len(cache[p].added) for p in PARTS)
     if n:
         lake.write_table(FEATURES_DATASET, to_table(cache), day)
-    if cache.clusters:  # the latest fit only: a later run of the day reuses it when its inputs are the same
+    if (
+        cache.clusters
+    ):  # the latest fit only: a later run of the day reuses it when its inputs are the same
         digest, labels = list(cache.clusters.items())[-1]
-        lake.write_table(CLUSTERS_DATASET, pa.table({"digest": [digest], "labels": [labels.tolist()]}), day)
+        lake.write_table(
+            CLUSTERS_DATASET, pa.table({"digest": [digest], "labels": [labels.tolist()]}), day
+        )
     return n

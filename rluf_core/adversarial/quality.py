@@ -61,17 +61,18 @@ def _distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
-def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series], texts_of=None,
-                   cache: RowCache | None = None):
+def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series],
+                   texts_of=None, cache: RowCache | None = None):
     """vec.transform(texts_of(rows)) (rows themselves by default), the text of each distinct combination of the keys
     built and hashed once, then one feature row per input row (a row depends on its text alone): served replies
-    repeat (templates, boilerplate). ``cache``: rows already hashed, by content key (feature_cache); the rows it
-    lacks are hashed and added, so that the fit window's days are not hashed again every day."""
+    repeat (templates, boilerplate). ``cache``: rows already hashed, by content key (feature_cache);
+    the rows it lacks are hashed and added, so that the fit window's days are not hashed again."""
     if cache is not None:
         k = content_keys(keys, _settings(vec))
         missing = np.flatnonzero(~cache.has(k))
         if len(missing):
-            cache.add(k[missing], _hash_distinct(vec, rows.iloc[missing], [c.iloc[missing] for c in keys], texts_of))
+            sub = [c.iloc[missing] for c in keys]
+            cache.add(k[missing], _hash_distinct(vec, rows.iloc[missing], sub, texts_of))
         return cache.rows(k)
     texts_of = texts_of or (lambda r: r)
     codes, first = _distinct_rows(*keys)
@@ -81,7 +82,7 @@ def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys:
 
 
 def _settings(vec: HashingVectorizer) -> str:
-    """What a hashed row depends on besides its text: the vectoriser's settings (a cache key's salt)."""
+    """What a hashed row depends on besides its text: the vectoriser's settings (a key's salt)."""
     return f"{MAX_CHARS}:" + repr(sorted((k, repr(v)) for k, v in vec.get_params().items()))
 
 
@@ -117,10 +118,13 @@ class QualityModel:
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
         texts = _texts(turns)
-        X = _hash_distinct(self.vec, texts, [texts], cache=self._part("plain")) if plain is None else plain
+        if plain is None:
+            plain = _hash_distinct(self.vec, texts, [texts], cache=self._part("plain"))
+        X = plain
         if self.cfg.kind_features and "topic" in turns.columns:
             kind = turns["topic"].fillna("").astype(str)
-            crossed = _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed, cache=self._part("kind"))
+            crossed = _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed,
+                                     cache=self._part("kind"))
             X = hstack([X, crossed], format="csr")
         return X
 
@@ -178,7 +182,8 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
     ``turns`` needs a ``_day`` column (the day's own turns equal ``day``) and, to fit on labels, ``label``.
 
     ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1).
-    ``cache``: hashed rows by content (feature_cache.HashedRows), reused and filled; the same z either way."""
+    ``cache``: hashed rows by content (feature_cache.HashedRows), reused and filled; the same z
+    either way."""
     acfg = cfg.adversarial
     key = "topic" if "topic" in turns.columns else None
     today = turns[turns["_day"] == day]
@@ -191,7 +196,8 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
         train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
     seed = cfg.seed + int(day.replace("-", ""))
     trust = train["user_id"].map(user_trust) if user_trust is not None and len(user_trust) else None
-    model = QualityModel(acfg.quality, seed=seed, cache=cache).fit(train, label, None if trust is None else trust.fillna(1.0))
+    model = QualityModel(acfg.quality, seed=seed, cache=cache)
+    model.fit(train, label, None if trust is None else trust.fillna(1.0))
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
     ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
@@ -211,7 +217,8 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed, t["turn_id"].astype(str).to_numpy(),
+    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed,
+                             t["turn_id"].astype(str).to_numpy(),
                              None if cache is None else cache.clusters)
     out = pd.DataFrame({"z": z, "cluster": clusters}, index=t["turn_id"].to_numpy())
     return out[~out.index.duplicated()]
@@ -221,15 +228,17 @@ def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None,
                   memo: dict | None = None) -> np.ndarray:
     """Text clusters of the reacted turns (a content kind that needs no topic column). Fitted on the rows
     in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in.
-    ``memo``: clusters by a digest of everything the fit reads (rows, keys, settings, seed), reused and filled:
-    a day relabelled later has the same reacted turns, so the same fit."""
+    ``memo``: clusters by a digest of everything the fit reads (rows, keys, settings, seed), reused
+    and filled: a day relabelled later has the same reacted turns, so the same fit."""
     k = cfg.adversarial.brigade.n_clusters
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
     order = np.argsort(keys, kind="stable") if keys is not None else np.arange(X.shape[0])
-    # the fit reads the rows in key order, and a sparse row's nearest centre depends on that row alone: a day's
-    # reacted turns in another order (relabelling reorders its fit sample) give the same clusters
-    digest = _fit_digest(X[order], None if keys is None else keys[order], k, seed) if memo is not None else None
+    # the fit reads the rows in key order, and a sparse row's nearest centre depends on that row
+    # alone: a day's reacted turns in another order (a relabelled sample) cluster the same
+    digest = None
+    if memo is not None:
+        digest = _fit_digest(X[order], None if keys is None else keys[order], k, seed)
     if digest is not None and digest in memo:
         labels = np.empty(X.shape[0], dtype=np.int64)
         labels[order] = memo[digest]

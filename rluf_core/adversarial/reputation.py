@@ -119,12 +119,13 @@ def update_daily_stats(lake: Lake, cfg: RlufConfig, day: dt.date | str, force: b
              day, len(stats), len(reactions), len(pairs), secs)
     return {"day": day, "computed": True, "users": len(stats), "reactions": len(reactions), "quality_excluded": int((trust == 0).sum()),
             "pairs": len(pairs), "seconds": round(secs, 3), "texts_hashed": hashed,
-            "phases": {"read": round(t1 - t0, 3), "compute": round(t2 - t1, 3), "write": round(time.perf_counter() - t2, 3)}}
+            "phases": {"read": round(t1 - t0, 3), "compute": round(t2 - t1, 3),
+                       "write": round(time.perf_counter() - t2, 3)}}
 
 
 def _feature_days(cfg: RlufConfig, day: str) -> list[str]:
-    """The days whose stored hashed texts a day's quality fit can use: its fit days and the lookback days
-    (earlier turns that late reactions refer to)."""
+    """The days whose stored hashed texts a day's quality fit can use: its fit days and the
+    lookback days (earlier turns that late reactions refer to)."""
     return window_days(day, max(cfg.adversarial.quality.fit_days, cfg.quality.lookback_days + 1))
 
 
@@ -198,8 +199,10 @@ def build_user_reputation(lake: Lake, cfg: RlufConfig, as_of: dt.date | str, wri
 
 
 def _phases(updates: list[dict], read_window: float, detect: float, write: float) -> dict:
-    """Seconds by phase: the day's aggregates (read inputs, compute, write), then the window (read, detect, write)."""
-    day = {k: sum(u.get("phases", {}).get(k, 0.0) for u in updates) for k in ("read", "compute", "write")}
+    """Seconds by phase: the day's aggregates (read inputs, compute, write), then the window
+    (read, detect, write)."""
+    day = {k: sum(u.get("phases", {}).get(k, 0.0) for u in updates)
+           for k in ("read", "compute", "write")}
     return {"day_read": round(day["read"], 3), "day_compute": round(day["compute"], 3),
             "day_write": round(day["write"], 3), "window_read": round(read_window, 3),
             "window_detect": round(detect, 3), "window_write": round(write, 3)}

@@ -30,7 +30,7 @@ def _img(name: str, data: bytes) -> dg.MetadataValue:
           check_specs=[dg.AssetCheckSpec(CHECK, asset="p_love_report", blocking=True,
                                          description="model AUROC > length-only AUROC and ECE <= reward_model.max_ece")])
 def p_love_report(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
-    from rluf_core.reward.evaluation import build_report  # torch: only the processes that score load it
+    from rluf_core.reward.evaluation import build_report  # torch: only where a report is built
 
     rep = build_report(rluf.config)
     m = rep.metrics["test"]
