@@ -19,11 +19,17 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/rluf demo
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+# pytest-xdist: one worker per core (TEST_WORKERS=0 runs in one process); --dist loadgroup keeps each
+# xdist_group (the session-built daily lake, the server-starting tests) on one worker.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(XDIST) tests
+
+# the inner loop: unit and contract tests (no slow end-to-end runs, no PostgreSQL, no browser)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not postgres and not browser" tests
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow and not postgres and not browser" tests
 
 # ruff format --check, ruff check, mypy on rluf_core (strictness in pyproject.toml), import layers
 lint: $(STAMP)

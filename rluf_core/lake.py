@@ -55,7 +55,7 @@ class Lake:
             name = posixpath.basename(p.rstrip("/"))
             if not name.startswith("date="):
                 continue
-            day = name[len("date="):]
+            day = name[len("date=") :]
             try:  # the round trip refuses other forms fromisoformat accepts (20260101, 2026-W01-1)
                 valid = dt.date.fromisoformat(day).isoformat() == day
             except ValueError:
@@ -74,7 +74,9 @@ class Lake:
         d = self.landing_dir(kind, day)
         if not self.fs.exists(d):
             return []
-        return sorted(p for p in self.fs.ls(d, detail=False) if not posixpath.basename(p).startswith("."))
+        return sorted(
+            p for p in self.fs.ls(d, detail=False) if not posixpath.basename(p).startswith(".")
+        )
 
     def dataset_path(self, name: str, day: dt.date | str | None = None) -> str:
         if day is None:
@@ -94,16 +96,42 @@ class Lake:
     def write_dataset(self, name: str, df: pd.DataFrame, day: dt.date | str | None = None) -> str:
         return self.write_parquet(self.dataset_path(name, day), df)
 
+    def write_table(self, name: str, table, day: dt.date | str | None = None) -> str:
+        """Write a pyarrow Table as a dataset partition, atomically (list columns)."""
+        import pyarrow.parquet as pq
+
+        path = self.dataset_path(name, day)
+        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
+        with self.fs.open(tmp, "wb") as f:
+            pq.write_table(table, f)
+        self.fs.mv(tmp, path)
+        return path
+
+    def read_table(self, name: str, day: dt.date | str | None = None):
+        """A dataset partition as a pyarrow Table (None when it is not stored)."""
+        import pyarrow.parquet as pq
+
+        if not self.has_dataset(name, day):
+            return None
+        with self.fs.open(self.dataset_path(name, day), "rb") as f:
+            return pq.read_table(f)
+
     def has_dataset(self, name: str, day: dt.date | str | None = None) -> bool:
         return self.fs.exists(self.dataset_path(name, day))
 
     def dataset_days(self, name: str) -> list[str]:
         """Days of a partitioned dataset that have a written partition, sorted."""
         dirs = self._date_dirs(self.path("datasets", name))
-        return sorted(d for d, p in dirs.items() if self.fs.exists(posixpath.join(p, "part-0.parquet")))
+        return sorted(
+            d for d, p in dirs.items() if self.fs.exists(posixpath.join(p, "part-0.parquet"))
+        )
 
     def read_dataset(
-        self, name: str, days: Iterable[dt.date | str] | None = None, columns: list[str] | None = None
+        self,
+        name: str,
+        days: Iterable[dt.date | str] | None = None,
+        columns: list[str] | None = None,
     ) -> pd.DataFrame:
         """Read an unpartitioned dataset, or the given days of a partitioned one (all days if None)."""
         if days is None and self.has_dataset(name):

@@ -22,3 +22,43 @@ def rluf_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("RLUF_HOME", str(home))
     monkeypatch.delenv("RLUF_CONFIG", raising=False)
     return home
+
+
+def small_daily_scenario(home: Path):
+    """The slow end-to-end tests' scenario: 5 simulated days of the default mix, seconds a day (a
+    smaller hashing space keeps each day's text fit to a fraction of a second)."""
+    from rluf_core.reward import robustness
+
+    cfg = robustness.scenario(home, None, days=5, turns_per_day=1000, n_users=1000)
+    cfg.adversarial.quality.n_features = 4096
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def daily_flow_lake(tmp_path_factory):
+    """(config, lake) of small_daily_scenario built once per session in production's order from
+    scratch: every day scored as it lands, relabelled days rescored and the last reputation
+    refreshed, no hashed texts kept. Shared by the slow end-to-end tests (mark them
+    xdist_group("daily_flow_lake") so that one worker builds it)."""
+    from rluf_core.adversarial import reputation
+    from rluf_core.adversarial.feature_cache import FEATURES_DATASET
+    from rluf_core.reward import robustness
+
+    cfg = small_daily_scenario(tmp_path_factory.mktemp("daily-flow") / "home")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(reputation, "load_rows", lambda *a, **k: None)
+        m.setattr(reputation, "store_rows", lambda *a, **k: 0)
+        lake = robustness.build_lake(cfg, daily=True)
+    assert not lake.dataset_days(FEATURES_DATASET)
+    return cfg, lake
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (--dist loadgroup), tests that start servers (PostgreSQL-backed Dagster
+    and MLflow, the Dagster webserver under Chromium) run one after another on one worker: two at
+    once on a 2-core machine starve each other past their timeouts. Their databases and ports are
+    per test (fresh_database, free_port)."""
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("browser"):
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group("services"))

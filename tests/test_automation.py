@@ -70,7 +70,6 @@ def test_retrain_selection_runs_every_group_after_the_training_set(rluf_home):
 
 def test_weekly_schedule_requests_the_retraining(rluf_home):
     from rluf_dagster.definitions import defs
-
     from rluf_dagster.resources import RlufResource
 
     sched = defs.resolve_schedule_def("weekly_retrain_schedule")

@@ -13,6 +13,7 @@ z > 0 agrees with the crowd, one on z < 0 disagrees.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
+from rluf_core.adversarial.feature_cache import HashedRows, RowCache, content_keys
 from rluf_core.config import RlufConfig
 from rluf_core.config.adversarial import QualitySignalConfig
 from rluf_core.hashed_text import MAX_CHARS, word_hasher
@@ -59,10 +61,24 @@ def _distinct_rows(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
-def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys: list[pd.Series], texts_of=None):
+def _hash_distinct(
+    vec: HashingVectorizer,
+    rows: pd.Series | pd.DataFrame,
+    keys: list[pd.Series],
+    texts_of=None,
+    cache: RowCache | None = None,
+):
     """vec.transform(texts_of(rows)) (rows themselves by default), the text of each distinct combination of the keys
     built and hashed once, then one feature row per input row (a row depends on its text alone): served replies
-    repeat (templates, boilerplate), and the fit window's days are hashed again every day."""
+    repeat (templates, boilerplate). ``cache``: rows already hashed, by content key (feature_cache);
+    the rows it lacks are hashed and added, so that the fit window's days are not hashed again."""
+    if cache is not None:
+        k = content_keys(keys, _settings(vec))
+        missing = np.flatnonzero(~cache.has(k))
+        if len(missing):
+            sub = [c.iloc[missing] for c in keys]
+            cache.add(k[missing], _hash_distinct(vec, rows.iloc[missing], sub, texts_of))
+        return cache.rows(k)
     texts_of = texts_of or (lambda r: r)
     codes, first = _distinct_rows(*keys)
     if len(first) == len(codes):  # all distinct: nothing to share
@@ -70,9 +86,19 @@ def _hash_distinct(vec: HashingVectorizer, rows: pd.Series | pd.DataFrame, keys:
     return vec.transform(texts_of(rows.iloc[first]))[codes]
 
 
+def _settings(vec: HashingVectorizer) -> str:
+    """What a hashed row depends on besides its text: the vectoriser's settings (a key's salt)."""
+    return f"{MAX_CHARS}:" + repr(sorted((k, repr(v)) for k, v in vec.get_params().items()))
+
+
 def _kind_vectorizer(cfg: QualitySignalConfig) -> HashingVectorizer:
-    return HashingVectorizer(n_features=cfg.n_features, alternate_sign=False, norm="l2", token_pattern=r"\S+",
-                             lowercase=False)
+    return HashingVectorizer(
+        n_features=cfg.n_features,
+        alternate_sign=False,
+        norm="l2",
+        token_pattern=r"\S+",
+        lowercase=False,
+    )
 
 
 def _kind_crossed(df: pd.DataFrame) -> list[str]:
@@ -85,8 +111,9 @@ def _kind_crossed(df: pd.DataFrame) -> list[str]:
 class QualityModel:
     """P(positive | response text) fitted on the population, or a constant when there is no signal."""
 
-    def __init__(self, cfg: QualitySignalConfig, seed: int = 0):
+    def __init__(self, cfg: QualitySignalConfig, seed: int = 0, cache: HashedRows | None = None):
         self.cfg = cfg
+        self.cache = cache  # hashed rows by content (feature_cache): the same features, hashed once
         self.seed = seed
         self.vec = word_hasher(cfg.n_features, norm=cfg.word_norm)
         self.kind_vec = _kind_vectorizer(cfg)
@@ -96,29 +123,47 @@ class QualityModel:
     def hash_words(self, turns: pd.DataFrame):
         """The turns' hashed response words (the ``plain`` part of the features; also what texts cluster on)."""
         texts = _texts(turns)
-        return _hash_distinct(self.vec, texts, [texts])
+        return _hash_distinct(self.vec, texts, [texts], cache=self._part("plain"))
 
     def transform(self, turns: pd.DataFrame, plain=None):
         """Features of the turns; ``plain``: their hashed response words when already computed."""
         texts = _texts(turns)
-        X = _hash_distinct(self.vec, texts, [texts]) if plain is None else plain
+        if plain is None:
+            plain = _hash_distinct(self.vec, texts, [texts], cache=self._part("plain"))
+        X = plain
         if self.cfg.kind_features and "topic" in turns.columns:
             kind = turns["topic"].fillna("").astype(str)
-            X = hstack([X, _hash_distinct(self.kind_vec, turns, [texts, kind], _kind_crossed)], format="csr")
+            crossed = _hash_distinct(
+                self.kind_vec, turns, [texts, kind], _kind_crossed, cache=self._part("kind")
+            )
+            X = hstack([X, crossed], format="csr")
         return X
 
-    def fit(self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None) -> QualityModel:
+    def _part(self, name: str) -> RowCache | None:
+        return None if self.cache is None else self.cache[name]
+
+    def fit(
+        self, turns: pd.DataFrame, label: pd.Series, trust: pd.Series | None = None
+    ) -> QualityModel:
         """Fit on turns (needs response, user_id) with a 0/1 label; per-user weight capped; ``trust``
         (0..1 per row, default 1) and an optional ``fit_weight`` column multiply each row's weight."""
         label = label.astype(int).to_numpy()
-        trust_w = np.ones(len(label)) if trust is None else np.clip(np.asarray(trust, dtype=float), 0.0, 1.0)
+        trust_w = (
+            np.ones(len(label))
+            if trust is None
+            else np.clip(np.asarray(trust, dtype=float), 0.0, 1.0)
+        )
         if "fit_weight" in turns.columns:  # rows standing for several (sampled days' negatives)
             trust_w = trust_w * turns["fit_weight"].fillna(1.0).to_numpy(dtype=float)
         rng = np.random.default_rng(self.seed)
         pos = np.flatnonzero(label == 1)
         neg = np.flatnonzero(label == 0)
         if len(pos) < 5 or len(neg) < 5:
-            log.warning("quality signal: %d positive / %d negative turns, too few to fit; constant", len(pos), len(neg))
+            log.warning(
+                "quality signal: %d positive / %d negative turns, too few to fit; constant",
+                len(pos),
+                len(neg),
+            )
             return self
         n_neg = min(len(neg), max(self.cfg.max_rows - len(pos), len(pos)))
         idx = np.sort(np.concatenate([pos, rng.choice(neg, size=n_neg, replace=False)]))
@@ -140,7 +185,9 @@ class QualityModel:
         w *= trust_w[idx]
         X = self.transform(sub)
         # L2 strength alpha per (weighted) row, as SGD's alpha: C = 1 / (alpha * total weight)
-        self.clf = LogisticRegression(C=1.0 / (self.cfg.alpha * w.sum()), max_iter=300, random_state=self.seed)
+        self.clf = LogisticRegression(
+            C=1.0 / (self.cfg.alpha * w.sum()), max_iter=300, random_state=self.seed
+        )
         self.clf.fit(X, y, sample_weight=w)
         self.n_fit = len(sub)
         return self
@@ -151,13 +198,21 @@ class QualityModel:
         return self.clf.decision_function(self.transform(turns, plain))
 
 
-def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufConfig,
-              user_trust: pd.Series | None = None) -> pd.DataFrame:
+def quality_z(
+    day: str,
+    turns: pd.DataFrame,
+    reactions: pd.DataFrame,
+    cfg: RlufConfig,
+    user_trust: pd.Series | None = None,
+    cache: HashedRows | None = None,
+) -> pd.DataFrame:
     """Quality z (and text cluster) per turn_id, for the turns the day's reactions touch: the text model's
     logit, standardised (median / MAD) per content kind on a reference sample of the day's served turns.
     ``turns`` needs a ``_day`` column (the day's own turns equal ``day``) and, to fit on labels, ``label``.
 
-    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1)."""
+    ``user_trust``: weight (0..1) per user_id of their labels in the text model's fit (default 1).
+    ``cache``: hashed rows by content (feature_cache.HashedRows), reused and filled; the same z
+    either way."""
     acfg = cfg.adversarial
     key = "topic" if "topic" in turns.columns else None
     today = turns[turns["_day"] == day]
@@ -165,22 +220,36 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
         train = turns[turns["label"].notna()]
         label = train["label"].astype(int)
     else:
-        pos = reactions[(reactions["reaction"] == cfg.labels.positive_reaction) & (reactions["action"] == "add")
-                        & reactions["is_receiving_user"].astype(bool)]
+        pos = reactions[
+            (reactions["reaction"] == cfg.labels.positive_reaction)
+            & (reactions["action"] == "add")
+            & reactions["is_receiving_user"].astype(bool)
+        ]
         train, label = today, today["turn_id"].isin(pos["turn_id"]).astype(int)
     seed = cfg.seed + int(day.replace("-", ""))
     trust = train["user_id"].map(user_trust) if user_trust is not None and len(user_trust) else None
-    model = QualityModel(acfg.quality, seed=seed).fit(train, label, None if trust is None else trust.fillna(1.0))
+    model = QualityModel(acfg.quality, seed=seed, cache=cache)
+    model.fit(train, label, None if trust is None else trust.fillna(1.0))
     touched = turns[turns["turn_id"].isin(reactions["turn_id"])]
-    ref = today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31) if len(today) else today
+    ref = (
+        today.sample(n=min(len(today), acfg.quality.reference_rows), random_state=seed % 2**31)
+        if len(today)
+        else today
+    )
     both = pd.concat([ref.assign(_ref=True), touched.assign(_ref=False)], ignore_index=True)
     X = model.hash_words(both)  # hashed once: logit, clusters
     logit = model.logit(both, plain=X)
     # standardise with the reference sample's distribution per content kind
     z_ref = pd.Series(logit[both["_ref"].to_numpy()], dtype=float)
-    grp_ref = both.loc[both["_ref"], key].fillna("").astype(str).to_numpy() if key else np.zeros(len(z_ref), str)
+    grp_ref = (
+        both.loc[both["_ref"], key].fillna("").astype(str).to_numpy()
+        if key
+        else np.zeros(len(z_ref), str)
+    )
     med = z_ref.groupby(grp_ref).median()
-    mad = (z_ref - z_ref.groupby(grp_ref).transform("median")).abs().groupby(grp_ref).median() * 1.4826
+    mad = (z_ref - z_ref.groupby(grp_ref).transform("median")).abs().groupby(
+        grp_ref
+    ).median() * 1.4826
     gmed = float(z_ref.median()) if len(z_ref) else 0.0
     gmad = float((z_ref - gmed).abs().median() * 1.4826) if len(z_ref) else 1.0
     gmad = gmad if gmad > 1e-9 else 1.0
@@ -190,18 +259,51 @@ def quality_z(day: str, turns: pd.DataFrame, reactions: pd.DataFrame, cfg: RlufC
     s = grp.map(mad).fillna(gmad).to_numpy()
     s = np.where(s > 1e-9, s, gmad)
     z = np.clip((logit[~both["_ref"].to_numpy()] - m) / s, -5, 5)
-    clusters = text_clusters(X[np.flatnonzero(~both["_ref"].to_numpy())], cfg, seed, t["turn_id"].astype(str).to_numpy())
+    clusters = text_clusters(
+        X[np.flatnonzero(~both["_ref"].to_numpy())],
+        cfg,
+        seed,
+        t["turn_id"].astype(str).to_numpy(),
+        None if cache is None else cache.clusters,
+    )
     out = pd.DataFrame({"z": z, "cluster": clusters}, index=t["turn_id"].to_numpy())
     return out[~out.index.duplicated()]
 
 
-def text_clusters(X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None) -> np.ndarray:
+def text_clusters(
+    X, cfg: RlufConfig, seed: int, keys: np.ndarray | None = None, memo: dict | None = None
+) -> np.ndarray:
     """Text clusters of the reacted turns (a content kind that needs no topic column). Fitted on the rows
-    in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in."""
+    in the order of `keys` (turn ids), so that the clusters do not depend on the order rows arrive in.
+    ``memo``: clusters by a digest of everything the fit reads (rows, keys, settings, seed), reused
+    and filled: a day relabelled later has the same reacted turns, so the same fit."""
     k = cfg.adversarial.brigade.n_clusters
     if "cluster" not in cfg.adversarial.brigade.content_keys or X.shape[0] < 2 * k:
         return np.zeros(X.shape[0], dtype=np.int64)
-    Xn = normalize(X)  # unit length whatever the quality model's norm
     order = np.argsort(keys, kind="stable") if keys is not None else np.arange(X.shape[0])
-    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096).fit(Xn[order])
-    return km.predict(Xn).astype(np.int64)
+    # the fit reads the rows in key order, and a sparse row's nearest centre depends on that row
+    # alone: a day's reacted turns in another order (a relabelled sample) cluster the same
+    digest = None
+    if memo is not None:
+        digest = _fit_digest(X[order], None if keys is None else keys[order], k, seed)
+    if memo is not None and digest is not None and digest in memo:
+        labels = np.empty(X.shape[0], dtype=np.int64)
+        labels[order] = memo[digest]
+        return labels
+    Xn = normalize(X)  # unit length whatever the quality model's norm
+    km = MiniBatchKMeans(n_clusters=k, random_state=seed % 2**31, n_init=3, batch_size=4096).fit(
+        Xn[order]
+    )
+    labels = km.predict(Xn).astype(np.int64)
+    if memo is not None and digest is not None:
+        memo[digest] = labels[order]
+    return labels
+
+
+def _fit_digest(X, keys: np.ndarray | None, k: int, seed: int) -> str:
+    X = X.tocsr()
+    h = hashlib.sha1(f"{X.shape}:{k}:{seed}:4096:3".encode())
+    for a in (X.indptr, X.indices, X.data):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update("\x00".join(map(str, keys)).encode() if keys is not None else b"-")
+    return h.hexdigest()

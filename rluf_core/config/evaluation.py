@@ -57,7 +57,9 @@ class EvaluationConfig(Section):
         2000, ge=10, description="size of the fixed, held-out-by-time prompt set"
     )
     correlation_prompts: int = Field(
-        500, ge=10, description="fixed prompts each offline-vs-online variant answers (offline side)"
+        500,
+        ge=10,
+        description="fixed prompts each offline-vs-online variant answers (offline side)",
     )
     ab_users: int = Field(20000, ge=100, description="simulated users in the online A/B test")
     ab_days: int = Field(7, ge=1, description="days of simulated traffic in the A/B test")
