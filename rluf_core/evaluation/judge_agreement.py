@@ -19,6 +19,6 @@ def agreement(responses: pd.Series, judged_unsafe: np.ndarray) -> dict[str, Any]
         "true_unsafe": int(truth.sum()),
         "judged_unsafe": int(judged.sum()),
         "agreement": float((truth == judged).mean()) if len(truth) else float("nan"),
-        "precision": tp / judged.sum() if judged.sum() else None,
-        "recall": tp / truth.sum() if truth.sum() else None,
+        "precision": float(tp / judged.sum()) if judged.sum() else None,
+        "recall": float(tp / truth.sum()) if truth.sum() else None,
     }

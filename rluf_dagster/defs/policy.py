@@ -77,7 +77,10 @@ def safety_judge(rluf: RlufResource) -> dg.MaterializeResult:
         "judge": cfg.policy.judges.safety,
         "rows": len(judged),
         "flagged_rate": float(judged["unsafe"].mean()) if len(judged) else 0.0,
-        "reasons": judged.loc[judged["unsafe"], "reason"].value_counts().head(10).to_dict(),
+        "reasons": {
+            str(k): int(v)
+            for k, v in judged.loc[judged["unsafe"], "reason"].value_counts().head(10).items()
+        },
     }
     if cfg.source.kind == "simulator":
         from rluf_core.evaluation.judge_agreement import agreement
