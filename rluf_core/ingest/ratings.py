@@ -46,7 +46,7 @@ def read_ratings(lake: Lake, days: Sequence[str] | None = None, scale_max: int =
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
                 raise RatingsError(
-                    f"{path}: row {i}: helpfulness {df['helpfulness'].iloc[i]!r} is not an "
+                    f"{path}: row {i}: helpfulness {df['helpfulness'].iloc[i]} is not an "
                     f"integer 1..{scale_max} (policy.helpfulness.ratings_scale_max)"
                 )
             frames.append(df[list(RATING_COLUMNS)].assign(helpfulness=score.astype(int), day=day))
