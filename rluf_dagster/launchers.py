@@ -36,14 +36,18 @@ def job_command(
 def _k8s_pod_spec(cfg: RlufConfig) -> dict[str, Any]:
     k = cfg.compute.k8s
     limits: dict[str, Any] = {"cpu": k.cpu, "memory": k.memory}
-    container: dict[str, Any] = {"resources": {"limits": limits, "requests": dict(limits)}}
     if k.gpus:
         limits["nvidia.com/gpu"] = k.gpus
+    container: dict[str, Any] = {"resources": {"limits": limits, "requests": dict(limits)}}
     if k.secret_name:
         container["env_from"] = [{"secret_ref": {"name": k.secret_name}}]
     spec: dict[str, Any] = {"containers": [container]}
     if k.service_account:
         spec["service_account_name"] = k.service_account
+    if k.node_selector:
+        spec["node_selector"] = dict(k.node_selector)
+    if k.tolerations:
+        spec["tolerations"] = [dict(t) for t in k.tolerations]
     return spec
 
 

@@ -133,3 +133,44 @@ def test_production_code_location_has_no_simulator(rluf_home, tmp_path):
     assets, jobs = out.stdout.strip().splitlines()
     assert "raw_turns" in assets and "p_love_model" in assets
     assert "simulated_landing" not in assets and "simulate_traffic_job" not in jobs
+
+
+def test_policy_job_pod_spec_requests_gpus_on_the_configured_nodes(rluf_home):
+    """policy_checkpoint's pod: the policy job's entry point, GPU limits, node selector, tolerations."""
+    from dagster_k8s.pipes import build_pod_body
+
+    from rluf_core.config import parse_config
+    from rluf_dagster.defs.policy import POLICY_JOB
+    from rluf_dagster.launchers import _k8s_pod_spec, job_command
+
+    cfg = parse_config(
+        {
+            "compute": {
+                "launcher": "k8s",
+                "k8s": {
+                    "gpus": 2,
+                    "node_selector": {"accelerator": "h100"},
+                    "tolerations": [
+                        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+                    ],
+                },
+            }
+        }
+    )
+    body = build_pod_body(
+        "p",
+        "rluf:latest",
+        job_command(cfg, POLICY_JOB, ["--config", "c.yaml"], "python"),
+        {},
+        None,
+        _k8s_pod_spec(cfg),
+    )
+    c = body.spec.containers[0]
+    assert (c.command or [])[-4:] == ["-m", "rluf_core.jobs.train_policy", "--config", "c.yaml"]
+    assert (
+        str(c.resources.limits["nvidia.com/gpu"])
+        == "2"
+        == str(c.resources.requests["nvidia.com/gpu"])
+    )
+    assert body.spec.node_selector == {"accelerator": "h100"}
+    assert body.spec.tolerations[0].key == "nvidia.com/gpu"

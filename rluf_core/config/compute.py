@@ -16,6 +16,14 @@ class K8sConfig(Section):
     cpu: str = "4"
     memory: str = "32Gi"
     service_account: str | None = None
+    node_selector: dict[str, str] = Field(
+        default_factory=dict,
+        description="pod nodeSelector, e.g. {cloud.google.com/gke-accelerator: nvidia-h100-80gb}",
+    )
+    tolerations: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="pod tolerations, e.g. [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]",
+    )
     secret_name: str | None = Field(
         None,
         description="a Kubernetes Secret whose keys become the pod's environment "
