@@ -16,7 +16,7 @@ class Broken:
 
 
 def _cfg():
-    return parse_config({"evaluation": {"ab_users": 10000}})
+    return parse_config({"evaluation": {"ab_users": 10000, "variant_users": 10000}})
 
 
 def test_offline_p_love_predicts_online_love_over_eleven_variants_and_a_failure():

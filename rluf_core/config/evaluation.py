@@ -61,6 +61,12 @@ class EvaluationConfig(Section):
         ge=10,
         description="fixed prompts each offline-vs-online variant answers (offline side)",
     )
+    variant_users: int = Field(
+        1500,
+        ge=100,
+        description="simulated users (one day) of each offline-vs-online variant and each "
+        "weight-sweep A/B: smaller than the main A/B test, which needs the tight interval",
+    )
     ab_users: int = Field(20000, ge=100, description="simulated users in the online A/B test")
     ab_days: int = Field(7, ge=1, description="days of simulated traffic in the A/B test")
     bootstrap_samples: int = Field(

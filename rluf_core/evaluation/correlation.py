@@ -76,7 +76,7 @@ def offline_online(
 ) -> dict:
     """{"offline_online_pearson", "n_variants" (those measured), "n_failed", "variants": [{name,
     status: ok|failed, offline_p_love_mean, online_love_rate, online_expected_love_rate | error}],
-    "online_turns", "online_users"}; traffic defaults to evaluation.ab_users over one day."""
+    "online_turns", "online_users"}; traffic defaults to evaluation.variant_users over one day."""
     simulator_config(cfg, "offline_online correlation")
     if len(prompts) == 0:
         raise ValueError("offline_online correlation: the fixed prompt set is empty")
@@ -85,7 +85,7 @@ def offline_online(
     names = [v.name for v in variants]
     if len(set(names)) != len(names):
         raise ValueError(f"offline_online correlation: variant names repeat: {names}")
-    traffic = traffic or draw_traffic(cfg, days=1)
+    traffic = traffic or draw_traffic(cfg, n_users=cfg.evaluation.variant_users, days=1)
     rows = []
     for v in variants:
         try:
@@ -100,7 +100,12 @@ def offline_online(
             rows.append({"name": v.name, "status": "failed", "error": f"{type(e).__name__}: {e}"})
     ok = [r for r in rows if r["status"] == "ok"]
     return {
+        # online: the receiving users' own P(love) of each reply, averaged (no Bernoulli noise);
+        # the drawn love rate's r is beside it
         "offline_online_pearson": pearson(
+            [r["offline_p_love_mean"] for r in ok], [r["online_expected_love_rate"] for r in ok]
+        ),
+        "offline_online_pearson_drawn": pearson(
             [r["offline_p_love_mean"] for r in ok], [r["online_love_rate"] for r in ok]
         ),
         "n_variants": len(ok),

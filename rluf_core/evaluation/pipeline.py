@@ -17,6 +17,7 @@ from rluf_core.evaluation.ab_test import ab_test, generate_for
 from rluf_core.evaluation.correlation import offline_online
 from rluf_core.evaluation.offline import CHALLENGER, CHAMPION, REFERENCE, Scorer, offline_report
 from rluf_core.evaluation.offline_render import build_offline_report
+from rluf_core.evaluation.online import draw_traffic
 from rluf_core.evaluation.report import EvalReport, publish
 from rluf_core.evaluation.sweep import Gates, attach, weight_sweep
 from rluf_core.lake import Lake
@@ -76,11 +77,13 @@ def arm_frames(
 def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[dict]:
     base = inputs.base or inputs.champion
     results = {}
+    prompts = prompts.head(cfg.evaluation.correlation_prompts)
+    traffic = draw_traffic(cfg, n_users=cfg.evaluation.variant_users, days=1)
     for weight, pol in sorted(inputs.sweep.items()):
         arms = arm_frames(prompts, {CHAMPION: base, CHALLENGER: pol}, cfg.seed)
         results[weight] = (
             offline_report(arms, inputs.scorers, cfg),
-            ab_test(base, pol, cfg).metrics,
+            ab_test(base, pol, cfg, traffic=traffic).metrics,
         )
     return weight_sweep(results, inputs.gates)
 
