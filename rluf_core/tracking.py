@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata as md
 import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import mlflow
@@ -62,3 +67,31 @@ def run_tags(cfg: RlufConfig, partitions: list[str] | None = None, **extra: str)
 def client(cfg: RlufConfig) -> MlflowClient:
     configure(cfg)
     return MlflowClient(tracking_uri=cfg.storage.mlflow_uri)
+
+
+def pinned(packages: Iterable[str]) -> list[str]:
+    """`name==installed version` for each distribution (bare name when not installed): a model's
+    pip requirements, so a serving environment installs what it was logged with."""
+    out = []
+    for p in packages:
+        try:
+            out.append(f"{p}=={md.version(p)}")
+        except md.PackageNotFoundError:
+            out.append(p)
+    return out
+
+
+@contextmanager
+def source_copy() -> Iterator[str]:
+    """A temporary copy of the rluf_core source, for a pyfunc's `code_paths` (models from code load
+    the source they were trained with, ahead of any installed rluf)."""
+    import rluf_core
+
+    with tempfile.TemporaryDirectory() as tmp:
+        code = Path(tmp, "rluf_core")
+        shutil.copytree(
+            Path(rluf_core.__file__).parent,
+            code,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        yield str(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rluf_core.config.evaluation import BaitLexicon
@@ -101,3 +102,22 @@ def test_kto_trains_on_binary_labels(base, tmp_path):
     assert read_meta(out.path)["kind"] == "kto"
     with pytest.raises(ValueError, match="loved and unloved"):
         train_kto(res.path, fb.assign(label=0), cfg.policy, tmp_path / "x")
+
+
+def test_a_registered_policy_loads_back_from_the_registry_and_writes_replies(base, tmp_path):
+    import mlflow
+
+    from rluf_core.model_aliases import set_alias
+    from rluf_core.policy.registry import log_policy
+
+    cfg, res = base
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    mlflow.set_experiment("t")
+    with mlflow.start_run():
+        version = log_policy(res.path, "rluf-policy")
+    set_alias(mlflow.MlflowClient(), "rluf-policy", "challenger", version)
+    model = mlflow.pyfunc.load_model("models:/rluf-policy@challenger")
+    out = model.predict(
+        pd.DataFrame({"prompt": ["How do I boil an egg?", "Hi"], "context": [None, "[]"]})
+    )
+    assert version == "1" and len(out) == 2 and all(isinstance(r, str) for r in out)

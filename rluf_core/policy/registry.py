@@ -9,9 +9,6 @@ partitions, reward weights, seed.
 
 from __future__ import annotations
 
-import importlib.metadata as md
-import shutil
-import tempfile
 from pathlib import Path
 
 import mlflow
@@ -20,7 +17,7 @@ import pandas as pd
 from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema
 
-import rluf_core
+from rluf_core import tracking
 
 ARTIFACT = "policy"
 ENTRY = Path(__file__).with_name("pyfunc_entry.py")
@@ -55,16 +52,6 @@ class PolicyPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
         )
 
 
-def _pins() -> list[str]:
-    out = []
-    for p in REQUIREMENTS:
-        try:
-            out.append(f"{p}=={md.version(p)}")
-        except md.PackageNotFoundError:
-            out.append(p)
-    return out
-
-
 def signature() -> ModelSignature:
     inputs = Schema([ColSpec("string", "prompt"), ColSpec("string", "context", required=False)])
     return ModelSignature(inputs=inputs, outputs=Schema([ColSpec("string", "response")]))
@@ -72,19 +59,13 @@ def signature() -> ModelSignature:
 
 def log_policy(policy_dir: str | Path, model_name: str) -> str:
     """Log the checkpoint as a pyfunc in the active run and register a version; returns the version."""
-    with tempfile.TemporaryDirectory() as tmp:
-        code = Path(tmp, "rluf_core")
-        shutil.copytree(
-            Path(rluf_core.__file__).parent,
-            code,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
+    with tracking.source_copy() as code:
         info = mlflow.pyfunc.log_model(
             name="policy",
             python_model=str(ENTRY),
             artifacts={ARTIFACT: str(policy_dir)},
-            code_paths=[str(code)],
-            pip_requirements=_pins(),
+            code_paths=[code],
+            pip_requirements=tracking.pinned(REQUIREMENTS),
             signature=signature(),
             registered_model_name=model_name,
         )

@@ -91,63 +91,32 @@ class RewardSet:
             weights += [0.0, 0.0, 0.0]
         return funcs, weights
 
-    def r_p_love(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return self._batch(completions, raw_prompt, context)["p_love"].tolist()
+    def _column(self, name: str, kw: dict[str, Any]) -> list[float]:
+        """One objective's values for the batch TRL passes (completions, raw_prompt, context)."""
+        b = self._batch(kw["completions"], kw["raw_prompt"], kw.get("context"))
+        if name == "safety":
+            return (-b["unsafe"].astype(float)).tolist()
+        if name in ("p_love", "helpfulness"):
+            return b[name].tolist()
+        return b["flags"][name].astype(float).tolist()  # monitors: bait, heart, n_words
 
-    def r_helpfulness(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return self._batch(completions, raw_prompt, context)["helpfulness"].tolist()
+    def r_p_love(self, **kw: Any) -> list[float]:
+        return self._column("p_love", kw)
 
-    def r_safety(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return (-self._batch(completions, raw_prompt, context)["unsafe"].astype(float)).tolist()
+    def r_helpfulness(self, **kw: Any) -> list[float]:
+        return self._column("helpfulness", kw)
 
-    def m_bait(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return self._batch(completions, raw_prompt, context)["flags"]["bait"].astype(float).tolist()
+    def r_safety(self, **kw: Any) -> list[float]:
+        return self._column("safety", kw)
 
-    def m_hearts(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return (
-            self._batch(completions, raw_prompt, context)["flags"]["heart"].astype(float).tolist()
-        )
+    def m_bait(self, **kw: Any) -> list[float]:
+        return self._column("bait", kw)
 
-    def m_words(
-        self,
-        completions: Sequence[Any],
-        raw_prompt: Sequence[str],
-        context: Sequence[Any] | None = None,
-        **_: Any,
-    ) -> list[float]:
-        return (
-            self._batch(completions, raw_prompt, context)["flags"]["n_words"].astype(float).tolist()
-        )
+    def m_hearts(self, **kw: Any) -> list[float]:
+        return self._column("heart", kw)
+
+    def m_words(self, **kw: Any) -> list[float]:
+        return self._column("n_words", kw)
 
 
 for _name, _fn in (

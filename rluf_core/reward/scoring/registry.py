@@ -13,9 +13,6 @@ imports to load a scorer, with an input example that MLflow checks against the s
 
 from __future__ import annotations
 
-import importlib.metadata as md
-import shutil
-import tempfile
 from pathlib import Path
 
 import mlflow
@@ -24,8 +21,7 @@ import pandas as pd
 from mlflow.models.signature import ModelSignature
 from mlflow.types.schema import ColSpec, Schema, TensorSpec
 
-import rluf_core
-from rluf_core import model_aliases
+from rluf_core import model_aliases, tracking
 
 ARTIFACT = "scorer"
 INPUT_COLUMNS = ("context", "prompt", "response")
@@ -78,16 +74,6 @@ class PLovePyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
         )  # None/NaN read as ""
 
 
-def _pins(writing_features: bool = False) -> list[str]:
-    out = []
-    for p in REQUIREMENTS + (WRITING_REQUIREMENTS if writing_features else ()):
-        try:
-            out.append(f"{p}=={md.version(p)}")
-        except md.PackageNotFoundError:
-            out.append(p)
-    return out
-
-
 def signature() -> ModelSignature:
     inputs = Schema(
         [
@@ -114,19 +100,15 @@ def log_and_register(
     from rluf_core.reward.scoring.scorer import PLoveScorer
 
     writing = bool(PLoveScorer.read_meta(scorer_dir).get("writing_features"))
-    with tempfile.TemporaryDirectory() as tmp:
-        code = Path(tmp, "rluf_core")
-        shutil.copytree(
-            Path(rluf_core.__file__).parent,
-            code,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        )
+    with tracking.source_copy() as code:
         info = mlflow.pyfunc.log_model(
             name="p_love",
             python_model=str(ENTRY),
             artifacts={ARTIFACT: str(scorer_dir)},
-            code_paths=[str(code)],
-            pip_requirements=_pins(writing),
+            code_paths=[code],
+            pip_requirements=tracking.pinned(
+                REQUIREMENTS + (WRITING_REQUIREMENTS if writing else ())
+            ),
             signature=signature(),
             input_example=INPUT_EXAMPLE,
             registered_model_name=model_name,
