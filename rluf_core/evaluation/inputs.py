@@ -112,7 +112,10 @@ def load_inputs(cfg: RlufConfig) -> Inputs:
             )
         except (FileNotFoundError, OSError, KeyError):
             continue
-    variants: list[Policy] = [base, *training_checkpoints(ckpt), challenger, *sweep.values()]
+    steps = training_checkpoints(ckpt)
+    if steps and steps[-1].name == f"step {ckpt.get('steps')}":
+        steps = steps[:-1]  # the last checkpoint is the challenger itself
+    variants: list[Policy] = [base, *steps, challenger, *sweep.values()]
     extras = {
         "champion": champ_extra,
         "challenger": {"kl_to_reference": ckpt.get("kl_to_reference", float("nan"))},
