@@ -110,3 +110,29 @@ def test_two_thousand_turns_take_seconds():
     rep = ab_test(SimulatedPolicy("production"), SimulatedPolicy("bait", style=BAIT), cfg)
     assert rep.metrics["n_turns"] == 2000
     assert time.perf_counter() - t0 < 20
+
+
+class _Counting:
+    name = "counting"
+
+    def __init__(self):
+        self.asked = 0
+
+    def generate(self, prompts, contexts, *, seed=0):
+        self.asked += len(prompts)
+        return [f"{p}#{i}" for i, p in enumerate(prompts)]
+
+
+def test_replies_are_pooled_per_distinct_prompt():
+    from rluf_core.evaluation.ab_test import pooled_replies
+
+    prompts = ["a"] * 500 + ["b"] * 3
+    pol = _Counting()
+    out = pooled_replies(pol, prompts, 16, seed=1, what="t")
+    assert pol.asked == 16 + 3 and len(out) == len(prompts)
+    assert all(r.startswith("a#") for r in out[:500]) and all(r.startswith("b#") for r in out[500:])
+    assert len(set(out[:500])) > 10 and len(set(out[500:])) <= 3  # draws spread over the pool
+    assert out == pooled_replies(_Counting(), prompts, 16, seed=1, what="t")  # seeded
+    fresh = _Counting()
+    assert len(set(pooled_replies(fresh, prompts, 0, seed=1, what="t"))) == len(prompts)
+    assert fresh.asked == len(prompts)

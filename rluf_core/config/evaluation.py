@@ -67,6 +67,12 @@ class EvaluationConfig(Section):
         description="simulated users (one day) of each offline-vs-online variant and each "
         "weight-sweep A/B: smaller than the main A/B test, which needs the tight interval",
     )
+    reply_pool: int = Field(
+        64,
+        ge=0,
+        description="simulated traffic repeats the simulator's prompt bank: sample this many "
+        "replies per distinct prompt and draw each turn's from them (0: a fresh reply per turn)",
+    )
     ab_users: int = Field(20000, ge=100, description="simulated users in the online A/B test")
     ab_days: int = Field(7, ge=1, description="days of simulated traffic in the A/B test")
     bootstrap_samples: int = Field(

@@ -43,6 +43,27 @@ def generate_for(
     return out
 
 
+def pooled_replies(
+    policy: Policy, prompts: list[str], pool: int, seed: int, what: str
+) -> list[str]:
+    """Replies for simulated traffic whose prompts repeat (the simulator's prompt bank): `pool`
+    samples per distinct prompt, one drawn (seeded) for each turn; pool 0 writes one per turn. A
+    prompt seen fewer times than `pool` gets one reply per turn, so nothing is sampled twice that
+    did not have to be."""
+    uniq, inverse, counts = np.unique(
+        np.asarray(prompts, dtype=object), return_inverse=True, return_counts=True
+    )
+    if pool <= 0 or len(uniq) == len(prompts):
+        return generate_for(policy, prompts, [None] * len(prompts), seed, what)
+    n_each = np.minimum(counts, pool)
+    asked = [str(p) for p, n in zip(uniq, n_each) for _ in range(int(n))]
+    replies = generate_for(policy, asked, [None] * len(asked), seed, what)
+    start = np.concatenate([[0], np.cumsum(n_each)[:-1]])
+    rng = np.random.default_rng(seed + 7)
+    pick = start[inverse] + (rng.integers(0, 1 << 30, len(prompts)) % n_each[inverse])
+    return [replies[i] for i in pick]
+
+
 def assign_arms(traffic: Traffic, seed: int) -> np.ndarray:
     """Per turn 0 (control) or 1 (treatment): a seeded, balanced split of the users."""
     rng = np.random.default_rng([seed, 0xAB])
@@ -61,10 +82,10 @@ def run_turns(
     frames = []
     for a, policy in enumerate((control, treatment)):
         rows = np.flatnonzero(arm == a)
-        replies = generate_for(
+        replies = pooled_replies(
             policy,
             [traffic.prompts[i] for i in rows],
-            [None] * len(rows),
+            cfg.evaluation.reply_pool,
             cfg.seed,
             f"{NAME} {ARMS[a]}",
         )

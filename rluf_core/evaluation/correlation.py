@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.config import RlufConfig
-from rluf_core.evaluation.ab_test import generate_for
+from rluf_core.evaluation.ab_test import generate_for, pooled_replies
 from rluf_core.evaluation.online import Traffic, draw_traffic, react, simulator_config
 from rluf_core.policy.generation import Policy
 
@@ -48,8 +48,8 @@ def _one(
             f"p_love returned {len(scores)} values for {len(prompts)} replies, or non-finite ones"
         )
     rows = np.arange(len(traffic))
-    online = generate_for(
-        policy, traffic.prompts, [None] * len(rows), cfg.seed, "correlation (online)"
+    online = pooled_replies(
+        policy, list(traffic.prompts), cfg.evaluation.reply_pool, cfg.seed, "correlation (online)"
     )
     reactions = react(traffic, rows, online, cfg.source.simulator)
     return {
