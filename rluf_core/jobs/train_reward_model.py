@@ -21,8 +21,9 @@ import pandas as pd
 import torch
 
 from rluf_core import tracking
-from rluf_core.config import ConfigError, RlufConfig, load_config
+from rluf_core.config import RlufConfig
 from rluf_core.feedback.sufficiency import problem
+from rluf_core.jobs.options import load_with_overrides
 from rluf_core.jobs.reporting import open_reporter
 from rluf_core.lake import Lake
 from rluf_core.reward.reports.evaluation import write_lake_report
@@ -62,25 +63,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def apply_overrides(cfg: RlufConfig, pairs: list[str]) -> RlufConfig:
-    import yaml
-
-    from rluf_core.config import parse_config
-
-    data = cfg.model_dump(mode="json")
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"--set {pair!r}: expected KEY=VALUE")
-        data["reward_model"][key.strip()] = yaml.safe_load(value)
-    try:
-        out = parse_config(data, "--set")
-    except ConfigError as err:
-        raise SystemExit(f"{err} (from --set {' '.join(pairs)})") from None
-    out._source_file = cfg.source_file
-    return out
-
-
 def load_input(cfg: RlufConfig, args: argparse.Namespace) -> pd.DataFrame:
     if args.input:
         if not Path(args.input).exists():
@@ -104,7 +86,7 @@ def load_input(cfg: RlufConfig, args: argparse.Namespace) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    cfg = apply_overrides(load_config(args.config), args.set)
+    cfg = load_with_overrides(args.config, args.set, "reward_model")
     rm = cfg.reward_model
     if rm.backbone in ("minilm", "tiny"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
