@@ -27,7 +27,7 @@ def rluf_home(tmp_path, monkeypatch) -> Path:
 def small_daily_scenario(home: Path):
     """The slow end-to-end tests' scenario: 5 simulated days of the default mix, seconds a day (a
     smaller hashing space keeps each day's text fit to a fraction of a second)."""
-    from rluf_core.reward import robustness
+    from rluf_core.reward.reports import robustness
 
     cfg = robustness.scenario(home, None, days=5, turns_per_day=1000, n_users=1000)
     cfg.adversarial.quality.n_features = 4096
@@ -42,7 +42,7 @@ def daily_flow_lake(tmp_path_factory):
     xdist_group("daily_flow_lake") so that one worker builds it)."""
     from rluf_core.adversarial import reputation
     from rluf_core.adversarial.feature_cache import FEATURES_DATASET
-    from rluf_core.reward import robustness
+    from rluf_core.reward.reports import robustness
 
     cfg = small_daily_scenario(tmp_path_factory.mktemp("daily-flow") / "home")
     with pytest.MonkeyPatch.context() as m:

@@ -49,7 +49,7 @@ def test_demo_runs_the_dag_on_the_given_config(tmp_path, monkeypatch):
                     "ab_users": 150,
                     "ab_days": 1,
                     "bootstrap_samples": 100,
-                    "sweep_weights": [],
+                    "sweep_weights": [0.1],
                 },
             }
         )

@@ -40,7 +40,9 @@ def p_love_model(context: dg.AssetExecutionContext, rluf: RlufResource, mlflow: 
     ],
 )
 def p_love_report(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
-    from rluf_core.reward.evaluation import build_report  # torch: only where a report is built
+    from rluf_core.reward.reports.evaluation import (
+        build_report,
+    )  # torch: only where a report is built
 
     rep = build_report(rluf.config)
     m = rep.metrics["test"]
