@@ -12,10 +12,10 @@ from rluf_core.adversarial import feature_cache
 from rluf_core.adversarial.feature_cache import FEATURES_DATASET, HashedRows, add_table, to_table
 from rluf_core.adversarial.quality import QualityModel
 from rluf_core.adversarial.reputation import build_user_reputation
-from rluf_core.quality import daily as steps
 from rluf_core.cleaning.labels import reaction_days_needed
 from rluf_core.config import parse_config
 from rluf_core.feedback.report import run_feedback
+from rluf_core.quality import daily as steps
 from rluf_core.reward.reports import robustness
 from rluf_core.simulation import simulate
 from tests.conftest import small_daily_scenario
