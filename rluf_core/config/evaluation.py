@@ -73,6 +73,12 @@ class EvaluationConfig(Section):
         description="simulated traffic repeats the simulator's prompt bank: sample this many "
         "replies per distinct prompt and draw each turn's from them (0: a fresh reply per turn)",
     )
+    variant_reply_pool: int = Field(
+        16, ge=0, description="reply_pool of each offline-vs-online variant's online traffic"
+    )
+    max_variants_per_run: int = Field(
+        6, ge=1, description="checkpoints along training taken as variants (evenly spaced)"
+    )
     ab_users: int = Field(20000, ge=100, description="simulated users in the online A/B test")
     ab_days: int = Field(7, ge=1, description="days of simulated traffic in the A/B test")
     bootstrap_samples: int = Field(

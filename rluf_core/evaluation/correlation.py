@@ -49,7 +49,11 @@ def _one(
         )
     rows = np.arange(len(traffic))
     online = pooled_replies(
-        policy, list(traffic.prompts), cfg.evaluation.reply_pool, cfg.seed, "correlation (online)"
+        policy,
+        list(traffic.prompts),
+        cfg.evaluation.variant_reply_pool,
+        cfg.seed,
+        "correlation (online)",
     )
     reactions = react(traffic, rows, online, cfg.source.simulator)
     return {

@@ -78,14 +78,20 @@ def champion_policy(cfg: RlufConfig, base: HFPolicy) -> tuple[HFPolicy, dict[str
     return pol, {"kl_to_reference": float(kl) if kl else float("nan")}
 
 
-def training_checkpoints(report: dict[str, Any], limit: int = 12) -> list[HFPolicy]:
+def training_checkpoints(report: dict[str, Any], limit: int = 6) -> list[HFPolicy]:
     run = Path(report.get("policy_dir", "")).parent / "rl-run" / str(report.get("fingerprint", ""))
     dirs = sorted(
         (p for p in run.glob("checkpoint-*") if (p / "model.safetensors").exists()),
         key=lambda p: int(p.name.split("-")[1]),
     )
     out = []
-    for d in dirs[-limit:]:
+    if len(dirs) > limit:  # evenly spaced along training, the last one kept
+        dirs = (
+            [dirs[round(i * (len(dirs) - 1) / (limit - 1))] for i in range(limit)]
+            if limit > 1
+            else dirs[-1:]
+        )
+    for d in dirs:
         out.append(HFPolicy(*_load_model(d), name=f"step {d.name.split('-')[1]}"))
     return out
 
@@ -112,7 +118,7 @@ def load_inputs(cfg: RlufConfig) -> Inputs:
             )
         except (FileNotFoundError, OSError, KeyError):
             continue
-    steps = training_checkpoints(ckpt)
+    steps = training_checkpoints(ckpt, cfg.evaluation.max_variants_per_run + 1)
     if steps and steps[-1].name == f"step {ckpt.get('steps')}":
         steps = steps[:-1]  # the last checkpoint is the challenger itself
     variants: list[Policy] = [base, *steps, challenger, *sweep.values()]

@@ -74,6 +74,13 @@ def arm_frames(
     return out
 
 
+def _sweep_cfg(cfg: RlufConfig) -> RlufConfig:
+    """The sweep's A/B pools replies like the correlation's variants (a row per weight, not the
+    decision's test)."""
+    ev = cfg.evaluation.model_copy(update={"reply_pool": cfg.evaluation.variant_reply_pool})
+    return cfg.model_copy(update={"evaluation": ev})
+
+
 def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[dict]:
     base = inputs.base or inputs.champion
     results = {}
@@ -83,7 +90,7 @@ def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[
         arms = arm_frames(prompts, {CHAMPION: base, CHALLENGER: pol}, cfg.seed)
         results[weight] = (
             offline_report(arms, inputs.scorers, cfg),
-            ab_test(base, pol, cfg, traffic=traffic).metrics,
+            ab_test(base, pol, _sweep_cfg(cfg), traffic=traffic).metrics,
         )
     return weight_sweep(results, inputs.gates)
 
