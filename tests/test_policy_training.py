@@ -104,19 +104,30 @@ def test_kto_trains_on_binary_labels(base, tmp_path):
         train_kto(res.path, fb.assign(label=0), cfg.policy, tmp_path / "x")
 
 
-def test_a_registered_policy_loads_back_from_the_registry_and_writes_replies(base, tmp_path):
+def test_a_registered_policy_loads_back_from_the_registry_and_writes_replies(
+    base, tmp_path, monkeypatch
+):
     import mlflow
+    from mlflow.tracking import fluent
 
     from rluf_core.model_aliases import set_alias
     from rluf_core.policy.registry import log_policy
 
     cfg, res = base
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
-    mlflow.set_experiment("t")
-    with mlflow.start_run():
-        version = log_policy(res.path, "rluf-policy")
-    set_alias(mlflow.MlflowClient(), "rluf-policy", "challenger", version)
-    model = mlflow.pyfunc.load_model("models:/rluf-policy@challenger")
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    # MLflow's fluent state is process-wide: set it through monkeypatch so later tests get theirs back
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+    monkeypatch.setattr(fluent, "_active_experiment_id", None)
+    mlflow.set_tracking_uri(uri)
+    try:
+        mlflow.set_experiment("t")
+        with mlflow.start_run():
+            version = log_policy(res.path, "rluf-policy")
+        set_alias(mlflow.MlflowClient(), "rluf-policy", "challenger", version)
+        model = mlflow.pyfunc.load_model("models:/rluf-policy@challenger")
+    finally:
+        mlflow.set_tracking_uri(None)  # back to the environment's (restored by monkeypatch)
     out = model.predict(
         pd.DataFrame({"prompt": ["How do I boil an egg?", "Hi"], "context": [None, "[]"]})
     )
