@@ -224,7 +224,7 @@ def run_policy_job(
                 mlflow_run_id=run.info.run_id,
             )
     meta["by_method"] = _by_method(cfg, args.report, meta)
-    from rluf_core.policy.report import render_policy_report
+    from rluf_core.evaluation.policy_report import render_policy_report
 
     meta["markdown"] = render_policy_report(meta, judged["samples"])
     return meta

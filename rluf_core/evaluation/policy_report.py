@@ -1,4 +1,5 @@
-"""policy_checkpoint's Markdown: what was trained, the quick check, methods side by side, samples."""
+"""policy_checkpoint's Markdown: what was trained, the quick check judged by the simulator's users,
+methods side by side, samples (evaluation renders what the simulator judged; training never reads it)."""
 
 from __future__ import annotations
 
