@@ -28,6 +28,7 @@ def configure(cfg: RlufConfig) -> str:
     if uri.startswith("sqlite:///"):
         Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)  # versions go where the runs go, whatever was set before
     os.environ["MLFLOW_TRACKING_URI"] = uri
     name = cfg.storage.mlflow_experiment
     exp = mlflow.get_experiment_by_name(name)
