@@ -111,11 +111,12 @@ def load_inputs(cfg: RlufConfig) -> Inputs:
     challenger = HFPolicy.load(ckpt["policy_dir"], name=f"challenger ({ckpt.get('method')})")
     champion, champ_extra = champion_policy(cfg, base)
     sweep: dict[float, Policy] = {}
+    sweep_kl: dict[float, float] = {}
     for w in cfg.evaluation.sweep_weights:
         try:
-            sweep[float(w)] = HFPolicy.load(
-                lake.read_report(SWEEP_REPORT.format(weight=w))["policy_dir"], name=f"weight {w:g}"
-            )
+            rep = lake.read_report(SWEEP_REPORT.format(weight=w))
+            sweep[float(w)] = HFPolicy.load(rep["policy_dir"], name=f"weight {w:g}")
+            sweep_kl[float(w)] = float(rep.get("kl_to_reference", float("nan")))
         except (FileNotFoundError, OSError, KeyError):
             continue
     steps = training_checkpoints(ckpt, cfg.evaluation.max_variants_per_run + 1)
@@ -133,5 +134,6 @@ def load_inputs(cfg: RlufConfig) -> Inputs:
         extras=extras,
         variants=variants,
         sweep=sweep,
+        sweep_kl=sweep_kl,
         base=base,
     )

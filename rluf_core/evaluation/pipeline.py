@@ -39,6 +39,7 @@ class Inputs:
     )  # e.g. kl_to_reference per arm
     variants: list[Policy] = field(default_factory=list)  # offline-vs-online (>= 10)
     sweep: dict[float, Policy] = field(default_factory=dict)  # policy trained per P[Love] weight
+    sweep_kl: dict[float, float] = field(default_factory=dict)  # each sweep policy's KL to the base
     base: Policy | None = None  # the sweep's base (weight 0)
     gates: Gates | None = None  # promotion's gates, for the sweep
 
@@ -89,7 +90,15 @@ def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[
     for weight, pol in sorted(inputs.sweep.items()):
         arms = arm_frames(prompts, {CHAMPION: base, CHALLENGER: pol}, cfg.seed)
         results[weight] = (
-            offline_report(arms, inputs.scorers, cfg),
+            offline_report(
+                arms,
+                inputs.scorers,
+                cfg,
+                extras={
+                    CHAMPION: {"kl_to_reference": 0.0},
+                    CHALLENGER: {"kl_to_reference": inputs.sweep_kl.get(weight, float("nan"))},
+                },
+            ),
             ab_test(base, pol, _sweep_cfg(cfg), traffic=traffic).metrics,
         )
     return weight_sweep(results, inputs.gates)
