@@ -21,20 +21,7 @@ from rluf_core.cleaning.reconcile import reconciliation
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
-CLEAN_TURN_COLUMNS = [
-    "turn_id",
-    "conversation_id",
-    "user_id",
-    "ts",
-    "prompt",
-    "response",
-    "context",
-    "policy_version",
-    "lang",
-    "surface",
-    "topic",
-    "response_chars",
-]
+CLEAN_TURN_COLUMNS = [*LANDING_COLUMNS["turns"], "response_chars"]
 
 
 def clean_turns_in(
