@@ -16,6 +16,39 @@ os.environ.setdefault("MLFLOW_ENABLE_TELEMETRY", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+_MLFLOW_ENV = (
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_REGISTRY_URI",
+    "MLFLOW_EXPERIMENT_ID",
+    "MLFLOW_EXPERIMENT_NAME",
+)
+
+
+@pytest.fixture(autouse=True)
+def _mlflow_state_restored():
+    """MLflow keeps its tracking and registry URIs, the active experiment and run in module globals
+    and environment variables (rluf's tracking.configure sets them, as production needs). Each test
+    leaves them as it found them, so a server one test started and stopped is never another's."""
+    import sys
+
+    saved = {k: os.environ.get(k) for k in _MLFLOW_ENV}
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    if "mlflow" in sys.modules:
+        import mlflow
+        from mlflow.tracking import _model_registry, _tracking_service, fluent
+
+        while mlflow.active_run() is not None:
+            mlflow.end_run()
+        _tracking_service.utils._tracking_uri = None
+        _model_registry.utils._registry_uri = None
+        fluent._active_experiment_id = None
+
+
 @pytest.fixture()
 def rluf_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "rluf"
