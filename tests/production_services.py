@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 BIN = Path(sys.executable).parent
@@ -115,3 +117,12 @@ def dagster_home_with_postgres(tmp: Path, db: str) -> dict[str, str]:
         "DAGSTER_PG_PASSWORD": "",
         "DAGSTER_PG_DB": db,
     }
+
+
+def compose_mlflow_command(**values: str) -> list[str]:
+    """The compose stack's `mlflow server` command, with the given options' values replaced."""
+    compose = yaml.safe_load((REPO / "docker" / "docker-compose.yml").read_text())
+    cmd = shlex.split(compose["services"]["mlflow"]["command"])
+    for option, value in values.items():
+        cmd[cmd.index(option) + 1] = value
+    return [str(BIN / "mlflow"), *cmd[1:], "--workers", "1"]

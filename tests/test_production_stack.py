@@ -7,23 +7,21 @@ the same services from the same files: docker/dagster.yaml, docker/dagster_proje
 
 import json
 import os
-import shlex
 import urllib.request
 
 import dagster as dg
 import mlflow
 import pytest
-import yaml
 from mlflow.tracking import MlflowClient
 
 from rluf_core.config import load_config
 from rluf_core.tracking import configure
 from tests.production_services import (
-    BIN,
     PG_HOST,
     PG_PORT,
     PG_USER,
     REPO,
+    compose_mlflow_command,
     dagster_home_with_postgres,
     free_port,
     fresh_database,
@@ -63,15 +61,6 @@ def test_dagster_instance_on_postgres_records_runs(tmp_path, monkeypatch):
             assert [r.run_id for r in runs] == [result.run_id]
             ev = instance.get_latest_materialization_event(dg.AssetKey("probe"))
             assert ev.asset_materialization.partition == "2026-01-03"
-
-
-def compose_mlflow_command(**values: str) -> list[str]:
-    """The compose stack's `mlflow server` command, with the given options' values replaced."""
-    compose = yaml.safe_load((REPO / "docker" / "docker-compose.yml").read_text())
-    cmd = shlex.split(compose["services"]["mlflow"]["command"])
-    for option, value in values.items():
-        cmd[cmd.index(option) + 1] = value
-    return [str(BIN / "mlflow"), *cmd[1:], "--workers", "1"]
 
 
 def test_mlflow_server_with_postgres_backend_tracks_and_registers(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """The Dagster UI, driven in headless Chromium: raw assets are listed with their daily partitions,
-and materialising one partition from the UI runs and records it.
+materialising one partition from the UI runs and records it, the policy, evaluation and registry
+groups are in the asset graph, and an offline evaluation report's tables and plots render.
 
 Needs Debian's chromium (/usr/bin/chromium) and the playwright package (no downloaded browser).
 """
@@ -36,6 +37,7 @@ def webserver(tmp_path, monkeypatch):
         "source:\n  kind: simulator\n  start_date: 2026-01-01\n"
         "  simulator: {days: 1, turns_per_day: 300, n_users: 300}\n"
         "schedules:\n  ingest_sensor_enabled: false\n  retrain_enabled: false\n"
+        "evaluation: {fixed_prompts: 200, ab_users: 2000, ab_days: 1, bootstrap_samples: 100}\n"
     )
     env = {
         **os.environ,
@@ -72,6 +74,26 @@ def _open(page, url, first_visit=False):
             page.get_by_role("button", name="Skip").click(timeout=15_000)
         except playwright.Error:
             pass
+
+
+def _materialise_offline_report(cfg_file: Path) -> None:
+    """offline_eval_report materialised into the webserver's instance, on the evaluation doubles
+    (simulated policies and scorers), as the demo would after policy training."""
+    from rluf_core.lake import Lake
+    from rluf_dagster.defs.evaluation import EvaluationInputsResource, offline_eval_report
+    from rluf_dagster.resources import RlufResource
+    from tests.evaluation_doubles import write_clean_turns
+
+    rluf = RlufResource(config_path=str(cfg_file))
+    write_clean_turns(Lake(rluf.config.storage.lake))
+    stub = EvaluationInputsResource(factory="tests.evaluation_doubles:load_inputs")
+    with dg.DagsterInstance.get() as instance:
+        res = dg.materialize(
+            [offline_eval_report],
+            resources={"rluf": rluf, "evaluation_inputs": stub},
+            instance=instance,
+        )
+    assert res.success
 
 
 def test_ui_lists_raw_assets_and_materialises_a_partition(webserver, tmp_path):
@@ -115,4 +137,26 @@ def test_ui_lists_raw_assets_and_materialises_a_partition(webserver, tmp_path):
 
         _open(page, f"{webserver}/assets/raw_turns?view=partitions")
         page.get_by_text("2026-01-01").first.wait_for(timeout=30_000)
+
+        # the policy, evaluation and registry groups are in the asset graph
+        for group, assets in {
+            "policy": ("base_policy", "policy_checkpoint"),
+            "evaluation": ("offline_eval_report", "ab_test_report"),
+            "registry": ("champion_policy",),
+        }.items():
+            _open(page, f"{webserver}/locations/rluf_dagster.definitions/asset-groups/{group}/list")
+            for name in assets:
+                page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
+
+        # an evaluation report's Markdown renders: its tables as tables, its plots as images
+        _materialise_offline_report(tmp_path / "cfg.yaml")
+        _open(page, f"{webserver}/assets/offline_eval_report")
+        page.get_by_text("Show Markdown").first.click()
+        report = page.get_by_role("dialog")
+        report.locator("table").first.wait_for(timeout=30_000)
+        headers = report.locator("th").all_inner_texts()
+        assert "detector" in headers, headers
+        assert report.locator("table").count() >= 3
+        assert report.locator("img[src^='data:image/png;base64,']").count() >= 1
+        page.screenshot(path=str(tmp_path / "offline_eval_report.png"))
         browser.close()
