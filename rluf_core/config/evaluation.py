@@ -77,7 +77,10 @@ class EvaluationConfig(Section):
         16, ge=0, description="reply_pool of each offline-vs-online variant's online traffic"
     )
     max_variants_per_run: int = Field(
-        6, ge=1, description="checkpoints along training taken as variants (evenly spaced)"
+        8,
+        ge=1,
+        description="checkpoints along training taken as variants (evenly spaced): with the base "
+        "and the challenger, 10 variants",
     )
     ab_users: int = Field(20000, ge=100, description="simulated users in the online A/B test")
     ab_days: int = Field(7, ge=1, description="days of simulated traffic in the A/B test")
