@@ -61,7 +61,7 @@ def _resume(
 
 
 def _member_loss(
-    forward: Callable[[np.ndarray], torch.Tensor],
+    forward: Callable[[torch.Tensor], torch.Tensor],
     idx: torch.Tensor,
     y_all: torch.Tensor,
     w_all: torch.Tensor,
@@ -78,7 +78,7 @@ def _member_loss(
 
 def train_loop(
     model: torch.nn.Module,
-    forward: Callable[[np.ndarray], torch.Tensor],
+    forward: Callable[[torch.Tensor], torch.Tensor],
     labels: np.ndarray,
     weights: np.ndarray,
     *,
