@@ -1,4 +1,5 @@
-"""Compare two demo homes' lakes: every dataset and every report (a run against one of the code before).
+"""Compare two demo homes' lakes, every dataset and every report (a run against one of the code
+before).
 
     python -m benchmarks.compare_lakes HOME_A HOME_B
 
@@ -48,7 +49,8 @@ def _names(lake: Lake, folder: str, suffix: str = "") -> set[str]:
 
 
 def compare_dataset(a: Lake, b: Lake, name: str) -> str:
-    """'same' (identical, or the same rows in another order / floats within 1e-12) or the difference."""
+    """'same' (identical, or the same rows in another order / floats within 1e-12), or the
+    difference."""
     days = a.dataset_days(name)
     if days != b.dataset_days(name):
         return f"{name}: days differ ({days} vs {b.dataset_days(name)})"

@@ -111,8 +111,8 @@ def fit_two_class(
 
 
 class EMSettings(Protocol):
-    """A detector's EM settings (config brigade / troll): the starting and largest adversarial share,
-    and the pseudo-reactions that shrink each class toward the population."""
+    """A detector's EM settings (config brigade / troll): the starting and largest adversarial
+    share, and the pseudo-reactions that shrink each class toward the population."""
 
     prior_share: float
     max_share: float

@@ -29,8 +29,8 @@ def _daily(deps: list, description: str, kinds: frozenset[str] = frozenset({"duc
 
 
 def _days_around(key: str, start: int, end: int) -> dg.AssetDep:
-    """A dependency on `key`'s partitions from `start` to `end` days from this one (those that do not
-    exist yet allowed)."""
+    """A dependency on `key`'s partitions from `start` to `end` days from this one (those that do
+    not exist yet allowed)."""
     mapping = dg.TimeWindowPartitionMapping(
         start_offset=start, end_offset=end, allow_nonexistent_upstream_partitions=True
     )

@@ -59,7 +59,8 @@ def add_wide(
     z_test: np.ndarray,
     seed: int,
 ):
-    """Fit the wide model on the training rows, choose its mixing weight on validation, mix both splits."""
+    """Fit the wide model on the training rows, choose its mixing weight on validation, mix both
+    splits."""
     t0 = time.perf_counter()
     wide = WideText(rm.wide_features, rm.wide_prompt_words, rm.wide_C).fit(
         tr["prompt"].tolist(), tr["response"].tolist(), y_train, w_train, seed=seed
@@ -71,7 +72,8 @@ def add_wide(
     weight, grid = choose_mix(z_val, wv, val["label"].to_numpy(), val["weight"].to_numpy())
     info = dict(weight=weight, head=grid[0.0], wide=grid[1.0], mixed=grid[weight])
     log.info(
-        "wide model fitted in %.0fs; validation AUROC head %.4f, wide %.4f, mixed %.4f at weight %.2f",
+        "wide model fitted in %.0fs; validation AUROC head %.4f, wide %.4f, mixed %.4f "
+        "at weight %.2f",
         time.perf_counter() - t0,
         info["head"],
         info["wide"],

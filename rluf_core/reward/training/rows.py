@@ -58,7 +58,8 @@ def check_frame(df: pd.DataFrame, where: str = "feedback_dataset") -> pd.DataFra
     for s in ("train", "validation", "test"):
         if not (df["split"] == s).any():
             raise ValueError(
-                f"{where}: no rows with split == {s!r} (splits present: {sorted(df['split'].unique())})"
+                f"{where}: no rows with split == {s!r} "
+                f"(splits present: {sorted(df['split'].unique())})"
             )
     df["prompt"] = df["prompt"].map(as_text)
     df["response"] = df["response"].map(as_text)
@@ -100,7 +101,8 @@ def _cap(df: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
 
 @dataclass
 class Splits:
-    """The rows one training run reads: rebalanced training rows (with weights) and the held-out ones."""
+    """The rows one training run reads: rebalanced training rows (with weights) and the held-out
+    ones."""
 
     train: pd.DataFrame
     y_train: np.ndarray
@@ -111,7 +113,8 @@ class Splits:
 
 
 def split_rows(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> Splits:
-    """Rebalance the training split (positives to rm.positive_share), cap the rows of every split."""
+    """Rebalance the training split (positives to rm.positive_share), cap the rows of every
+    split."""
     train = df[df["split"] == "train"].reset_index(drop=True)
     idx, w_train, shift = rebalance(
         train["label"].to_numpy(), train["weight"].to_numpy(), rm.positive_share, rm.imbalance, seed
@@ -125,7 +128,8 @@ def split_rows(df: pd.DataFrame, rm: RewardModelConfig, seed: int) -> Splits:
     val = _cap(df[df["split"] == "validation"], rm.max_validation_rows, seed).reset_index(drop=True)
     test = _cap(df[df["split"] == "test"], rm.max_test_rows, seed).reset_index(drop=True)
     log.info(
-        "training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; method %s",
+        "training rows %d (positives %.1f%%, natural rate %.2f%%), validation %d, test %d; "
+        "method %s",
         len(tr),
         100 * shift.train_rate,
         100 * shift.natural_rate,

@@ -95,7 +95,8 @@ def predictions(df: pd.DataFrame, sp: Splits, fitted: Fitted, cal: Calibrator) -
 def run_summary(
     fp: str, sp: Splits, fitted: Fitted, cal: Calibrator, mix_auroc: dict, t_start: float
 ) -> dict:
-    """The numbers a run reports: rows, rates, steps, loss, calibration and the wide model's weight."""
+    """The numbers a run reports: rows, rates, steps, loss, calibration and the wide model's
+    weight."""
     fit = fitted.fit
     return dict(
         fingerprint=fp,
