@@ -70,6 +70,20 @@ def client(cfg: RlufConfig) -> MlflowClient:
     return MlflowClient(tracking_uri=cfg.storage.mlflow_uri)
 
 
+# What rluf_core imports to load a torch / transformers model from a pyfunc version logged from code
+# (distribution names); a model that needs more adds its own.
+MODEL_REQUIREMENTS = (
+    "torch",
+    "transformers",
+    "safetensors",
+    "numpy",
+    "pandas",
+    "mlflow",
+    "pydantic",
+    "pyyaml",
+)
+
+
 def pinned(packages: Iterable[str]) -> list[str]:
     """`name==installed version` for each distribution (bare name when not installed): a model's
     pip requirements, so a serving environment installs what it was logged with."""

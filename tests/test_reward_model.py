@@ -18,9 +18,10 @@ from rluf_core.reward.reports.metrics import (
     fit_length_baseline,
 )
 from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.rows import check_frame
 from rluf_core.reward.training.sampling import rebalance, weighted_rate
 from rluf_core.reward.training.synthetic import make_feedback
-from rluf_core.reward.training.train import check_frame, train_reward_model
+from rluf_core.reward.training.train import train_reward_model
 
 
 @pytest.mark.parametrize("method", ["downsample_negatives", "upsample_positives", "class_weight"])

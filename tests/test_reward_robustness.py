@@ -15,9 +15,10 @@ from rluf_core.reward.features.embed import EmbeddingCache, TextEncoder
 from rluf_core.reward.models import backbone as bb
 from rluf_core.reward.reports.metrics import binary_metrics
 from rluf_core.reward.scoring.scorer import PLoveScorer
+from rluf_core.reward.training.rows import check_frame
 from rluf_core.reward.training.sampling import rebalance
 from rluf_core.reward.training.synthetic import make_feedback
-from rluf_core.reward.training.train import check_frame, train_reward_model
+from rluf_core.reward.training.train import train_reward_model
 
 RM = RewardModelConfig(backbone="tiny", epochs=1, max_length=32, batch_size=64)
 

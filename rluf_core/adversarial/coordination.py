@@ -22,7 +22,7 @@ import pandas as pd
 from rluf_core.adversarial.latent_class import (
     LatentFit,
     cell_counts,
-    fit_two_class,
+    fit_detector,
     score,
     with_safety_view,
 )
@@ -65,15 +65,7 @@ def fit_coordination(
     columns, in_burst, blocks = _cells(cfg)
     counts = cell_counts(f, columns)
     init = (counts.sum(axis=0) + 0.5) * np.where(in_burst, c.burst_tilt, 1.0)
-    fit = fit_two_class(
-        counts,
-        init,
-        exclude=exclude,
-        prior_share=c.prior_share,
-        max_share=c.max_share,
-        smoothing=c.smoothing,
-        blocks=blocks,
-    )
+    fit = fit_detector(counts, init, c, exclude=exclude, blocks=blocks)
     if fit is None or fit.f_adversarial[in_burst].sum() <= fit.f_ordinary[in_burst].sum():
         return None
     return fit

@@ -29,6 +29,7 @@ from rluf_core.adversarial.trolls import (
     reaction_class,
     split_classes,
 )
+from rluf_core.cleaning.reactions import REACTION_EVENT_COLUMNS
 from rluf_core.config import RlufConfig
 from rluf_core.judges.safety import SafetyJudge
 
@@ -63,15 +64,7 @@ SUM_COLUMNS = [
 STATS_COLUMNS = ["day", "user_id", *SUM_COLUMNS, "first_ts", "last_ts"]
 
 TURN_COLUMNS = ["turn_id", "user_id", "ts", "response", "topic"]
-REACTION_COLUMNS = [
-    "turn_id",
-    "user_id",
-    "ts",
-    "reaction",
-    "action",
-    "is_receiving_user",
-    "latency_s",
-]
+REACTION_COLUMNS = [c for c in REACTION_EVENT_COLUMNS if c != "event_id"]
 
 
 def standing_adds(rx: pd.DataFrame) -> pd.Series:

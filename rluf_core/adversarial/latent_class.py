@@ -16,6 +16,7 @@ and, as a second block, the safety of the rewarded reply).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -107,6 +108,35 @@ def fit_two_class(
         if done:
             break
     return LatentFit(pi, f_o, f_a)
+
+
+class EMSettings(Protocol):
+    """A detector's EM settings (config brigade / troll): the starting and largest adversarial
+    share, and the pseudo-reactions that shrink each class toward the population."""
+
+    prior_share: float
+    max_share: float
+    smoothing: float
+
+
+def fit_detector(
+    counts: np.ndarray,
+    init_adversarial: np.ndarray,
+    settings: EMSettings,
+    *,
+    exclude=None,
+    blocks: np.ndarray | None = None,
+) -> LatentFit | None:
+    """fit_two_class with a detector section's prior_share, max_share and smoothing."""
+    return fit_two_class(
+        counts,
+        init_adversarial,
+        exclude=exclude,
+        prior_share=settings.prior_share,
+        max_share=settings.max_share,
+        smoothing=settings.smoothing,
+        blocks=blocks,
+    )
 
 
 def score(

@@ -32,7 +32,7 @@ import pandas as pd
 from rluf_core.adversarial.latent_class import (
     LatentFit,
     cell_counts,
-    fit_two_class,
+    fit_detector,
     score,
     with_safety_view,
 )
@@ -129,15 +129,7 @@ def fit_trolls(
     init = np.r_[
         hist[_mirror(len(signs))], pop[n_hist:]
     ]  # the safety view starts as the population's: learnt
-    fit = fit_two_class(
-        counts,
-        init,
-        exclude=exclude,
-        prior_share=c.prior_share,
-        max_share=c.max_share,
-        smoothing=c.smoothing,
-        blocks=blocks,
-    )
+    fit = fit_detector(counts, init, c, exclude=exclude, blocks=blocks)
     if fit is None:
         return None
     agreement = _agreement(fit.f_adversarial, signs)

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rluf_core.cleaning.engine import connect, sql_str, to_arrow
+from rluf_core.cleaning.reactions import REACTION_EVENT_COLUMNS
 from rluf_core.config.data import LabelsConfig
 
 LABEL_COLUMNS = [
@@ -29,16 +30,6 @@ LABEL_COLUMNS = [
     "n_positive_users",
     "first_positive_latency_s",
     "label_window_complete",
-]
-REACTION_INPUT = [
-    "event_id",
-    "turn_id",
-    "user_id",
-    "ts",
-    "reaction",
-    "action",
-    "is_receiving_user",
-    "latency_s",
 ]
 
 
@@ -58,7 +49,7 @@ def label_turns_in(
 ) -> pa.Table:
     rx = to_arrow(reactions)
     con.register("lt_turns", to_arrow(turns))
-    con.register("lt_rx", rx.select([c for c in REACTION_INPUT]))
+    con.register("lt_rx", rx.select(REACTION_EVENT_COLUMNS))
     window_s = float(labels.window_hours) * 3600.0
     through = (
         "NULL::DATE" if available_through is None else f"DATE {sql_str(str(available_through))}"

@@ -24,13 +24,11 @@ from rluf_core.cleaning.reconcile import reconciliation
 from rluf_core.config.data import PrivacyConfig, QualityConfig
 from rluf_core.ingest.schema import LANDING_COLUMNS
 
+# A reaction event as labels and per-user stats read it: the landing event, whether the reacting
+# user is the one the turn answered, and how long after the turn they reacted.
+REACTION_EVENT_COLUMNS = [*LANDING_COLUMNS["reactions"], "is_receiving_user", "latency_s"]
 CLEAN_REACTION_COLUMNS = [
-    "event_id",
-    "turn_id",
-    "user_id",
-    "ts",
-    "reaction",
-    "action",
+    *LANDING_COLUMNS["reactions"],
     "turn_ts",
     "turn_user_id",
     "is_receiving_user",

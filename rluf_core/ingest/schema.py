@@ -29,17 +29,14 @@ LANDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "reactions": ("event_id", "turn_id", "user_id", "ts", "reaction", "action"),
 }
 
+# the contract's optional columns (a file may lack them); every other landing column is required
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "turns": ("context", "lang", "surface", "topic"),
+    "reactions": (),
+}
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "turns": (
-        "turn_id",
-        "conversation_id",
-        "user_id",
-        "ts",
-        "prompt",
-        "response",
-        "policy_version",
-    ),
-    "reactions": ("event_id", "turn_id", "user_id", "ts", "reaction", "action"),
+    kind: tuple(c for c in columns if c not in OPTIONAL_COLUMNS[kind])
+    for kind, columns in LANDING_COLUMNS.items()
 }
 
 META_COLUMNS: tuple[str, ...] = ("_file", "_row", "_error", "_error_detail", "_raw")

@@ -29,7 +29,8 @@ from rluf_core.lake import Lake
 from rluf_core.reward.reports.evaluation import write_lake_report
 from rluf_core.reward.reports.report import evaluate_predictions, md_table
 from rluf_core.reward.scoring.registry import log_and_register
-from rluf_core.reward.training.train import check_frame, train_reward_model
+from rluf_core.reward.training.rows import check_frame
+from rluf_core.reward.training.train import train_reward_model
 
 PREDICTIONS = "p_love_predictions"
 REPORT = "p_love_model"

@@ -105,3 +105,18 @@ def use_cpu(device: str) -> bool:
 
         return not torch.cuda.is_available()
     return device == "cpu"
+
+
+def trainer_run_args(seed: int, device: str) -> dict[str, Any]:
+    """The TrainingArguments every policy trainer (SFT, GRPO / RLOO, KTO) runs with: seeded data and
+    model, on compute.device, nothing reported or drawn, no dataloader workers, no activation
+    checkpointing."""
+    return dict(
+        report_to=[],
+        use_cpu=use_cpu(device),
+        seed=seed,
+        data_seed=seed,
+        activation_checkpointing=False,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
-from rluf_core.policy.base_model import use_cpu
+from rluf_core.policy.base_model import trainer_run_args
 from rluf_core.policy.chat_format import format_completion, format_query
 from rluf_core.policy.checkpoint import save_policy
 from rluf_core.policy.progress import ProgressCallback
@@ -79,14 +79,8 @@ def train_kto(
         undesirable_weight=k.undesirable_weight,
         max_length=cfg.tiny.max_positions,
         logging_steps=cfg.grpo.log_every,
-        report_to=[],
         save_strategy="no",
-        use_cpu=use_cpu(device),
-        seed=seed,
-        data_seed=seed,
-        activation_checkpointing=False,
-        disable_tqdm=True,
-        dataloader_num_workers=0,
+        **trainer_run_args(seed, device),
     )
     history: list[dict[str, float]] = []
 

@@ -21,16 +21,6 @@ from rluf_core import tracking
 
 ARTIFACT = "policy"
 ENTRY = Path(__file__).with_name("pyfunc_entry.py")
-REQUIREMENTS = (
-    "torch",
-    "transformers",
-    "safetensors",
-    "numpy",
-    "pandas",
-    "mlflow",
-    "pydantic",
-    "pyyaml",
-)
 
 
 class PolicyPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
@@ -65,7 +55,7 @@ def log_policy(policy_dir: str | Path, model_name: str) -> str:
             python_model=str(ENTRY),
             artifacts={ARTIFACT: str(policy_dir)},
             code_paths=[code],
-            pip_requirements=tracking.pinned(REQUIREMENTS),
+            pip_requirements=tracking.pinned(tracking.MODEL_REQUIREMENTS),
             signature=signature(),
             registered_model_name=model_name,
         )

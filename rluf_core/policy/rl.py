@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
-from rluf_core.policy.base_model import use_cpu
+from rluf_core.policy.base_model import trainer_run_args
 from rluf_core.policy.chat_format import format_query
 from rluf_core.policy.checkpoint import read_meta, save_policy
 from rluf_core.policy.progress import ProgressCallback
@@ -82,13 +82,7 @@ def _trainer_args(
         save_strategy="steps",
         save_steps=g.checkpoint_every,
         save_only_model=False,
-        report_to=[],
-        use_cpu=use_cpu(device),
-        seed=seed,
-        data_seed=seed,
-        activation_checkpointing=False,
-        disable_tqdm=True,
-        dataloader_num_workers=0,
+        **trainer_run_args(seed, device),
         use_vllm=g.use_vllm,
         lr_scheduler_type="constant",
         warmup_steps=0,

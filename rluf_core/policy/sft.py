@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from rluf_core.config.policy import PolicyConfig
-from rluf_core.policy.base_model import build_tiny, load_pretrained, use_cpu, with_lora
+from rluf_core.policy.base_model import build_tiny, load_pretrained, trainer_run_args, with_lora
 from rluf_core.policy.chat_format import format_completion, format_query, opening_message
 from rluf_core.policy.checkpoint import save_policy
 from rluf_core.policy.progress import ProgressCallback
@@ -83,15 +83,9 @@ def train_base_policy(
             warmup_steps=s.warmup_steps,
             logging_steps=20,
             save_strategy="no",
-            report_to=[],
-            use_cpu=use_cpu(device),
-            seed=seed,
-            data_seed=seed,
+            **trainer_run_args(seed, device),
             max_length=cfg.tiny.max_positions,
             completion_only_loss=True,
-            disable_tqdm=True,
-            dataloader_num_workers=0,
-            activation_checkpointing=False,
         )
         trainer = SFTTrainer(
             model=with_lora(model, cfg.lora),

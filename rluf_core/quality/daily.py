@@ -16,7 +16,11 @@ import pandas as pd
 
 from rluf_core.cleaning.labels import label_turns, reaction_days_needed
 from rluf_core.cleaning.quarantine import concat_quarantine
-from rluf_core.cleaning.reactions import TURN_LOOKUP_COLUMNS, clean_reactions
+from rluf_core.cleaning.reactions import (
+    REACTION_EVENT_COLUMNS,
+    TURN_LOOKUP_COLUMNS,
+    clean_reactions,
+)
 from rluf_core.cleaning.turns import clean_turns
 from rluf_core.config.data import LabelsConfig
 from rluf_core.config.schema import RlufConfig
@@ -140,18 +144,7 @@ def label_day(lake: Lake, cfg: RlufConfig, day: str) -> dict:
     if len(rx):
         rx = rx[rx["turn_day"].astype(str) == str(day)]
     else:
-        rx = pd.DataFrame(
-            columns=[
-                "event_id",
-                "turn_id",
-                "user_id",
-                "ts",
-                "reaction",
-                "action",
-                "is_receiving_user",
-                "latency_s",
-            ]
-        )
+        rx = pd.DataFrame(columns=REACTION_EVENT_COLUMNS)
     labeled = label_turns(turns, rx, cfg.labels, through)
     lake.write_dataset("labeled_turns", labeled, day)
     clear_result(lake, "labeled_turns", day)

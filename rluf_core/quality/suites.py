@@ -13,7 +13,7 @@ import great_expectations.expectations as gxe
 
 from rluf_core.cleaning.classify import day_bounds
 from rluf_core.config.schema import RlufConfig
-from rluf_core.ingest.schema import LANDING_COLUMNS, REQUIRED_COLUMNS
+from rluf_core.ingest.schema import REQUIRED_COLUMNS, raw_columns
 from rluf_core.quality.gx_runtime import context
 
 WARN = {"severity": "warn"}
@@ -49,12 +49,7 @@ def raw_suite(kind: str, cfg: RlufConfig, day: str) -> gx.ExpectationSuite:
     ex = [
         gxe.ExpectTableColumnsToMatchSet(
             column_set=[
-                *LANDING_COLUMNS[kind],
-                "_file",
-                "_row",
-                "_error",
-                "_error_detail",
-                "_raw",
+                *raw_columns(kind),
                 "ts_parsed",
                 "max_text_chars",
             ],
@@ -97,18 +92,7 @@ def clean_turns_suite(cfg: RlufConfig, day: str) -> gx.ExpectationSuite:
         "clean_turns",
         [
             gxe.ExpectColumnValuesToBeUnique(column="turn_id"),
-            *[
-                gxe.ExpectColumnValuesToNotBeNull(column=c)
-                for c in (
-                    "turn_id",
-                    "conversation_id",
-                    "user_id",
-                    "ts",
-                    "prompt",
-                    "response",
-                    "policy_version",
-                )
-            ],
+            *[gxe.ExpectColumnValuesToNotBeNull(column=c) for c in REQUIRED_COLUMNS["turns"]],
             gxe.ExpectColumnValuesToMatchRegex(column="user_id", regex=PSEUDONYM_REGEX),
             gxe.ExpectColumnValuesToBeBetween(column="ts", min_value=lo, max_value=hi),
             gxe.ExpectColumnValuesToBeBetween(

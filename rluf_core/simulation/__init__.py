@@ -1,7 +1,8 @@
 """The traffic simulator: seeded production traffic in the landing-zone format, with ground truth.
 
 Modules by responsibility:
-    lexicon     phrase banks and lexicons (topics, substance, deflection, warmth, bait, unsafe)
+    lexicon     phrase banks and lexicons, a data module per kind (prompts, substance, keywords,
+                phrases: deflection, warmth, bait, unsafe)
     textscore   features of ANY text, true helpfulness and safety judges
     love        the users' love model (user-level and panel-level P(love))
     population  the accounts: kinds, activity, habits, tastes; the population's P(love) of any text

@@ -17,74 +17,70 @@ _LOOKBACK = PROJECT_CONFIG.quality.lookback_days
 _AHEAD = len(reaction_days_needed(PROJECT_CONFIG.source.start_date, PROJECT_CONFIG.labels)) - 1
 
 
-def _gated(fn, *args):
+def _daily(deps: list, description: str, kinds: frozenset[str] = frozenset({"duckdb", "parquet"})):
+    """The asset decorator of the group: daily partitions, these dependencies and kinds."""
+    return dg.asset(
+        group_name="clean",
+        partitions_def=daily_partitions,
+        deps=deps,
+        kinds=set(kinds),
+        description=description,
+    )
+
+
+def _days_around(key: str, start: int, end: int) -> dg.AssetDep:
+    """A dependency on `key`'s partitions from `start` to `end` days from this one (those that do
+    not exist yet allowed)."""
+    mapping = dg.TimeWindowPartitionMapping(
+        start_offset=start, end_offset=end, allow_nonexistent_upstream_partitions=True
+    )
+    return dg.AssetDep(key, partition_mapping=mapping)
+
+
+def _reconciled(
+    step, context: dg.AssetExecutionContext, rluf: RlufResource
+) -> dg.MaterializeResult:
+    """Run a cleaning step on the partition (a failed raw quality gate fails the run); its
+    reconciliation as metadata."""
     try:
-        return fn(*args)
+        out = step(rluf.lake, rluf.config, context.partition_key)
     except QualityGateError as e:
         raise dg.Failure(description=str(e)) from None
-
-
-def _recon_metadata(out: dict) -> dict:
     r = out["reconciliation"]
-    return {
-        "dagster/row_count": r["clean"],
-        "input_rows": r["input_rows"],
-        "quarantined": r["quarantined"],
-        "duplicates_collapsed": r["duplicates_collapsed"],
-        "reconciled": r["balanced"],
-        "reconciliation": dg.MetadataValue.json(r),
-        "sample": md_table(out["clean"].iloc[:, :8]),
-        "quarantine_sample": md_table(out["quarantine"][["file", "row", "reason", "detail"]]),
-    }
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": r["clean"],
+            "input_rows": r["input_rows"],
+            "quarantined": r["quarantined"],
+            "duplicates_collapsed": r["duplicates_collapsed"],
+            "reconciled": r["balanced"],
+            "reconciliation": dg.MetadataValue.json(r),
+            "sample": md_table(out["clean"].iloc[:, :8]),
+            "quarantine_sample": md_table(out["quarantine"][["file", "row", "reason", "detail"]]),
+        }
+    )
 
 
-@dg.asset(
-    group_name="clean",
-    partitions_def=daily_partitions,
-    deps=["raw_turns"],
-    kinds={"duckdb", "parquet"},
-    description="Typed, deduplicated turns with pseudonymised user ids (rejected rows go to quarantine).",
+@_daily(
+    ["raw_turns"],
+    "Typed, deduplicated turns with pseudonymised user ids (rejected rows go to quarantine).",
 )
 def clean_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
-    out = _gated(daily.clean_turns_day, rluf.lake, rluf.config, context.partition_key)
-    return dg.MaterializeResult(metadata=_recon_metadata(out))
+    return _reconciled(daily.clean_turns_day, context, rluf)
 
 
-@dg.asset(
-    group_name="clean",
-    partitions_def=daily_partitions,
-    kinds={"duckdb", "parquet"},
-    deps=[
-        "raw_reactions",
-        dg.AssetDep(
-            "clean_turns",
-            partition_mapping=dg.TimeWindowPartitionMapping(
-                start_offset=-_LOOKBACK, end_offset=0, allow_nonexistent_upstream_partitions=True
-            ),
-        ),
-    ],
-    description="Reaction events deduplicated (retries collapsed) and joined to their turns, including "
+@_daily(
+    ["raw_reactions", _days_around("clean_turns", -_LOOKBACK, 0)],
+    "Reaction events deduplicated (retries collapsed) and joined to their turns, including "
     "turns of the lookback days (late reactions across the partition boundary).",
 )
 def clean_reactions(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
-    out = _gated(daily.clean_reactions_day, rluf.lake, rluf.config, context.partition_key)
-    return dg.MaterializeResult(metadata=_recon_metadata(out))
+    return _reconciled(daily.clean_reactions_day, context, rluf)
 
 
-@dg.asset(
-    group_name="clean",
-    partitions_def=daily_partitions,
-    kinds={"duckdb", "parquet"},
-    deps=[
-        "clean_turns",
-        dg.AssetDep(
-            "clean_reactions",
-            partition_mapping=dg.TimeWindowPartitionMapping(
-                start_offset=0, end_offset=_AHEAD, allow_nonexistent_upstream_partitions=True
-            ),
-        ),
-    ],
-    description="clean_turns with the label (final positive reaction state within labels.window_hours), "
+@_daily(
+    ["clean_turns", _days_around("clean_reactions", 0, _AHEAD)],
+    "clean_turns with the label (final positive reaction state within labels.window_hours), "
     "reaction counts and label_window_complete (the following days' reactions were available).",
 )
 def labeled_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
@@ -116,12 +112,10 @@ def labeled_turns(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.M
     )
 
 
-@dg.asset(
-    group_name="clean",
-    partitions_def=daily_partitions,
-    deps=["clean_turns", "clean_reactions"],
-    kinds={"parquet"},
-    description="Rejected rows of the day with a machine-readable reason, file and row.",
+@_daily(
+    ["clean_turns", "clean_reactions"],
+    "Rejected rows of the day with a machine-readable reason, file and row.",
+    kinds=frozenset({"parquet"}),
 )
 def quarantine(context: dg.AssetExecutionContext, rluf: RlufResource) -> dg.MaterializeResult:
     out = daily.quarantine_day(rluf.lake, context.partition_key)

@@ -17,7 +17,8 @@ def encode_pairs(
     )
 
 
-def collate(tokenizer, enc: dict, idx: np.ndarray, device: torch.device) -> dict:
+def collate(tokenizer, enc: dict, idx: np.ndarray | torch.Tensor, device: torch.device) -> dict:
+    """The rows `idx` of the encoded pairs, padded into one batch on `device`."""
     feats = [{k: enc[k][i] for k in enc.keys()} for i in idx]
     batch = tokenizer.pad(feats, return_tensors="pt")
     return {k: v.to(device) for k, v in batch.items()}

@@ -26,18 +26,7 @@ from rluf_core import model_aliases, tracking
 ARTIFACT = "scorer"
 INPUT_COLUMNS = ("context", "prompt", "response")
 # what rluf_core imports to load and run a PLoveScorer (config models included), as distribution names
-REQUIREMENTS = (
-    "torch",
-    "transformers",
-    "safetensors",
-    "numpy",
-    "pandas",
-    "scipy",
-    "scikit-learn",
-    "mlflow",
-    "pydantic",
-    "pyyaml",
-)
+REQUIREMENTS = (*tracking.MODEL_REQUIREMENTS, "scipy", "scikit-learn")
 WRITING_REQUIREMENTS = ("pyspellchecker",)
 ENTRY = Path(__file__).with_name("pyfunc_entry.py")
 INPUT_EXAMPLE = pd.DataFrame(
