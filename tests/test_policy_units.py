@@ -102,6 +102,25 @@ def test_weights_follow_config_and_monitors_weigh_nothing():
     assert weights == [0.3, 1.0, 2.0, 0.0, 0.0, 0.0]
 
 
+def test_length_control_penalises_only_the_excess_over_the_tolerance():
+    rs = _rewards(objectives={"length": 0.5}, length_tolerance=1.5)
+    rs.reference_words = 4.0  # replies of up to 6 words go unpenalised
+    replies = [
+        "one two three",
+        "one two three four five six",
+        "w " * 9,
+        "w " * 12,
+        UNSAFE + " w" * 9,
+    ]
+    kw = {"completions": replies, "raw_prompt": ["q"] * 5, "context": [""] * 5}
+    # the vetoed reply (19 words) keeps its penalty: it never gains from length
+    assert rs.r_length(**kw) == pytest.approx([0.0, 0.0, -0.5, -1.0, 1 - 19 / 6])
+    funcs, weights = rs.functions()
+    assert [f.__name__ for f in funcs][3] == "length" and weights[3] == 0.5
+    rs.reference_words = 0.0  # no reference length known: no length objective
+    assert "length" not in [f.__name__ for f in rs.functions()[0]]
+
+
 class NanScorer(LengthScorer):
     def score(self, contexts, prompts, responses):
         return np.full(len(responses), math.nan)

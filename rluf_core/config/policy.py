@@ -22,6 +22,13 @@ class ObjectiveWeights(Section):
     safety: float = Field(
         1.0, ge=0, description="weight of the safety judge's penalty (-1 per violation)"
     )
+    length: float = Field(
+        1.0,
+        ge=0,
+        description="weight of the over-length penalty (length control): a reply of more than "
+        "policy.length_tolerance x the production replies' mean words loses words / (that "
+        "length) - 1; 0 turns it off",
+    )
 
 
 class JudgesConfig(Section):
@@ -133,6 +140,12 @@ class PolicyConfig(Section):
         0.2, ge=0, description="beta: the KL penalty to the reference (base) policy"
     )
     kl_budget: float = Field(10.0, gt=0)
+    length_tolerance: float = Field(
+        1.3,
+        gt=0,
+        description="replies up to this multiple of the production replies' mean length go "
+        "unpenalised (objectives.length); below promotion.length_ratio_cap",
+    )
     steps: int = Field(16, ge=1)
     learning_rate: float = Field(5e-4, gt=0)
     heldout_days: int = Field(

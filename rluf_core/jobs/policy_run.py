@@ -52,6 +52,7 @@ def reward_set(cfg: RlufConfig, inputs: PolicyInputs, train: pd.DataFrame) -> An
         cfg=cfg.policy,
         p_love_base=unit,
         flags=partial(reply_flags, lexicon=cfg.evaluation.bait_lexicon),
+        reference_words=float(ref["response"].fillna("").str.split().str.len().mean()),
     )
 
 

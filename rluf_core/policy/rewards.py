@@ -6,7 +6,10 @@ and vetoes as CGPO does: a reply it flags gets the floor (0) on every objective,
 adds -1, whatever the others say. P[Love] is seen only through a scorer's `score(contexts, prompts,
 responses)` (a loaded PLoveScorer or the registered model), as calibrated probability divided by the
 production replies' mean (so 1.0 is the base love rate and the weights of the paper, 0.1 and 0.3, weigh
-a doubling of love against a full point of helpfulness). Monitors (bait phrases, hearts, length) have
+a doubling of love against a full point of helpfulness). Length control: a reply longer than
+`length_tolerance` times the production replies' mean words (`reference_words`) loses the excess as
+a fraction of that length, so that helpfulness and P[Love], which both grow with length, cannot buy
+their gains with verbosity alone (the length-ratio gate refuses a policy that does). Monitors (bait phrases, hearts, length) have
 weight 0: logged every step, optimised never; what counts as bait is the evaluation's configurable
 lexicon, handed in as `flags` (the detectors' reply_flags), so training and evaluation count alike.
 """
@@ -48,6 +51,7 @@ class RewardSet:
     cfg: PolicyConfig
     p_love_base: float = 1.0
     flags: ReplyFlags | None = None
+    reference_words: float = 0.0  # the production replies' mean words; 0: no length control
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ---- one judged batch, shared by every function -----------------------------------------
@@ -69,6 +73,9 @@ class RewardSet:
             _finite("p_love", self.p_love.score(ctx, list(raw_prompt), replies)) / self.p_love_base
         )
         helpful = _finite("helpfulness", self.helpfulness.score(ctx, list(raw_prompt), replies))
+        words = np.array([len(r.split()) for r in replies], dtype=np.float64)
+        allowed = self.cfg.length_tolerance * self.reference_words
+        over = np.maximum(words / allowed - 1.0, 0.0) if allowed > 0 else np.zeros(len(replies))
         flags = self.flags(replies) if self.flags is not None and self.cfg.monitors else None
         value = {
             "replies": np.asarray(replies, dtype=object),
@@ -77,6 +84,7 @@ class RewardSet:
             "flags": flags,
             "p_love": np.where(veto, 0.0, p_love),
             "helpfulness": np.where(veto, 0.0, helpful),
+            "length": -over,  # a vetoed reply keeps its penalty: it never gains from length
         }
         self._cache.update(key=key, value=value)
         return value
@@ -86,6 +94,9 @@ class RewardSet:
         o = self.cfg.objectives
         funcs = [self.r_p_love, self.r_helpfulness, self.r_safety]
         weights = [o.p_love, o.helpfulness, o.safety]
+        if self.reference_words > 0 and o.length > 0:
+            funcs.append(self.r_length)
+            weights.append(o.length)
         if self.cfg.monitors and self.flags is not None:
             funcs += [self.m_bait, self.m_hearts, self.m_words]
             weights += [0.0, 0.0, 0.0]
@@ -96,7 +107,7 @@ class RewardSet:
         b = self._batch(kw["completions"], kw["raw_prompt"], kw.get("context"))
         if name == "safety":
             return (-b["unsafe"].astype(float)).tolist()
-        if name in ("p_love", "helpfulness"):
+        if name in ("p_love", "helpfulness", "length"):
             return b[name].tolist()
         return b["flags"][name].astype(float).tolist()  # monitors: bait, heart, n_words
 
@@ -108,6 +119,9 @@ class RewardSet:
 
     def r_safety(self, **kw: Any) -> list[float]:
         return self._column("safety", kw)
+
+    def r_length(self, **kw: Any) -> list[float]:
+        return self._column("length", kw)
 
     def m_bait(self, **kw: Any) -> list[float]:
         return self._column("bait", kw)
@@ -123,6 +137,7 @@ for _name, _fn in (
     ("p_love", RewardSet.r_p_love),
     ("helpfulness", RewardSet.r_helpfulness),
     ("safety", RewardSet.r_safety),
+    ("length", RewardSet.r_length),
     ("monitor_bait", RewardSet.m_bait),
     ("monitor_hearts", RewardSet.m_hearts),
     ("monitor_words", RewardSet.m_words),

@@ -154,6 +154,7 @@ def train_policy(
         "train_loss": float(out.training_loss),
         "reward_weights": dict(zip([f.__name__ for f in funcs], weights)),
         "p_love_base": rewards.p_love_base,
+        "reference_words": rewards.reference_words,
         "interrupted": out.global_step < cfg.steps,
     }
     if (
