@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
+from rluf_core.config.content_detector import ContentDetectorConfig
 
 
 class QualitySignalConfig(Section):
@@ -309,6 +310,7 @@ class AdversarialConfig(Section):
     bot: BotDetectorConfig = BotDetectorConfig()
     brigade: BrigadeDetectorConfig = BrigadeDetectorConfig()
     troll: TrollDetectorConfig = TrollDetectorConfig()
+    content: ContentDetectorConfig = ContentDetectorConfig()
     split: SplitConfig = SplitConfig()
 
     @model_validator(mode="after")
