@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import sys
 import tempfile
@@ -140,6 +141,8 @@ def evaluate_scenario(
     users: int,
     thresholds=DEFAULT_THRESHOLDS,
     auroc: bool = False,
+    adversarial: dict | None = None,
+    reuse: bool = False,
 ) -> dict:
     from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
@@ -147,8 +150,16 @@ def evaluate_scenario(
     from rluf_core.reward.reports import robustness
 
     t0 = time.perf_counter()
-    cfg = robustness.scenario(work / name, share, days, tpd, users, simulator=simulator)
-    lake = robustness.build_lake(cfg, daily=True)
+    cfg = robustness.scenario(
+        work / name, share, days, tpd, users, simulator=simulator, adversarial=adversarial
+    )
+    if reuse:  # a lake built before (--keep): the last reputation again with this config
+        from rluf_core.adversarial.reputation import build_user_reputation
+
+        lake = Lake(cfg.storage.lake)
+        build_user_reputation(lake, cfg, lake.dataset_days("labeled_turns")[-1])
+    else:
+        lake = robustness.build_lake(cfg, daily=True)
     gt = Lake(cfg.storage.ground_truth)
     _, report = run_feedback(lake, cfg, ground_truth=gt, write=False)
     ev_u, ev_l = report["evaluation"]["users"], report["evaluation"]["labels"]
@@ -195,9 +206,19 @@ def run(args) -> dict:
         names = [n if not seeds else f"{n}@{sd}" for n in names for sd in seeds]
     specs = [_spec(n) for n in names]
     keep = getattr(args, "keep", None)
-    taken = [
-        str(d) for d in (Path(keep, n) for n in names if keep) if d.is_dir() and any(d.iterdir())
-    ]
+    reuse = getattr(args, "reuse", None)
+    adv = json.loads(getattr(args, "adversarial", None) or "{}")
+    if reuse:
+        keep = reuse
+    taken = (
+        []
+        if reuse
+        else [
+            str(d)
+            for d in (Path(keep, n) for n in names if keep)
+            if d.is_dir() and any(d.iterdir())
+        ]
+    )
     if taken:  # a scenario simulated into an older lake would mix two runs' days
         raise ValueError(
             f"--keep: {taken} already hold a lake; remove them or choose another folder"
@@ -205,7 +226,7 @@ def run(args) -> dict:
     with contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory() as tmp:
         if jobs == 1:
             rows = [
-                evaluate_scenario(n, *sp, Path(tmp), days, tpd, users, ths, auroc)
+                evaluate_scenario(n, *sp, Path(tmp), days, tpd, users, ths, auroc, adv, bool(reuse))
                 for n, sp in zip(names, specs)
             ]
         else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
@@ -226,6 +247,8 @@ def run(args) -> dict:
                         [users] * len(names),
                         [ths] * len(names),
                         [auroc] * len(names),
+                        [adv] * len(names),
+                        [bool(reuse)] * len(names),
                     )
                 )
     sweep = {r["scenario"]: r.pop("troll_at_threshold") for r in rows}
@@ -271,6 +294,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also train P[Love] with the filter off and on (AUROC on honest test labels)",
     )
+    p.add_argument(
+        "--reuse",
+        type=Path,
+        help="score lakes kept before under DIR/<scenario> (--keep) again: the last reputation "
+        "recomputed with this run's config, no simulation",
+    )
+    p.add_argument("--adversarial", help="JSON merged into the adversarial config section")
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
     p.add_argument(
         "--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)"

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
 from rluf_core.config.content_detector import ContentDetectorConfig
+from rluf_core.config.defence import DefenceConfig
 
 
 class QualitySignalConfig(Section):
@@ -311,6 +312,7 @@ class AdversarialConfig(Section):
     brigade: BrigadeDetectorConfig = BrigadeDetectorConfig()
     troll: TrollDetectorConfig = TrollDetectorConfig()
     content: ContentDetectorConfig = ContentDetectorConfig()
+    defence: DefenceConfig = DefenceConfig()
     split: SplitConfig = SplitConfig()
 
     @model_validator(mode="after")
