@@ -164,3 +164,58 @@ def test_defence_is_off_by_default_and_caps_when_set():
     total = (df["weight"] * df["label"]).sum()
     assert pos["u3"] == 1.0 and "per_group" in report["positive_weight_caps"]
     assert total > 0
+
+
+def _reputation(sc, adversaries_only: bool = False):
+    from rluf_core.adversarial.daily_stats import compute_user_daily_stats
+    from rluf_core.adversarial.reputation import compute_reputation
+    from rluf_core.adversarial.synthetic import generate
+
+    data = generate(sc)
+    turns, rx = data["labeled_turns"], data["clean_reactions"]
+    if adversaries_only:  # every account that talks or reacts is adversarial
+        tu = data["truth_users"]
+        adv = set(tu.loc[tu["kind"] != "honest", "user_id"])
+        turns, rx = turns[turns["user_id"].isin(adv)], rx[rx["user_id"].isin(adv)]
+    d_t, d_r = turns["ts"].dt.strftime("%Y-%m-%d"), rx["ts"].dt.strftime("%Y-%m-%d")
+    stats, pairs, content = [], [], []
+    for day in sorted(d_t.unique()):
+        t = turns[(d_t == day) | turns["turn_id"].isin(rx.loc[d_r == day, "turn_id"])]
+        s, p = compute_user_daily_stats(day, t, rx[d_r == day], CFG)
+        stats.append(s)
+        pairs.append(p)
+        content.append(content_daily(day, t, rx[d_r == day], CFG))
+    return compute_reputation(
+        pd.concat(stats), pd.concat(pairs), CFG, day, pd.concat(content, ignore_index=True)
+    )
+
+
+def test_whole_window_no_adversaries_and_all_adversaries():
+    from rluf_core.adversarial.synthetic import Scenario
+
+    small = dict(days=3, turns_per_day=1000, brigade_size=5)
+    rep = _reputation(Scenario(**small, n_honest=700, n_bots=0, n_brigades=0, n_trolls=0))
+    reacting = rep["n_add"] > 0
+    assert rep.loc[reacting, "flagged"].mean() < 0.01
+    sc = Scenario(**small, n_honest=300, n_bots=30, n_brigades=2, n_trolls=20)
+    rep = _reputation(sc, adversaries_only=True)
+    assert len(rep) and rep["flagged"].notna().all()
+    assert np.isfinite(rep["content_score"]).all()
+
+
+def test_positive_rate_cap_holds_an_indiscriminate_lover_to_the_rate():
+    cfg = parse_config({"adversarial": {"defence": {"max_positive_rate_per_user": 0.25}}})
+    df = pd.DataFrame(
+        {
+            "user_id": ["lover"] * 8 + ["one"] + ["half"] * 2,
+            "label": [1] * 8 + [1] + [1, 0],
+            "weight": 1.0,
+            "response": SAFE,
+        }
+    )
+    report: dict = {}
+    out = cap_positive_weight(df, pd.DataFrame(), cfg.adversarial, report)
+    held = out[out["label"] == 1].groupby("user_id")["weight"].sum()
+    assert abs(held["lover"] - (0.25 * 8 + 0.5)) < 1e-9
+    assert held["half"] == 1.0  # one love in two turns is within the allowance
+    assert report["positive_weight_caps"]["per_user_rate"]["users_over_cap"] == 2

@@ -19,6 +19,14 @@ class DefenceConfig(Section):
     max_positive_weight_per_user: float | None = Field(
         None, gt=0, description="most positive label weight one account holds (null: no cap)"
     )
+    max_positive_rate_per_user: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="an account's positive label weight is held to this share of its labelled "
+        "turns (plus half a love), so that an indiscriminate lover weighs like a heavy honest one "
+        "(null: off)",
+    )
     max_positive_share_per_group: float | None = Field(
         None,
         gt=0,

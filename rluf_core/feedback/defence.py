@@ -2,7 +2,8 @@
 
 - loves on replies the rule-based safety judge flags count ``unsafe_love_weight`` of a label: a
   campaign that pushes unsafe content gains little even when its accounts are not flagged;
-- no account holds more than ``max_positive_weight_per_user`` of positive label weight;
+- no account holds more than ``max_positive_weight_per_user`` of positive label weight, nor more
+  than ``max_positive_rate_per_user`` of its labelled turns (plus half a love);
 - no group of linked accounts (user_reputation's ``group_id``) holds more than
   ``max_positive_share_per_group`` of all positive label weight.
 
@@ -58,6 +59,19 @@ def cap_positive_weight(
         out["per_user"] = {
             "cap": d.max_positive_weight_per_user,
             "users_over_cap": int(len(over)),
+            "positive_weight_removed": round(before - float(df["weight"].sum()), 3),
+        }
+    if d.max_positive_rate_per_user is not None and len(df):
+        pos = df["label"] == 1
+        n = df.groupby("user_id")["label"].transform("size")
+        held = (df["weight"] * pos).groupby(df["user_id"]).transform("sum")
+        allowed = d.max_positive_rate_per_user * n + 0.5
+        f = np.where(pos & (held > allowed), allowed / held.where(held > 0, 1.0), 1.0)
+        before = float(df["weight"].sum())
+        df["weight"] = df["weight"] * f
+        out["per_user_rate"] = {
+            "max_rate": d.max_positive_rate_per_user,
+            "users_over_cap": int(df.loc[f < 1, "user_id"].nunique()),
             "positive_weight_removed": round(before - float(df["weight"].sum()), 3),
         }
     if d.max_positive_share_per_group is not None and len(df) and "group_id" in reputation.columns:
