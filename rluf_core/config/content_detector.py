@@ -47,7 +47,7 @@ class ContentDetectorConfig(Section):
         5, ge=1, description="own replies served before the love-rate bot test"
     )
     bot_min_rate: float = Field(
-        0.5,
+        0.6,
         gt=0,
         le=1,
         description="lower bound (bot_z standard errors) of the share of its own replies an "

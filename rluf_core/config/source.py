@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
-from rluf_core.config.threats import ThreatsConfig
+from rluf_core.config.threats import CONTENT_TARGETS_EXTRA, ThreatsConfig
 
 # The simulator's conversation topics (rluf_core.simulation.lexicon uses this list).
 SIMULATOR_TOPICS = (
@@ -136,6 +136,12 @@ class SimulatorConfig(Section):
             if t != "unsafe" and t not in SIMULATOR_TOPICS:
                 raise ValueError(
                     f"brigade_targets: {t!r} is neither 'unsafe' nor a topic of {SIMULATOR_TOPICS}"
+                )
+        for t in [*self.threats.content_targets, self.threats.adaptive_target]:
+            if t not in CONTENT_TARGETS_EXTRA and t not in SIMULATOR_TOPICS:
+                raise ValueError(
+                    f"threats: target {t!r} is none of {CONTENT_TARGETS_EXTRA} or a topic of "
+                    f"{SIMULATOR_TOPICS}"
                 )
         if not self.brigade_targets:
             raise ValueError("brigade_targets must not be empty")

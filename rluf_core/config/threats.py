@@ -94,14 +94,6 @@ class ThreatsConfig(Section):
 
     @model_validator(mode="after")
     def _check(self) -> ThreatsConfig:
-        from rluf_core.config.source import SIMULATOR_TOPICS
-
-        for t in [*self.content_targets, self.adaptive_target]:
-            if t not in CONTENT_TARGETS_EXTRA and t not in SIMULATOR_TOPICS:
-                raise ValueError(
-                    f"threats: target {t!r} is none of {CONTENT_TARGETS_EXTRA} or a topic of "
-                    f"{SIMULATOR_TOPICS}"
-                )
         if not self.content_targets:
             raise ValueError("threats.content_targets must not be empty")
         return self
