@@ -256,6 +256,8 @@ def run(args) -> dict:
         "rows": rows,
         "troll_at_threshold": sweep,
         "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
+        "adversarial_overrides": adv,
+        "rescored_kept_lakes": bool(reuse),
         "scenarios": {n: {"share": sp[0], "simulator": sp[1]} for n, sp in zip(names, specs)},
     }
 
@@ -301,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "recomputed with this run's config, no simulation",
     )
     p.add_argument("--adversarial", help="JSON merged into the adversarial config section")
+    p.add_argument("--out", help="results file name under benchmarks/results/ (default by --size)")
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
     p.add_argument(
         "--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)"
@@ -323,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     t0, at = time.perf_counter(), machine()
     out = run(args)
     size = args.size or "demo"  # the demo-size run is the file README cites; others beside it
-    name = RESULT_FILE if size == "demo" else f"bench_detectors_{size}.json"
+    name = args.out or (RESULT_FILE if size == "demo" else f"bench_detectors_{size}.json")
     write_result(name, {"benchmark": "bench_detectors", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
