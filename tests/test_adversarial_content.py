@@ -124,7 +124,7 @@ def test_apply_content_keeps_the_more_specific_kind():
         rows += _rows(u, {"all": 12}, {"all": 12})
     res = apply_content(out, pd.DataFrame(rows), CFG.adversarial).set_index("user_id")
     assert res.loc["a", "kind"] == "brigade"  # a burst brigade stays a brigade
-    assert res.loc["b", "kind"] == "bot" and not res.loc["b", "is_troll"]
+    assert res.loc["b", "kind"] == "troll"  # so does an inverted rater
     assert res.loc["c", "kind"] == "bot" and res.loc["c", "reason"].startswith("bot: loved 12")
 
 

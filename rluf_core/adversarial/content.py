@@ -166,8 +166,8 @@ def detect_content(content: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFram
 def apply_content(out: pd.DataFrame, content: pd.DataFrame, cfg: AdversarialConfig) -> pd.DataFrame:
     """The detectors' frame (one row per user) with the content detectors' flags put in."""
     det = detect_content(content, cfg).reindex(out["user_id"])
-    # a love-rate bot is named a bot unless a more specific detector (bots, brigades) named it
-    named = out["is_bot"].to_numpy(bool) | out["is_brigade"].to_numpy(bool)
+    # only accounts no other detector flagged: a burst brigade or an inverted rater keeps its kind
+    named = out[["is_bot", "is_brigade", "is_troll"]].to_numpy(bool).any(axis=1)
     bot = det["content_bot"].fillna(False).to_numpy(dtype=bool) & ~named
     camp = det["content_campaign"].fillna(False).to_numpy(dtype=bool) & ~named & ~bot
     out = out.copy()
@@ -175,7 +175,6 @@ def apply_content(out: pd.DataFrame, content: pd.DataFrame, cfg: AdversarialConf
     out["love_rate_lb"] = det["love_rate_lb"].fillna(0.0).to_numpy()
     new = bot | camp
     out.loc[bot, "is_bot"] = True
-    out.loc[bot, "is_troll"] = False  # an indiscriminate lover disagrees with the crowd as well
     out.loc[camp, "is_brigade"] = True
     reason = det["content_reason"].fillna("").to_numpy()
     out.loc[new, "reason"] = np.where(
