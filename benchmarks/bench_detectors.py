@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import sys
 import tempfile
@@ -42,6 +43,19 @@ SCENARIOS = {
     ),  # 20% adversaries, trolls love half as often
     "no_adversaries": (0.0, {}),
 }
+# issue 31: adversaries unlike the simulator's own, each alone (8% of reacting accounts) and mixed
+THREAT_SHARE = 0.08
+THREAT_KINDS = ("content", "human_bot", "sleeper", "slow_troll", "adaptive")
+for _k in THREAT_KINDS:
+    SCENARIOS[f"threat_{_k}"] = (
+        0.0,
+        {"threats": {f"{_k}_share": THREAT_SHARE, "sleeper_wake_day": 4}},
+    )
+SCENARIOS["threat_mixed"] = (  # the three classic kinds and the five new ones, 1% each
+    0.03,
+    {"threats": {**{f"{k}_share": 0.01 for k in THREAT_KINDS}, "sleeper_wake_day": 4}},
+)
+SIZES = {"demo": (14, 20000, 20000), "issue": (10, 8000, 8000), "quick": (8, 2000, 2000)}
 
 
 DEFAULT_THRESHOLDS = (0.8, 0.85, 0.88, 0.9, 0.95)
@@ -79,6 +93,44 @@ def troll_thresholds(lake, cfg, truth, thresholds) -> dict:
     return out
 
 
+def threat_recall(lake, users, cfg) -> dict:
+    """Recall (flagged at all) per simulated threat kind of issue 31, over reacting accounts."""
+    from rluf_core.adversarial.evaluation import truth_by_pseudonym
+    from rluf_core.feedback.report import latest_reputation
+
+    rep = latest_reputation(lake, cfg)
+    rep = rep[rep["n_add"] > 0]
+    raw = rep["user_id"].map(truth_by_pseudonym(users, cfg.privacy.pseudonym_key, raw=True))
+    out = {}
+    for k in THREAT_KINDS:
+        t = raw == k
+        if t.any():
+            out[f"{k}_n"] = int(t.sum())
+            out[f"{k}_R"] = round(float(rep.loc[t, "flagged"].mean()), 4)
+    return out
+
+
+def auroc_on_off(lake, cfg, work: Path) -> dict:
+    """P[Love] AUROC on honest test labels, trained on feedback_dataset with the filter off and on."""
+    from sklearn.metrics import roc_auc_score
+
+    from rluf_core.feedback.report import run_feedback
+    from rluf_core.reward.reports.robustness import honest_eval_rows
+    from rluf_core.reward.training.train import train_reward_model
+
+    out = {}
+    dfs = {}
+    for name, enabled in (("off", False), ("on", True)):
+        a = cfg.adversarial.model_copy(update={"enabled": enabled})
+        dfs[name], _ = run_feedback(lake, cfg.model_copy(update={"adversarial": a}), write=False)
+    ev = honest_eval_rows(cfg, dfs["off"])
+    for name, df in dfs.items():
+        res = train_reward_model(df, cfg.reward_model, work / f"rm-{name}", seed=0, save=False)
+        p = res.scorer.score(ev["context"].tolist(), ev["prompt"].tolist(), ev["response"].tolist())
+        out[f"auroc_{name}"] = round(float(roc_auc_score(ev["label"], p)), 4)
+    return out
+
+
 def evaluate_scenario(
     name: str,
     share,
@@ -88,6 +140,9 @@ def evaluate_scenario(
     tpd: int,
     users: int,
     thresholds=DEFAULT_THRESHOLDS,
+    auroc: bool = False,
+    adversarial: dict | None = None,
+    reuse: bool = False,
 ) -> dict:
     from rluf_core.adversarial.evaluation import truth_by_pseudonym
     from rluf_core.feedback.report import run_feedback
@@ -95,12 +150,21 @@ def evaluate_scenario(
     from rluf_core.reward.reports import robustness
 
     t0 = time.perf_counter()
-    cfg = robustness.scenario(work / name, share, days, tpd, users, simulator=simulator)
-    lake = robustness.build_lake(cfg, daily=True)
+    cfg = robustness.scenario(
+        work / name, share, days, tpd, users, simulator=simulator, adversarial=adversarial
+    )
+    if reuse:  # a lake built before (--keep): the last reputation again with this config
+        from rluf_core.adversarial.reputation import build_user_reputation
+
+        lake = Lake(cfg.storage.lake)
+        build_user_reputation(lake, cfg, lake.dataset_days("labeled_turns")[-1])
+    else:
+        lake = robustness.build_lake(cfg, daily=True)
     gt = Lake(cfg.storage.ground_truth)
     _, report = run_feedback(lake, cfg, ground_truth=gt, write=False)
     ev_u, ev_l = report["evaluation"]["users"], report["evaluation"]["labels"]
     row = {"scenario": name, "reacting": sum(ev_u["reacting_users"].values())}
+    row["any_P"] = ev_u["any"]["precision"]
     for k in ("bot", "brigade", "troll"):
         row[f"{k}s"] = ev_u["reacting_users"][k]
         row[f"{k}_P"] = ev_u[k]["precision"]
@@ -110,7 +174,11 @@ def evaluate_scenario(
     row["adv_pos_before"] = ev_l["adversarial_positive_share_before"]
     row["adv_pos_after_rows"] = ev_l["adversarial_positive_share_after"]
     row["adv_pos_after_weight"] = ev_l["adversarial_positive_weight_share_after"]
-    truth = truth_by_pseudonym(gt.read_dataset("users"), cfg.privacy.pseudonym_key)
+    users = gt.read_dataset("users")
+    truth = truth_by_pseudonym(users, cfg.privacy.pseudonym_key)
+    row.update(threat_recall(lake, users, cfg))
+    if auroc:
+        row.update(auroc_on_off(lake, cfg, work / name))
     row["troll_at_threshold"] = troll_thresholds(lake, cfg, truth, thresholds) if thresholds else {}
     row["seconds"] = round(time.perf_counter() - t0, 1)
     logging.getLogger("rluf.bench").info("bench_detectors %s: %s", name, row)
@@ -119,20 +187,38 @@ def evaluate_scenario(
 
 def run(args) -> dict:
     quick = getattr(args, "quick", False)
-    days, tpd, users = (8, 2000, 2000) if quick else (14, 20000, 20000)
+    days, tpd, users = SIZES["quick" if quick else getattr(args, "size", None) or "demo"]
+    auroc = bool(getattr(args, "auroc", False))
     names = (getattr(args, "scenarios", None) or ",".join(SCENARIOS)).split(",")
-    unknown = [n for n in names if n not in SCENARIOS]
+    seeds = [int(x) for x in str(getattr(args, "seeds", None) or "").split(",") if x]
+    base = {n.split("@")[0] for n in names}
+    unknown = [n for n in base if n not in SCENARIOS]
     if unknown:
         raise ValueError(f"unknown scenario(s) {unknown}; available: {list(SCENARIOS)}")
     jobs = max(1, min(getattr(args, "jobs", 1) or 1, len(names)))
+    raw_ths = str(getattr(args, "thresholds", None) or "")
     ths = (
-        tuple(float(t) for t in str(getattr(args, "thresholds", None) or "").split(",") if t)
-        or DEFAULT_THRESHOLDS
+        ()
+        if raw_ths == "none"
+        else tuple(float(t) for t in raw_ths.split(",") if t) or DEFAULT_THRESHOLDS
     )
+    if seeds:  # each scenario again with other simulator seeds: name@seed
+        names = [n if not seeds else f"{n}@{sd}" for n in names for sd in seeds]
+    specs = [_spec(n) for n in names]
     keep = getattr(args, "keep", None)
-    taken = [
-        str(d) for d in (Path(keep, n) for n in names if keep) if d.is_dir() and any(d.iterdir())
-    ]
+    reuse = getattr(args, "reuse", None)
+    adv = json.loads(getattr(args, "adversarial", None) or "{}")
+    if reuse:
+        keep = reuse
+    taken = (
+        []
+        if reuse
+        else [
+            str(d)
+            for d in (Path(keep, n) for n in names if keep)
+            if d.is_dir() and any(d.iterdir())
+        ]
+    )
     if taken:  # a scenario simulated into an older lake would mix two runs' days
         raise ValueError(
             f"--keep: {taken} already hold a lake; remove them or choose another folder"
@@ -140,7 +226,8 @@ def run(args) -> dict:
     with contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory() as tmp:
         if jobs == 1:
             rows = [
-                evaluate_scenario(n, *SCENARIOS[n], Path(tmp), days, tpd, users, ths) for n in names
+                evaluate_scenario(n, *sp, Path(tmp), days, tpd, users, ths, auroc, adv, bool(reuse))
+                for n, sp in zip(names, specs)
             ]
         else:  # one process per scenario: each simulation is independent (same numbers, less wall time)
             import multiprocessing as mp
@@ -153,12 +240,15 @@ def run(args) -> dict:
                     pool.map(
                         evaluate_scenario,
                         names,
-                        *zip(*(SCENARIOS[n] for n in names)),
+                        *zip(*specs),
                         [Path(tmp)] * len(names),
                         [days] * len(names),
                         [tpd] * len(names),
                         [users] * len(names),
                         [ths] * len(names),
+                        [auroc] * len(names),
+                        [adv] * len(names),
+                        [bool(reuse)] * len(names),
                     )
                 )
     sweep = {r["scenario"]: r.pop("troll_at_threshold") for r in rows}
@@ -166,8 +256,17 @@ def run(args) -> dict:
         "rows": rows,
         "troll_at_threshold": sweep,
         "scenario_size": {"days": days, "turns_per_day": tpd, "users": users},
-        "scenarios": {n: {"share": SCENARIOS[n][0], "simulator": SCENARIOS[n][1]} for n in names},
+        "adversarial_overrides": adv,
+        "rescored_kept_lakes": bool(reuse),
+        "scenarios": {n: {"share": sp[0], "simulator": sp[1]} for n, sp in zip(names, specs)},
     }
+
+
+def _spec(name: str) -> tuple:
+    """(share, simulator settings) of 'scenario' or 'scenario@seed'."""
+    base, _, seed = name.partition("@")
+    share, sim = SCENARIOS[base]
+    return (share, {**sim, "seed": int(seed)}) if seed else (share, sim)
 
 
 def _sweep_cell(v: dict) -> str:
@@ -190,6 +289,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="8 days x 2k turns per scenario (checks the harness only)",
     )
+    p.add_argument("--size", choices=sorted(SIZES), help="days x turns x users (default demo)")
+    p.add_argument("--seeds", help="comma-separated simulator seeds to run each scenario with")
+    p.add_argument(
+        "--auroc",
+        action="store_true",
+        help="also train P[Love] with the filter off and on (AUROC on honest test labels)",
+    )
+    p.add_argument(
+        "--reuse",
+        type=Path,
+        help="score lakes kept before under DIR/<scenario> (--keep) again: the last reputation "
+        "recomputed with this run's config, no simulation",
+    )
+    p.add_argument("--adversarial", help="JSON merged into the adversarial config section")
+    p.add_argument("--out", help="results file name under benchmarks/results/ (default by --size)")
     p.add_argument("--scenarios", help=f"comma-separated subset of {','.join(SCENARIOS)}")
     p.add_argument(
         "--jobs", type=int, default=1, help="scenarios run at once, one process each (default 1)"
@@ -197,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--thresholds",
         help="comma-separated troll posterior thresholds to also score "
-        f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)})",
+        f"(default {','.join(f'{t:g}' for t in DEFAULT_THRESHOLDS)}; none: skip)",
     )
     p.add_argument(
         "--keep",
@@ -211,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
 
     t0, at = time.perf_counter(), machine()
     out = run(args)
-    write_result(RESULT_FILE, {"benchmark": "bench_detectors", **out}, t0, at, quick=args.quick)
+    size = args.size or "demo"  # the demo-size run is the file README cites; others beside it
+    name = args.out or (RESULT_FILE if size == "demo" else f"bench_detectors_{size}.json")
+    write_result(name, {"benchmark": "bench_detectors", **out}, t0, at, quick=args.quick)
     print_table(out["rows"])
     print("\ntroll precision / recall by posterior threshold (last reputation recomputed at each)")
     print_table(

@@ -17,6 +17,15 @@ from sklearn.metrics import precision_recall_curve
 from rluf_core.adversarial.coordination import coordinated_excess
 from rluf_core.adversarial.detectors import KINDS
 
+# the simulator's other threat kinds (issue 31), scored as the detector kind that should catch them
+SCORED_AS = {
+    "human_bot": "bot",
+    "content": "brigade",
+    "sleeper": "brigade",
+    "adaptive": "brigade",
+    "slow_troll": "troll",
+}
+
 
 def _pseudonymiser() -> Callable:
     from rluf_core.cleaning import pseudonymise
@@ -25,15 +34,22 @@ def _pseudonymiser() -> Callable:
 
 
 def truth_by_pseudonym(
-    truth_users: pd.DataFrame, key: str | None, pseudonymise: Callable | None = None
+    truth_users: pd.DataFrame,
+    key: str | None,
+    pseudonymise: Callable | None = None,
+    raw: bool = False,
 ) -> pd.Series:
-    """Ground-truth kind indexed by the lake's pseudonymous user id."""
+    """Ground-truth kind indexed by the lake's pseudonymous user id (threat kinds as the detector
+    kind that should catch them, see SCORED_AS; ``raw``: the simulator's own kind)."""
     ids = truth_users["user_id"].astype(str)
     if key is not None:
         ids = pd.Series(
             np.asarray((pseudonymise or _pseudonymiser())(ids, key)), index=truth_users.index
         )
-    return pd.Series(truth_users["kind"].astype(str).to_numpy(), index=ids.to_numpy())
+    kind = truth_users["kind"].astype(str)
+    if not raw:
+        kind = kind.replace(SCORED_AS)
+    return pd.Series(kind.to_numpy(), index=ids.to_numpy())
 
 
 def _pr(

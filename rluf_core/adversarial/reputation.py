@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from rluf_core.adversarial.content import CONTENT_DATASET, apply_content, content_daily
 from rluf_core.adversarial.daily_stats import (
     COORDINATED_DATASET,
     PAIRS_DATASET,
@@ -133,7 +134,8 @@ def update_daily_stats(
     """Compute and store one day's aggregates (skipped when stored, unless force). Returns counts."""
     day = day_str(day)
     if not force and all(
-        lake.has_dataset(n, day) for n in (STATS_DATASET, PAIRS_DATASET, COORDINATED_DATASET)
+        lake.has_dataset(n, day)
+        for n in (STATS_DATASET, PAIRS_DATASET, COORDINATED_DATASET, CONTENT_DATASET)
     ):
         return {"day": day, "computed": False}
     t0 = time.perf_counter()
@@ -155,6 +157,7 @@ def update_daily_stats(
     lake.write_dataset(STATS_DATASET, stats, day)
     lake.write_dataset(PAIRS_DATASET, pairs, day)
     lake.write_dataset(COORDINATED_DATASET, coordinated, day)
+    lake.write_dataset(CONTENT_DATASET, content_daily(day, turns, reactions, cfg), day)
     secs = time.perf_counter() - t0
     log.info(
         "user_daily_stats %s: %d users, %d reactions, %d co-reaction pairs in %.1fs",
@@ -188,14 +191,26 @@ def _feature_days(cfg: RlufConfig, day: str) -> list[str]:
 
 
 def _detect_window(
-    stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: str, fits: dict | None = None
+    stats: pd.DataFrame,
+    pairs: pd.DataFrame,
+    cfg: RlufConfig,
+    as_of: str,
+    fits: dict | None = None,
+    content: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     f = user_features(combine_days(stats), cfg.adversarial, as_of)
-    return pd.concat([f, detect(f, combine_pairs(pairs), cfg.adversarial, fits)], axis=1)
+    out = pd.concat([f, detect(f, combine_pairs(pairs), cfg.adversarial, fits)], axis=1)
+    if content is not None and cfg.adversarial.content.enabled:
+        out = apply_content(out, content, cfg.adversarial)
+    return out
 
 
 def compute_reputation(
-    stats: pd.DataFrame, pairs: pd.DataFrame, cfg: RlufConfig, as_of: dt.date | str
+    stats: pd.DataFrame,
+    pairs: pd.DataFrame,
+    cfg: RlufConfig,
+    as_of: dt.date | str,
+    content: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Reputation per user from the window's daily stats and pairs (pure function, no lake).
 
@@ -206,7 +221,7 @@ def compute_reputation(
     as_of = day_str(as_of)
     acfg = cfg.adversarial
     fits: dict = {}  # the population models fitted on the whole window score the last days too
-    full = _detect_window(stats, pairs, cfg, as_of, fits)
+    full = _detect_window(stats, pairs, cfg, as_of, fits, content)
     recent_days = set(window_days(as_of, acfg.recent_days))
     if acfg.recent_days < acfg.trailing_days and not stats.empty:
         rec = _detect_window(
@@ -215,6 +230,7 @@ def compute_reputation(
             cfg,
             as_of,
             fits,
+            None if content is None else content[content["day"].isin(recent_days)],
         )
         rec = rec.set_index("user_id").reindex(full["user_id"]).reset_index(drop=True)
         for k in FLAG_COLUMNS:
@@ -268,8 +284,9 @@ def build_user_reputation(
     t0 = time.perf_counter()
     stats = lake.read_dataset(STATS_DATASET, days)
     pairs = lake.read_dataset(PAIRS_DATASET, days)
+    content = lake.read_dataset(CONTENT_DATASET, days)
     t1 = time.perf_counter()
-    rep = compute_reputation(stats, pairs, cfg, as_of)
+    rep = compute_reputation(stats, pairs, cfg, as_of, None if content.empty else content)
     t2 = time.perf_counter()
     if write:
         lake.write_dataset(REPUTATION_DATASET, rep, as_of)

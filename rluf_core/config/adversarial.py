@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
+from rluf_core.config.content_detector import ContentDetectorConfig
+from rluf_core.config.defence import DefenceConfig
 
 
 class QualitySignalConfig(Section):
@@ -309,6 +311,8 @@ class AdversarialConfig(Section):
     bot: BotDetectorConfig = BotDetectorConfig()
     brigade: BrigadeDetectorConfig = BrigadeDetectorConfig()
     troll: TrollDetectorConfig = TrollDetectorConfig()
+    content: ContentDetectorConfig = ContentDetectorConfig()
+    defence: DefenceConfig = DefenceConfig()
     split: SplitConfig = SplitConfig()
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from rluf_core.config.base import Section
+from rluf_core.config.threats import CONTENT_TARGETS_EXTRA, ThreatsConfig
 
 # The simulator's conversation topics (rluf_core.simulation.lexicon uses this list).
 SIMULATOR_TOPICS = (
@@ -122,16 +123,25 @@ class SimulatorConfig(Section):
     panel_size: int = Field(
         256, ge=16, description="honest users averaged for the text-level P(love)"
     )
+    threats: ThreatsConfig = ThreatsConfig()  # other adversaries (issue 31), off by default
 
     @model_validator(mode="after")
     def _check(self) -> SimulatorConfig:
-        mix = self.bot_share + self.brigade_share + self.troll_share
+        mix = self.bot_share + self.brigade_share + self.troll_share + self.threats.total_share
         if mix >= 1.0:
-            raise ValueError(f"bot_share + brigade_share + troll_share must be < 1 (got {mix:g})")
+            raise ValueError(
+                f"bot_share + brigade_share + troll_share + threats' shares must be < 1 (got {mix:g})"
+            )
         for t in self.brigade_targets:
             if t != "unsafe" and t not in SIMULATOR_TOPICS:
                 raise ValueError(
                     f"brigade_targets: {t!r} is neither 'unsafe' nor a topic of {SIMULATOR_TOPICS}"
+                )
+        for t in [*self.threats.content_targets, self.threats.adaptive_target]:
+            if t not in CONTENT_TARGETS_EXTRA and t not in SIMULATOR_TOPICS:
+                raise ValueError(
+                    f"threats: target {t!r} is none of {CONTENT_TARGETS_EXTRA} or a topic of "
+                    f"{SIMULATOR_TOPICS}"
                 )
         if not self.brigade_targets:
             raise ValueError("brigade_targets must not be empty")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from rluf_core.adversarial.coordination import coordinated_excess
 from rluf_core.config import RlufConfig
+from rluf_core.feedback.defence import cap_positive_weight, downweight_unsafe_loves
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +218,8 @@ def build_feedback_dataset(
         df = _filter_too_fast(df, cfg, report)
         # borrow strength at label level: an unflagged user's labels count as much as the user is likely honest
         df = _weight_by_posteriors(df, rep, acfg, report)
+        df = downweight_unsafe_loves(df, acfg, report)
+        df = cap_positive_weight(df, rep, acfg, report)
     before = len(df)
     df = _cap(df, acfg.max_labels_per_user_per_day, acfg.cap_mode, cfg.seed)
     report["capped"] = {

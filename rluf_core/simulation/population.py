@@ -25,8 +25,9 @@ from rluf_core.simulation.love import (
 from rluf_core.simulation.policy import compose_responses
 from rluf_core.simulation.rng import hex_ids, rng_for
 from rluf_core.simulation.textscore import infer_topics, text_features
+from rluf_core.simulation.threats import HONEST_PART, THREAT_KINDS, assign_users, threat_counts
 
-KINDS = ("honest", "bot", "brigade", "troll")
+KINDS = ("honest", "bot", "brigade", "troll", *THREAT_KINDS)
 TOPIC_MIX = np.array([0.1, 0.1, 0.16, 0.12, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08])
 LANG_MIX = np.array([0.7, 0.1, 0.07, 0.07, 0.06])
 SURFACE_MIX = np.array([0.35, 0.3, 0.3, 0.05])
@@ -39,7 +40,9 @@ class Population:
     panel: pd.DataFrame  # honest reactors sampled by activity: the text-level average
     reactor_weight: float  # activity-weighted share of reactors among honest users
     troll_shift: float  # trolls' intercept (calibrated to troll_love_rate)
-    raid_targets: list[str]  # per brigade group: "unsafe" or a topic
+    raid_targets: list[
+        str
+    ]  # per group (brigades', then threat groups'): "unsafe", "bait" or a topic
 
     @property
     def kind(self) -> np.ndarray:
@@ -47,11 +50,14 @@ class Population:
 
 
 def adversary_counts(sim: SimulatorConfig) -> dict[str, int]:
-    s = sim.bot_share + sim.brigade_share + sim.troll_share
+    s = sim.bot_share + sim.brigade_share + sim.troll_share + sim.threats.total_share
     reacting = sim.reactor_share * sim.n_users / (1 - s + s * sim.reactor_share)
-    return {
+    counts = {
         k: int(round(getattr(sim, f"{k}_share") * reacting)) for k in ("bot", "brigade", "troll")
     }
+    if sim.threats.enabled:
+        counts.update(threat_counts(sim, reacting))
+    return counts
 
 
 def _calibration_texts(sim: SimulatorConfig, n: int = 6000) -> np.ndarray:
@@ -89,7 +95,8 @@ def _make_population(sim_json: str) -> Population:
         ["honest"] * (n - n_adv)
         + ["bot"] * counts["bot"]
         + ["brigade"] * counts["brigade"]
-        + ["troll"] * counts["troll"],
+        + ["troll"] * counts["troll"]
+        + [k for k in THREAT_KINDS for _ in range(counts.get(k, 0))],
         dtype=object,
     )
     kind = kind[rng.permutation(n)]
@@ -122,6 +129,7 @@ def _make_population(sim_json: str) -> Population:
     latency = rng.lognormal(np.log(25.0), 0.6, n)
     latency[kind == "bot"] = sim.bot_latency_s
     latency[kind == "brigade"] = rng.lognormal(np.log(8.0), 0.3, len(br))
+    targets = assign_users(sim, kind, activity, latency, group, targets)
 
     users = pd.DataFrame(
         {
@@ -175,7 +183,8 @@ def _make_population(sim_json: str) -> Population:
             f"honest users' turns loved before toggles and delays, and reactor_share {sim.reactor_share} "
             f"allows {rate(shift):.3g} at most; lower love_rate or raise reactor_share"
         )
-    users.loc[honest, "intercept"] = intercept0[honest] + shift
+    honest_part = honest | np.isin(kind, HONEST_PART)
+    users.loc[honest_part, "intercept"] = intercept0[honest_part] + shift
     tz = -6.0 * x[:, 0] + 1.5 * x[:, 3] + 0.2 * x[:, 2]
     troll_shift = _bisect(
         lambda c: float(np.mean(1 / (1 + np.exp(-(c + tz))))), target=sim.troll_love_rate

@@ -17,6 +17,7 @@ import pandas as pd
 from rluf_core.config.source import SimulatorConfig
 from rluf_core.simulation.population import Population
 from rluf_core.simulation.rng import hex_ids, rng_for
+from rluf_core.simulation.threats import cap_adaptive, human_bot_latency
 
 OTHER_REACTIONS = np.array(
     ["like", "thumbs_up", "haha", "wow", "sad", "thumbs_down", "angry", "care"], dtype=object
@@ -95,6 +96,7 @@ def generate_reactions(
     # 1. the receiver's love, by kind of account
     love = rng.random(n) < turns["p_love_user"].to_numpy()
     lat = _human_latency(rng, med, sim.delayed_share)
+    lat = human_bot_latency(sim, day, kind, med, lat)
     shifted = sim.bot_shift_day is not None and day_index >= sim.bot_shift_day
     bot = kind == "bot"
     bot_med, bot_sd = (sim.bot_shift_latency_s, 0.8) if shifted else (sim.bot_latency_s, 0.35)
@@ -102,6 +104,7 @@ def generate_reactions(
     br = kind == "brigade"
     lat[br] = rng.lognormal(np.log(med[br]), 0.4)
     add_ts = t0 + np.round(np.maximum(lat, 0.3) * 1000).astype(np.int64)
+    love = cap_adaptive(kind, u, add_ts, love, sim.threats.adaptive_daily_cap)
     frames.append(_frame(rows[love], u[love], add_ts[love], "love", "add", "love"))
     tog = love & ~bot & ~br & (rng.random(n) < sim.toggle_rate)
     rem_ts = add_ts + np.round(
@@ -130,7 +133,7 @@ def generate_reactions(
     )
 
     # 3. other reactions of the receiver (trolls invert thumbs)
-    troll = kind == "troll"
+    troll = (kind == "troll") | (kind == "slow_troll")
     rate = np.where(troll, 2 * sim.other_reaction_rate, sim.other_reaction_rate)
     oth = (reactor & ~bot & ~br) & (rng.random(n) < rate)
     cdf = _other_weights(turns, troll)

@@ -26,6 +26,8 @@ from rluf_core.simulation.policy import compose_prompts, compose_responses
 from rluf_core.simulation.population import Population
 from rluf_core.simulation.rng import hex_ids, rng_for
 from rluf_core.simulation.textscore import text_features
+from rluf_core.simulation.threats import love_prob as threat_love_prob
+from rluf_core.simulation.threats import seek_targets
 
 MAX_TURNS = 6
 DAY_S = 86400.0
@@ -115,6 +117,9 @@ def generate_turns(
     jailbreak_c = (in_raid & (target == "unsafe")) | (
         (ckind == "honest") & (rng.random(n_conv) < 0.003)
     )
+    ctopic, jailbreak_c = seek_targets(
+        ckind, group, pop.raid_targets, sim, day, day_index, ctopic, jailbreak_c
+    )
     main_surface = users["surface"].to_numpy()[cu]
     surface = np.where(
         rng.random(n_conv) < 0.85,
@@ -155,7 +160,11 @@ def generate_turns(
         brigade_match=match,
         in_raid=in_raid[conv],
     )
+    p_form = p_user
     p_user = np.where(tk == "honest", p_user, adv)
+    p_user = threat_love_prob(
+        tk, tgt, feats, topic_names, x, p_form, pop.troll_shift, sim, day, day_index, p_user
+    )
 
     conv_ids = hex_ids(rng, n_conv, "c")
     df = pd.DataFrame(

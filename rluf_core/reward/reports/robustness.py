@@ -37,6 +37,7 @@ def scenario(
     seed: int = 0,
     reward: dict | None = None,
     simulator: dict | None = None,
+    adversarial: dict | None = None,
 ) -> RlufConfig:
     """A simulated scenario's config: ``share`` of adversarial reacting users in equal parts (None: the
     default mix); ``simulator``: other simulator settings (its own seed, the trolls' love rate...)."""
@@ -49,6 +50,7 @@ def scenario(
             "storage": {"home": str(home)},
             "source": {"simulator": {**sim, **(simulator or {})}},
             "reward_model": {**FAST_REWARD, **(reward or {})},
+            "adversarial": adversarial or {},
         }
     )
 
