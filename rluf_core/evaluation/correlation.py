@@ -17,6 +17,7 @@ import pandas as pd
 from rluf_core.config import RlufConfig
 from rluf_core.evaluation.ab_test import generate_for, pooled_replies
 from rluf_core.evaluation.online import Traffic, draw_traffic, react, simulator_config
+from rluf_core.evaluation.progress import Progress
 from rluf_core.policy.generation import Policy
 
 MIN_VARIANTS = 3  # fewer successful variants: no r
@@ -63,6 +64,15 @@ def _one(
     }
 
 
+def _line(row: dict) -> str:
+    if row["status"] != "ok":
+        return f"{row['name']}: failed ({row['error']})"
+    return (
+        f"{row['name']}: offline P[Love] {row['offline_p_love_mean']:.4f}, "
+        f"online love rate {row['online_love_rate']:.4f}"
+    )
+
+
 def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
     """Pearson r, None with fewer than MIN_VARIANTS points or no spread."""
     xa, ya = np.asarray(x, float), np.asarray(y, float)
@@ -91,6 +101,7 @@ def offline_online(
         raise ValueError(f"offline_online correlation: variant names repeat: {names}")
     traffic = traffic or draw_traffic(cfg, n_users=cfg.evaluation.variant_users, days=1)
     rows = []
+    progress = Progress("offline-vs-online variant", len(variants))
     for v in variants:
         try:
             rows.append(
@@ -102,6 +113,7 @@ def offline_online(
             )
         except Exception as e:  # noqa: BLE001 - reported as a failed variant, never dropped
             rows.append({"name": v.name, "status": "failed", "error": f"{type(e).__name__}: {e}"})
+        progress.done(_line(rows[-1]))
     ok = [r for r in rows if r["status"] == "ok"]
     return {
         # online: the receiving users' own P(love) of each reply, averaged (no Bernoulli noise);

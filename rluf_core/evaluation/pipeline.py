@@ -18,6 +18,7 @@ from rluf_core.evaluation.correlation import offline_online
 from rluf_core.evaluation.offline import CHALLENGER, CHAMPION, REFERENCE, Scorer, offline_report
 from rluf_core.evaluation.offline_render import build_offline_report
 from rluf_core.evaluation.online import draw_traffic
+from rluf_core.evaluation.progress import Progress
 from rluf_core.evaluation.report import EvalReport, publish
 from rluf_core.evaluation.sweep import Gates, attach, weight_sweep
 from rluf_core.lake import Lake
@@ -67,11 +68,13 @@ def arm_frames(
     """The reference arm (the production replies of the prompt set) and one frame per policy."""
     base = prompts[["prompt", "context", "topic"]].reset_index(drop=True)
     out = {REFERENCE: base.assign(response=prompts["response"].to_numpy())}
+    progress = Progress(f"replies to {len(base)} fixed prompts: arm", len(policies))
     for name, pol in policies.items():
         replies = generate_for(
             pol, base["prompt"].tolist(), _contexts(base), seed, f"offline_eval_report {name}"
         )
         out[name] = base.assign(response=replies)
+        progress.done(f"{name} ({getattr(pol, 'name', name)})")
     return out
 
 
@@ -87,6 +90,7 @@ def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[
     results = {}
     prompts = prompts.head(cfg.evaluation.correlation_prompts)
     traffic = draw_traffic(cfg, n_users=cfg.evaluation.variant_users, days=1)
+    progress = Progress("weight sweep: P[Love] weight", len(inputs.sweep))
     for weight, pol in sorted(inputs.sweep.items()):
         arms = arm_frames(prompts, {CHAMPION: base, CHALLENGER: pol}, cfg.seed)
         results[weight] = (
@@ -100,6 +104,9 @@ def _sweep_rows(cfg: RlufConfig, inputs: Inputs, prompts: pd.DataFrame) -> list[
                 },
             ),
             ab_test(base, pol, _sweep_cfg(cfg), traffic=traffic).metrics,
+        )
+        progress.done(
+            f"{weight:g}: love lift {results[weight][1].get('love_lift', float('nan')):+.1%}"
         )
     return weight_sweep(results, inputs.gates)
 
