@@ -9,8 +9,8 @@ production replies' mean (so 1.0 is the base love rate and the weights of the pa
 a doubling of love against a full point of helpfulness). Length control: a reply longer than
 `length_tolerance` times the production replies' mean words (`reference_words`) loses the excess as
 a fraction of that length, so that helpfulness and P[Love], which both grow with length, cannot buy
-their gains with verbosity alone (the length-ratio gate refuses a policy that does). Monitors (bait phrases, hearts, length) have
-weight 0: logged every step, optimised never; what counts as bait is the evaluation's configurable
+their gains with verbosity alone (the length-ratio gate refuses a policy that does). Monitors (bait
+phrases, hearts, length) have weight 0: logged every step, optimised never; what counts as bait is the evaluation's configurable
 lexicon, handed in as `flags` (the detectors' reply_flags), so training and evaluation count alike.
 """
 
